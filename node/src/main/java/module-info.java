@@ -1,0 +1,22 @@
+/**
+ * The Stigmem node: the host that loads plugins, hands each a capability-gated
+ * {@link dev.stigmem.api.PluginContext}, dispatches hooks and serves the core APIs; also the
+ * {@code stigmem} command line.
+ *
+ * <p>Exported: {@code dev.stigmem.node}, the embedding API. Everything else is internal.
+ */
+module dev.stigmem.node {
+    requires transitive dev.stigmem.api;
+    requires transitive dev.stigmem.loader;
+    // Logging facade only; the launcher (../stigmem) adds the binding.
+    requires org.slf4j;
+    // The stigmem command line.
+    requires info.picocli;
+
+    exports dev.stigmem.node;
+    // The testkit builds gated contexts exactly as the node does.
+    exports dev.stigmem.node.internal.context to dev.stigmem.testkit;
+
+    // picocli reads the command classes reflectively.
+    opens dev.stigmem.node.internal.cli to info.picocli;
+}
