@@ -1,0 +1,19 @@
+/**
+ * The plugin loader: reads plugin archives without running them, verifies and scans their
+ * bytecode, and loads each into a module layer of its own. It knows nothing of the node.
+ */
+module dev.stigmem.loader {
+    // The plugin contract; re-exported because loader results carry manifests and capabilities.
+    requires transitive dev.stigmem.api;
+    // Logging facade only; the node's launcher picks the binding.
+    requires org.slf4j;
+    // ByteBuddy's bundled ASM reads method bodies.
+    requires net.bytebuddy;
+    // Enumerates classes, module descriptors and annotations without loading anything.
+    requires io.github.classgraph;
+
+    exports dev.stigmem.loader;
+
+    // The loader instantiates each plugin's entry class through its layer's ServiceLoader.
+    uses dev.stigmem.api.Plugin;
+}
