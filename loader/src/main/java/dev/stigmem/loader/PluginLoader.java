@@ -36,8 +36,8 @@ import java.util.ServiceLoader;
  * it into memory within {@link ArchiveLimits}; write the verified jars back into the private
  * directory and let the JDK's module finder read their descriptors; find the one entry class and
  * validate its {@code @StigmemPlugin} manifest and the modules' {@code requires} from bytecode;
- * run every {@link ArchiveCheck}; only then resolve and define the layer (one class loader, parent
- * the platform loader, above the api's layer) and instantiate the entry class through
+ * run every {@link ArchiveCheck}; only then resolve and define the layer (one class loader whose
+ * parent is the platform loader narrowed to the allowed JDK modules, above the api's layer) and instantiate the entry class through
  * {@link ServiceLoader}, looking at the plugin's own layer only. Any failure leaves nothing
  * behind: no layer, no private copy.
  *
@@ -64,9 +64,11 @@ public final class PluginLoader {
     private PluginLoader(Builder b) {
         this.limits = b.limits;
         this.workDirectory = b.workDirectory;
-        this.layers = b.parentLayer == null ? PluginLayers.aboveApi() : PluginLayers.above(b.parentLayer);
-        this.checks = List.copyOf(b.checks);
         this.allowlist = b.allowlist;
+        this.layers = b.parentLayer == null
+                ? PluginLayers.aboveApi(allowlist.reasons().keySet())
+                : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet());
+        this.checks = List.copyOf(b.checks);
         this.hostVersion = Optional.ofNullable(b.hostVersion);
     }
 

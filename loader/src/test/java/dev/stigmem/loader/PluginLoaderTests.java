@@ -43,7 +43,9 @@ class PluginLoaderTests {
             assertThat(m.getDescriptor().isAutomatic()).isFalse();
             assertThat(m.getLayer()).isSameAs(p.layer());
             assertThat(p.layer().parents()).containsExactly(Plugin.class.getModule().getLayer());
-            assertThat(p.plugin().getClass().getClassLoader().getParent()).isSameAs(ClassLoader.getPlatformClassLoader());
+            ClassLoader parent = p.plugin().getClass().getClassLoader().getParent();
+            assertThat(parent.getName()).isEqualTo("stigmem-plugin-platform");
+            assertThat(parent.getParent()).isSameAs(ClassLoader.getPlatformClassLoader());
         }
     }
 

@@ -21,11 +21,12 @@ import java.util.TreeSet;
 
 /**
  * Builds one module layer per plugin: every module of the archive, defined to one class loader
- * whose parent is the platform class loader, above the layer that holds {@code dev.stigmem.api}.
+ * whose parent is the platform class loader (narrowed by {@link PlatformModulesLoader} to the
+ * allowed JDK modules), above the layer that holds {@code dev.stigmem.api}.
  *
  * <p>The class loader delegates to the api's loader only for the packages the api exports, and to
- * the platform loader for the rest, so neither the host's class path nor other plugins' layers are
- * visible. Module names and packages that the parent layers already hold are refused before
+ * the narrowed platform loader for the rest, so neither the host's class path, nor its internal
+ * modules, nor other plugins' layers are visible. Module names and packages that the parent layers already hold are refused before
  * resolution: the resolver would otherwise let a plugin module shadow a host module of the same
  * name.
  *
@@ -34,14 +35,22 @@ import java.util.TreeSet;
 public final class PluginLayers {
     private final ModuleLayer parent;
     private final Map<String, String> parentPackages = new HashMap<>();
+    private final PlatformModulesLoader platform;
 
-    private PluginLayers(ModuleLayer parent) {
+    private PluginLayers(ModuleLayer parent, Set<String> allowedModules) {
         this.parent = parent;
+        Set<String> platformPackages = new java.util.HashSet<>();
+        ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
         for (ModuleLayer l : layersOf(parent)) {
             for (Module m : l.modules()) {
                 m.getPackages().forEach(p -> parentPackages.putIfAbsent(p, m.getName()));
+                boolean jdk = m.getClassLoader() == null || m.getClassLoader() == platformLoader;
+                if (jdk && (m.getName().equals("java.base") || allowedModules.contains(m.getName()))) {
+                    platformPackages.addAll(m.getPackages());
+                }
             }
         }
+        this.platform = new PlatformModulesLoader(platformPackages);
     }
 
     /**
@@ -49,22 +58,23 @@ public final class PluginLayers {
      *
      * @throws IllegalStateException with what to add to the command line when the api is not a named module
      */
-    public static PluginLayers aboveApi() {
+    public static PluginLayers aboveApi(Set<String> allowedModules) {
         Module api = Plugin.class.getModule();
         if (!api.isNamed() || api.getLayer() == null) {
             throw new IllegalStateException("dev.stigmem.api is on the class path (unnamed module), so plugin modules "
                     + "cannot read it; run the host with the api jar as a named module: "
                     + "-p stigmem-api.jar --add-modules dev.stigmem.api");
         }
-        return new PluginLayers(api.getLayer());
+        return new PluginLayers(api.getLayer(), allowedModules);
     }
 
-    /** Layers above a given parent, which must hold {@code dev.stigmem.api}. */
-    public static PluginLayers above(ModuleLayer parent) {
+    /**
+     * Layers above a given parent, which must hold {@code dev.stigmem.api}. */
+    public static PluginLayers above(ModuleLayer parent, Set<String> allowedModules) {
         if (parent.findModule("dev.stigmem.api").isEmpty()) {
             throw new IllegalArgumentException("the parent layer does not hold the module dev.stigmem.api");
         }
-        return new PluginLayers(parent);
+        return new PluginLayers(parent, allowedModules);
     }
 
     public ModuleLayer parent() {
@@ -122,7 +132,7 @@ public final class PluginLayers {
             }
         }
         try {
-            return ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), ClassLoader.getPlatformClassLoader()).layer();
+            return ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform).layer();
         } catch (LayerInstantiationException | SecurityException e) {
             throw new LayerResolutionException(archive, Optional.empty(),
                     "the layer cannot be defined: " + ModuleJars.rootMessage(e), e);
