@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import static dev.stigmem.loader.JavacJar.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A probe plugin tries every way in: Class.forName, setAccessible and privateLookupIn, against
@@ -121,6 +122,18 @@ class IsolationTests {
             p.plugin().start(new HostContext("nothing"));
             assertThat(p.plugin().health().message()).isEqualTo("java.net.http.HttpClient=ClassNotFoundException; "
                     + "java.sql.Connection=ClassNotFoundException; java.util.logging.Logger=loaded; java.util.List=loaded");
+        }
+    }
+
+    @Test
+    void reflectionExampleIsStoppedByTheModuleSystemAtRunTime() {
+        // The pre-scan is meant to refuse this plugin before loading; if it ran, JPMS still says no.
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).build().load(Examples.get("bad-reflection.jar"))) {
+            HostContext host = new HostContext("nothing");
+            assertThatThrownBy(() -> p.plugin().start(host))
+                    .isInstanceOf(java.lang.reflect.InaccessibleObjectException.class)
+                    .hasMessageContaining("module dev.stigmem.loader does not \"opens dev.stigmem.loader.internal.isolation\" "
+                            + "to module com.example.bad.reflection");
         }
     }
 }

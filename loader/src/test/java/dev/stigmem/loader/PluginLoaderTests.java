@@ -167,4 +167,20 @@ class PluginLoaderTests {
             }
         }
     }
+
+    @Test
+    void checksRunInOrderAndTheFirstRejectionStopsTheRest() {
+        java.util.List<String> ran = new java.util.ArrayList<>();
+        PluginLoader loader = PluginLoader.builder().workDirectory(work)
+                .check(c -> {
+                    ran.add("trust");
+                    return CheckVerdict.reject("trust", "unknown signer");
+                })
+                .check(c -> {
+                    ran.add("scan");
+                    return CheckVerdict.accept();
+                }).build();
+        assertThatThrownBy(() -> loader.load(Examples.greeter())).hasMessageEndingWith("rejected by trust: unknown signer");
+        assertThat(ran).containsExactly("trust");
+    }
 }

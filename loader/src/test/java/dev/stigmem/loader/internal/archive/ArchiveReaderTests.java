@@ -277,4 +277,41 @@ class ArchiveReaderTests {
         Path tar = file("plugin.tar", zip("a", "b"));
         assertThatThrownBy(() -> read(tar)).hasMessageContaining("expected a .jar, a .zip or a directory of jars");
     }
+
+    @Test
+    void entriesOverlappingAnotherEntrysDataAreRefused() throws IOException {
+        // Stored a.txt whose declared data runs over b.txt's local header: the overlapping-files zip bomb shape.
+        byte[] z = zip(Map.of("a.txt", "aaaa".getBytes(StandardCharsets.UTF_8)), true);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(z).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int eocd = z.length - 22;
+        int cd = b.getInt(eocd + 16);
+        // Point the central record at a second copy of the entry, placed inside the first one's data.
+        byte[] local = java.util.Arrays.copyOfRange(z, 0, cd);
+        byte[] rest = java.util.Arrays.copyOfRange(z, cd, z.length);
+        byte[] crafted = new byte[local.length * 2 + rest.length + 46 + 5];
+        System.arraycopy(local, 0, crafted, 0, local.length);
+        System.arraycopy(local, 0, crafted, local.length, local.length);
+        int cd2 = local.length * 2;
+        System.arraycopy(rest, 0, crafted, cd2, rest.length - 22);
+        int cenLen = rest.length - 22;
+        // second central record: same as the first but pointing at offset local.length, named b.txt there
+        System.arraycopy(rest, 0, crafted, cd2 + cenLen, cenLen);
+        java.nio.ByteBuffer c = java.nio.ByteBuffer.wrap(crafted).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        c.putInt(cd2 + cenLen + 42, local.length);
+        crafted[cd2 + cenLen + 46] = 'b';
+        crafted[local.length + 30] = 'b';
+        int eocd2 = cd2 + 2 * cenLen;
+        System.arraycopy(rest, rest.length - 22, crafted, eocd2, 22);
+        c.putShort(eocd2 + 8, (short) 2).putShort(eocd2 + 10, (short) 2).putInt(eocd2 + 12, 2 * cenLen).putInt(eocd2 + 16, cd2);
+        byte[] wellFormed = java.util.Arrays.copyOf(crafted, eocd2 + 22);
+        assertThat(read(file("twice.jar", wellFormed))).singleElement()
+                .satisfies(j -> assertThat(j.entries().keySet()).containsExactly("a.txt", "b.txt"));
+        // Now make a.txt claim more data, so that it covers b.txt's local header.
+        byte[] overlapping = wellFormed.clone();
+        java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(overlapping).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int grown = 10; // a.txt data starts at 35; 35 + 10 runs past b.txt's header at 39
+        o.putInt(18, grown).putInt(22, grown).putInt(cd2 + 20, grown).putInt(cd2 + 24, grown);
+        assertThatThrownBy(() -> read(file("overlap.jar", overlapping)))
+                .hasMessageContaining("entry 'b.txt' overlaps the entry before it");
+    }
 }
