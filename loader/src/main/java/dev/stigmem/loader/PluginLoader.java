@@ -63,7 +63,7 @@ public final class PluginLoader {
 
     private PluginLoader(Builder b) {
         this.limits = b.limits;
-        this.workDirectory = b.workDirectory;
+        this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
         this.allowlist = b.allowlist;
         this.layers = b.parentLayer == null
                 ? PluginLayers.aboveApi(allowlist.reasons().keySet())
@@ -167,6 +167,48 @@ public final class PluginLoader {
         }
     }
 
+    /** A new 0700 directory per loader, so no other local user can swap the private copies. */
+    private static Path freshWorkDirectory() {
+        try {
+            Path dir = PrivateDirectory.create(Path.of(System.getProperty("java.io.tmpdir")), "stigmem-loader-").path();
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the loader's work directory in java.io.tmpdir", e);
+        }
+    }
+
+    /**
+     * An operator-chosen work directory must belong to this user and be writable by nobody else:
+     * whoever can write to it can rename the private copies away and put other bytes in their place.
+     */
+    private static Path checkedWorkDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            if (Files.isSymbolicLink(dir)) {
+                throw new IllegalArgumentException("work directory " + dir + " is a symbolic link");
+            }
+            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                var attrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                var me = dir.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByName(System.getProperty("user.name"));
+                var perms = attrs.permissions();
+                if (!attrs.owner().equals(me)
+                        || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                        || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "work directory %s must be owned by %s and writable by nobody else (it is owned by %s, %s)",
+                            dir, me.getName(), attrs.owner().getName(),
+                            java.nio.file.attribute.PosixFilePermissions.toString(perms)));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("work directory " + dir + " cannot be checked: " + e, e);
+        }
+    }
+
     private void checkHostVersion(Path archive, PluginDeclaration d) {
         hostVersion.ifPresent(v -> {
             if (!d.manifest().requires().includes(v)) {
@@ -264,7 +306,7 @@ public final class PluginLoader {
     /** Configures a {@link PluginLoader}. Not thread-safe. */
     public static final class Builder {
         private ArchiveLimits limits = ArchiveLimits.DEFAULTS;
-        private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"), "stigmem-loader");
+        private Path workDirectory;
         private ModuleLayer parentLayer;
         private final List<ArchiveCheck> checks = new ArrayList<>();
         private RequiresAllowlist allowlist = RequiresAllowlist.defaults();
@@ -279,7 +321,10 @@ public final class PluginLoader {
             return this;
         }
 
-        /** Where the loader creates its private (0700) copies; {@code $TMPDIR/stigmem-loader} unless set. */
+        /**
+         * Where the loader creates its private (0700) copies. Must be owned by this user and not
+         * writable by group or others. Unless set, a fresh 0700 directory in {@code java.io.tmpdir}.
+         */
         public Builder workDirectory(Path directory) {
             this.workDirectory = Objects.requireNonNull(directory, "directory");
             return this;

@@ -183,4 +183,35 @@ class PluginLoaderTests {
         assertThatThrownBy(() -> loader.load(Examples.greeter())).hasMessageEndingWith("rejected by trust: unknown signer");
         assertThat(ran).containsExactly("trust");
     }
+
+    @Test
+    void workDirectoryWritableByOthersIsRefused() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> PluginLoader.builder().workDirectory(shared).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("writable by nobody else")
+                .hasMessageContaining("rwxrwxrwx");
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(PluginLoader.builder().workDirectory(shared).build()).isNotNull();
+    }
+
+    @Test
+    void hostWithTheApiOnTheClassPathGetsTheCommandLineToFixIt() throws Exception {
+        // A separate JVM with everything on the class path: the api is then an unnamed module.
+        String cp = String.join(java.io.File.pathSeparator,
+                location(Plugin.class), location(PluginLoader.class), location(org.slf4j.LoggerFactory.class),
+                location(net.bytebuddy.ByteBuddy.class), location(io.github.classgraph.ClassGraph.class),
+                location(ApiOnClassPathHost.class));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", cp, ApiOnClassPathHost.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).contains("dev.stigmem.api is on the class path (unnamed module)")
+                .contains("-p stigmem-api.jar --add-modules dev.stigmem.api");
+    }
+
+    private static String location(Class<?> c) throws java.net.URISyntaxException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
 }
