@@ -264,7 +264,11 @@ public final class PluginLoader {
                         own.stream().map(p -> p.type().getName()).toList()));
             }
             return own.get(0).get();
-        } catch (ServiceConfigurationError | LinkageError e) {
+        } catch (PluginInstantiationException e) {
+            throw e;
+        } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+            // RuntimeException includes the SecurityException a signed jar whose entries were
+            // altered throws when its classes are read.
             throw new PluginInstantiationException(archive, where,
                     "the entry class cannot be instantiated: " + causes(e), e);
         }
