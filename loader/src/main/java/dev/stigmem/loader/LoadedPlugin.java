@@ -3,6 +3,8 @@ package dev.stigmem.loader;
 import dev.stigmem.api.Plugin;
 import dev.stigmem.api.PluginManifest;
 import dev.stigmem.loader.internal.archive.PrivateDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * made before closing. Thread-safe; closing is idempotent.
  */
 public final class LoadedPlugin implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedPlugin.class);
+
     private final Path archive;
     private final PluginManifest manifest;
     private final String moduleName;
@@ -96,7 +100,13 @@ public final class LoadedPlugin implements AutoCloseable {
     public void close() {
         State s = state.getAndSet(null);
         if (s != null) {
-            s.copy().close();
+            try {
+                s.copy().close();
+            } catch (java.io.UncheckedIOException e) {
+                // The layer is released either way; a leftover private copy is only disk space.
+                LOG.warn("plugin '{}': cannot delete the private copy: {}", manifest.name(), e.getMessage());
+            }
+            LOG.debug("closed plugin '{}'", manifest.name());
         }
     }
 

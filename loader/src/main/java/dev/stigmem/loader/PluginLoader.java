@@ -134,8 +134,26 @@ public final class PluginLoader {
         return new PluginSet(directory, loaded);
     }
 
-    /** Reads, inspects and checks an archive; nothing of it is loaded yet. */
+    /**
+     * Reads an archive and validates its declaration without loading it and without running the
+     * checks: what {@code stigmem scan} and {@code review} work from. The private copy is deleted
+     * before this returns; the candidate's image stays in memory.
+     *
+     * @throws ArchiveFormatException     the archive is corrupt, unsafe or over a bound
+     * @throws PluginDeclarationException no valid entry class, manifest or module requires
+     */
+    public PluginCandidate inspect(Path archive) {
+        Prepared p = prepare(archive, false);
+        p.copy().close();
+        return p.candidate();
+    }
+
     Prepared prepare(Path archive) {
+        return prepare(archive, true);
+    }
+
+    /** Reads, inspects and (unless told not to) checks an archive; nothing of it is loaded yet. */
+    private Prepared prepare(Path archive, boolean check) {
         Objects.requireNonNull(archive, "archive");
         PrivateDirectory copy;
         try {
@@ -152,7 +170,9 @@ public final class PluginLoader {
             PluginDeclaration declaration = new PluginDeclarationReader(archive, allowlist).read(jars, descriptors);
             checkHostVersion(archive, declaration);
             PluginCandidate candidate = new PluginCandidate(archive, declaration);
-            runChecks(candidate);
+            if (check) {
+                runChecks(candidate);
+            }
             return new Prepared(candidate, declaration, modules, copy);
         } catch (RuntimeException e) {
             copy.close();

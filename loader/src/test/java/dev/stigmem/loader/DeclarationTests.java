@@ -149,4 +149,27 @@ class DeclarationTests {
                 .hasMessageContaining("entry 'b.Entry': the entry class cannot be instantiated")
                 .hasMessageContaining("boom");
     }
+
+    @Test
+    void entryClassFileDeclaringAnotherClassIsRefused() throws IOException {
+        Path good = plainPlugin("renamed.jar", "r", manifest("renamed"), "").writeTo(tmp);
+        // Move r/Entry.class to r/Other.class and name r.Other as the provider.
+        Path bad = tmp.resolve("moved.jar");
+        try (var in = new java.util.zip.ZipFile(good.toFile());
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bad))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                byte[] b = in.getInputStream(e).readAllBytes();
+                String name = e.getName().equals("r/Entry.class") ? "r/Other.class" : e.getName();
+                if (name.startsWith("META-INF/services/")) {
+                    b = "r.Other\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(name));
+                out.write(b);
+                out.closeEntry();
+            }
+        }
+        assertThatThrownBy(() -> loader().load(bad))
+                .isInstanceOf(PluginDeclarationException.class)
+                .hasMessageContaining("entry 'moved.jar:r.Other': the entry class file declares another class, r.Entry");
+    }
 }

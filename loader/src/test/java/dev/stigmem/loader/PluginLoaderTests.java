@@ -214,4 +214,16 @@ class PluginLoaderTests {
     private static String location(Class<?> c) throws java.net.URISyntaxException {
         return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
+
+    @Test
+    void inspectReadsTheDeclarationWithoutLoadingOrChecking() {
+        PluginLoader loader = PluginLoader.builder().workDirectory(work)
+                .check(c -> CheckVerdict.reject("never", "inspect runs no checks")).build();
+        PluginCandidate c = loader.inspect(Examples.libraryZip());
+        assertThat(c.manifest().name()).isEqualTo("slugger");
+        assertThat(c.moduleName()).isEqualTo("com.example.libraryplugin");
+        assertThat(c.automaticModule()).isFalse();
+        assertThat(c.jarNames()).containsExactly("example-library-plugin.jar", "example-text-library.jar");
+        assertThat(c.image().pluginJar().entries()).containsKey("com/example/libraryplugin/SlugPlugin.class");
+    }
 }

@@ -236,7 +236,7 @@ public final class ArchiveReader {
     private void checkName(String name, String at) {
         Optional<String> where = Optional.of(at);
         if (name.length() > limits.maxNameLength()) {
-            throw fail(Optional.of(at.substring(0, 80) + "..."), String.format(Locale.ROOT,
+            throw fail(Optional.of(at.substring(0, Math.min(at.length(), 80)) + "..."), String.format(Locale.ROOT,
                     "entry name is %d characters long, more than the limit of %d", name.length(), limits.maxNameLength()), null);
         }
         if (name.isEmpty() || name.startsWith("/") || name.indexOf('\\') >= 0 || name.indexOf(':') >= 0) {

@@ -82,6 +82,9 @@ public final class PluginDeclarationReader {
         String internal = entryName.replace('.', '/');
         ClassFacts facts = index.facts(internal, where)
                 .orElseThrow(() -> fail(where, "the entry class file is not in the archive"));
+        if (!facts.internalName().equals(internal)) {
+            throw fail(where, "the entry class file declares another class, " + facts.internalName().replace('/', '.'));
+        }
         if (facts.isInterface() || (facts.isAbstract() && !facts.hasProviderMethod()) || !facts.isPublic()) {
             throw fail(where, "the entry class must be a public, concrete class (or declare public static provider())");
         }
