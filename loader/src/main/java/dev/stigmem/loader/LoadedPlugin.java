@@ -83,6 +83,17 @@ public final class LoadedPlugin implements AutoCloseable {
         return open().layer();
     }
 
+    /**
+     * The plugin's class loader. Hosts set it as the thread context class loader while they run
+     * plugin code (as the loader does while instantiating the entry class), so context-loader
+     * lookups in the plugin start at its own layer rather than at the host's loader.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public ClassLoader classLoader() {
+        return open().layer().findLoader(moduleName);
+    }
+
     public boolean isClosed() {
         return state.get() == null;
     }

@@ -274,6 +274,11 @@ public final class PluginLoader {
 
     private static Plugin instantiate(Path archive, ModuleLayer layer, PluginDeclaration d) {
         Optional<String> where = Optional.of(d.entryClass());
+        // The entry class's initializer and constructor are plugin code: run them with the plugin's
+        // own loader as the context loader, so a TCCL lookup does not start at the host's loader.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(layer.findLoader(d.moduleName()));
         try {
             List<ServiceLoader.Provider<Plugin>> own = ServiceLoader.load(layer, Plugin.class).stream()
                     .filter(p -> p.type().getModule().getLayer() == layer)
@@ -291,6 +296,8 @@ public final class PluginLoader {
             // altered throws when its classes are read.
             throw new PluginInstantiationException(archive, where,
                     "the entry class cannot be instantiated: " + causes(e), e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

@@ -136,4 +136,41 @@ class IsolationTests {
                             + "to module com.example.bad.reflection");
         }
     }
+
+    @Test
+    void hostClassReachedThroughTheSystemClassLoaderStaysSealed() {
+        // Without a SecurityManager any code can ask for the system class loader and load a class of
+        // a host module with it (the pre-scan denies that call). Loading is not access: the module
+        // system still refuses every way into a package the host neither exports nor opens.
+        String body = """
+                private volatile String report = "";
+                @Override public void start(dev.stigmem.api.PluginContext ctx) {
+                    try {
+                        Class<?> c = ClassLoader.getSystemClassLoader().loadClass(ctx.getClass().getName());
+                        report = "loaded; newInstance=" + attempt(() -> c.getConstructor(Object.class).newInstance("x"))
+                                + "; setAccessible=" + attempt(() -> { c.getDeclaredField("hostSecret").setAccessible(true); return null; })
+                                + "; privateLookupIn=" + attempt(() -> java.lang.invoke.MethodHandles.privateLookupIn(
+                                        c, java.lang.invoke.MethodHandles.lookup()))
+                                + "; tccl=" + (Thread.currentThread().getContextClassLoader() == getClass().getClassLoader());
+                    } catch (Throwable t) { report = t.toString(); }
+                }
+                interface Attempt { Object run() throws Throwable; }
+                static String attempt(Attempt a) {
+                    try { a.run(); return "succeeded"; } catch (Throwable t) { return t.getClass().getSimpleName(); }
+                }
+                static volatile boolean constructedWithOwnTccl =
+                        Thread.currentThread().getContextClassLoader() == Entry.class.getClassLoader();
+                @Override public dev.stigmem.api.Health health() {
+                    return dev.stigmem.api.Health.degraded(report + "; constructedWithOwnTccl=" + constructedWithOwnTccl);
+                }
+                """;
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).build()
+                .load(JavacJar.explicitPlugin("sys.jar", "sysprobe", "sysprobe", manifest("sys-probe"), body).writeTo(tmp))) {
+            p.plugin().start(new HostContext("nothing"));
+            assertThat(p.plugin().health().message()).isEqualTo("loaded; newInstance=IllegalAccessException; "
+                    + "setAccessible=InaccessibleObjectException; privateLookupIn=IllegalAccessException; tccl=false; "
+                    + "constructedWithOwnTccl=true");
+            assertThat(p.classLoader()).isSameAs(p.plugin().getClass().getClassLoader());
+        }
+    }
 }
