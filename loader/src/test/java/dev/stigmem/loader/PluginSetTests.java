@@ -83,4 +83,21 @@ class PluginSetTests {
         assertThat(e.failures()).allSatisfy(f -> assertThat(f).isInstanceOf(ArchiveFormatException.class));
         assertThat(e.getMessage()).endsWith("3 archive(s), 2 failure(s)");
     }
+
+    @Test
+    void layerFailureAfterOthersWereDefinedClosesThemAll() throws IOException {
+        // greeter is defined first; impostor reads fine but its module name clashes with the host.
+        Files.copy(Examples.greeter(), plugins.resolve("a-greeter.jar"));
+        JavacJar.named("b-impostor.jar")
+                .source("module-info.java", "module org.slf4j { requires dev.stigmem.api; provides dev.stigmem.api.Plugin with i.Entry; }")
+                .source("i/Entry.java", "package i; " + manifest("impostor", "greeter")
+                        + " public final class Entry implements dev.stigmem.api.Plugin {}")
+                .writeTo(plugins);
+        assertThatThrownBy(() -> loader().loadAll(plugins))
+                .isInstanceOf(PluginSetException.class)
+                .satisfies(e -> assertThat(((PluginSetException) e).failures()).singleElement()
+                        .isInstanceOf(LayerResolutionException.class)
+                        .extracting(PluginLoadException::archive).isEqualTo(plugins.resolve("b-impostor.jar")));
+        // nothingLeftBehind (after each) checks that greeter's private copy went with it.
+    }
 }
