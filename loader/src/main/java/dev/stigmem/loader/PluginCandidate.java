@@ -40,7 +40,10 @@ public final class PluginCandidate {
         return declaration.moduleName();
     }
 
-    /** Whether the plugin is a plain jar loaded as an automatic module. */
+    /**
+     * Whether the plugin is a plain jar, which the JDK reads as an automatic module; the loader
+     * seals it into an explicit module that reads only its archive and the allowlist.
+     */
     public boolean automaticModule() {
         return declaration.automatic();
     }

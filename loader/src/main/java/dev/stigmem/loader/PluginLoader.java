@@ -10,6 +10,7 @@ import dev.stigmem.loader.internal.descriptor.PluginDeclarationReader;
 import dev.stigmem.loader.internal.descriptor.RequiresAllowlist;
 import dev.stigmem.loader.internal.layer.ModuleJars;
 import dev.stigmem.loader.internal.layer.PluginLayers;
+import dev.stigmem.loader.internal.layer.SealedModules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ import java.util.ServiceLoader;
  * it into memory within {@link ArchiveLimits}; write the verified jars back into the private
  * directory and let the JDK's module finder read their descriptors; find the one entry class and
  * validate its {@code @StigmemPlugin} manifest and the modules' {@code requires} from bytecode;
+ * seal plain jars (automatic modules) into explicit modules that read only their archive and the
+ * allowlist and open nothing;
  * run every {@link ArchiveCheck}; only then resolve and define the layer (one class loader whose
  * parent is the platform loader narrowed to the allowed JDK modules, above the api's layer) and instantiate the entry class through
  * {@link ServiceLoader}, looking at the plugin's own layer only. Any failure leaves nothing
@@ -169,6 +172,7 @@ public final class PluginLoader {
             modules.forEach((jar, ref) -> descriptors.put(jar, ref.descriptor()));
             PluginDeclaration declaration = new PluginDeclarationReader(archive, allowlist).read(jars, descriptors);
             checkHostVersion(archive, declaration);
+            modules = SealedModules.seal(modules, allowlist.reasons().keySet(), layers.parent());
             PluginCandidate candidate = new PluginCandidate(archive, declaration);
             if (check) {
                 runChecks(candidate);

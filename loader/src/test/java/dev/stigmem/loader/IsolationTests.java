@@ -173,4 +173,34 @@ class IsolationTests {
             assertThat(p.classLoader()).isSameAs(p.plugin().getClass().getClassLoader());
         }
     }
+
+    @Test
+    void plainJarPluginIsNotOpenToAnotherPluginHoldingItsObject() {
+        PluginLoader loader = PluginLoader.builder().workDirectory(work).build();
+        Path victimJar = JavacJar.plainPlugin("plainvictim.jar", "plainvictim", manifest("plain-victim"),
+                "private final String secret = \"plugin-private\"; public String toString() { return secret; }").writeTo(tmp);
+        try (LoadedPlugin victim = loader.load(victimJar);
+             LoadedPlugin p = loader.load(JavacJar.explicitPlugin("probe.jar", "probe", "probe", manifest("probe"), PROBE_BODY).writeTo(tmp))) {
+            p.plugin().start(new HostContext(victim.plugin()));
+            assertThat(p.plugin().health().message()).isEqualTo(DENIED);
+        }
+    }
+
+    @Test
+    void plainJarPluginCannotUseHostModulesOutsideTheAllowlist() {
+        // The host exports org.slf4j; an automatic module would read it. The sealed plain jar does not.
+        String body = """
+                private volatile String report = "";
+                @Override public void start(dev.stigmem.api.PluginContext ctx) {
+                    try { Class.forName("org.slf4j.LoggerFactory"); report = "loaded"; }
+                    catch (ClassNotFoundException e) { report = "ClassNotFoundException"; }
+                }
+                @Override public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(report); }
+                """;
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).build()
+                .load(JavacJar.plainPlugin("hostapi.jar", "hostapi", manifest("host-api"), body).writeTo(tmp))) {
+            p.plugin().start(new HostContext("nothing"));
+            assertThat(p.plugin().health().message()).isEqualTo("ClassNotFoundException");
+        }
+    }
 }

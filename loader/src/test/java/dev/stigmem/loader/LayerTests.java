@@ -116,6 +116,41 @@ class LayerTests {
         loader().load(jar).close();
     }
 
+    @Test
+    void plainJarPluginWithAPlainJarLibraryLoads() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("plain-pair"));
+        Path lib = JavacJar.named("plainlib.jar")
+                .source("com/example/plainlib/Greeting.java",
+                        "package com.example.plainlib; public final class Greeting { public static String text() { return \"hi\"; } }")
+                .writeTo(dir);
+        JavacJar.plainPlugin("plainuser.jar", "plainuser", manifest("plain-user"),
+                        "public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(com.example.plainlib.Greeting.text()); }")
+                .against(lib).writeTo(dir);
+        try (LoadedPlugin p = loader().load(dir)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("hi"));
+            assertThat(p.layer().modules()).extracting(Module::getName).containsExactlyInAnyOrder("plainlib", "plainuser");
+        }
+    }
+
+    @Test
+    void explicitPluginRequiringAPlainJarLibraryLoads() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("explicit-plain"));
+        Path lib = JavacJar.named("plainlib.jar")
+                .source("com/example/plainlib/Greeting.java",
+                        "package com.example.plainlib; public final class Greeting { public static String text() { return \"hello\"; } }")
+                .writeTo(dir);
+        JavacJar.named("echo.jar")
+                .source("module-info.java", "module echo { requires dev.stigmem.api; requires plainlib; "
+                        + "provides dev.stigmem.api.Plugin with echo.Entry; }")
+                .source("echo/Entry.java", "package echo; " + manifest("echo")
+                        + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(com.example.plainlib.Greeting.text()); } }")
+                .against(lib).writeTo(dir);
+        try (LoadedPlugin p = loader().load(dir)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("hello"));
+        }
+    }
+
     static long count(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.count();

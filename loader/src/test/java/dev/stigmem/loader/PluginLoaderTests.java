@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -50,11 +51,19 @@ class PluginLoaderTests {
     }
 
     @Test
-    void plainJarPluginLoadsAsAnAutomaticModule() {
+    void plainJarPluginLoadsAsASealedModuleReadingOnlyTheAllowlist() {
         try (LoadedPlugin p = loader().load(Examples.plain())) {
             assertThat(p.name()).isEqualTo("plain-example");
             assertThat(p.manifest().dependsOn()).containsExactly("greeter");
-            assertThat(p.plugin().getClass().getModule().getDescriptor().isAutomatic()).isTrue();
+            // The JDK names it from the jar file, as it would an automatic module on the module path.
+            assertThat(p.moduleName()).isEqualTo("plain.plugin");
+            Module m = p.plugin().getClass().getModule();
+            assertThat(m.getDescriptor().isAutomatic()).isFalse();
+            assertThat(m.getDescriptor().isOpen()).isFalse();
+            assertThat(m.getDescriptor().requires()).extracting(ModuleDescriptor.Requires::name)
+                    .containsExactlyInAnyOrder("dev.stigmem.api", "java.base", "java.logging");
+            assertThat(m.canRead(org.slf4j.Logger.class.getModule())).isFalse();
+            assertThat(m.isOpen("com.example.plain")).isFalse();
         }
     }
 

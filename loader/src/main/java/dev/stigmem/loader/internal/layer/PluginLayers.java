@@ -82,7 +82,8 @@ public final class PluginLayers {
     }
 
     /**
-     * Resolves and defines the archive's modules.
+     * Resolves and defines the archive's modules. A sealed plain jar then reads every other module
+     * of its archive, as the automatic module it replaces would have.
      *
      * @param archive the operator's archive, for messages
      * @param modules every module of the archive, by jar name
@@ -132,7 +133,15 @@ public final class PluginLayers {
             }
         }
         try {
-            return ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform).layer();
+            ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform);
+            ModuleLayer layer = controller.layer();
+            for (ModuleReference ref : refs) {
+                if (SealedModules.isSealed(ref)) {
+                    Module sealed = layer.findModule(ref.descriptor().name()).orElseThrow();
+                    layer.modules().stream().filter(m -> m != sealed).forEach(m -> controller.addReads(sealed, m));
+                }
+            }
+            return layer;
         } catch (LayerInstantiationException | SecurityException e) {
             throw new LayerResolutionException(archive, Optional.empty(),
                     "the layer cannot be defined: " + ModuleJars.rootMessage(e), e);
