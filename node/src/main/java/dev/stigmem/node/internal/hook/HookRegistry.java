@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,14 +147,19 @@ public final class HookRegistry implements AutoCloseable {
     }
 
     /**
-     * Runs a score-delta hook: deltas by id, summed over handlers, sorted by id.
+     * Runs a score-delta hook: deltas by id, summed over handlers in dispatch order (so the
+     * floating-point sum is the same on every run). The map is unmodifiable; its iteration order
+     * is unspecified.
      *
      * @throws PluginExecutionError if a plugin handler fails, returns {@code null}, a null key or a
      *                              non-finite delta
      */
     public Map<String, Double> scores(Hook hook, Object payload) {
         Entry[] entries = entries(hook, Hook.Semantic.SCORE_DELTA, payload);
-        TreeMap<String, Double> sum = new TreeMap<>();
+        if (entries.length == 0) {
+            return Map.of();
+        }
+        HashMap<String, Double> sum = new HashMap<>();
         for (Entry e : entries) {
             Object result = call(e, payload);
             if (!(result instanceof Map<?, ?> deltas)) {
