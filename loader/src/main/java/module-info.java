@@ -11,4 +11,9 @@ module dev.stigmem.loader {
     requires net.bytebuddy;
     // Enumerates classes, module descriptors and annotations without loading anything.
     requires io.github.classgraph;
+
+    exports dev.stigmem.loader;
+
+    // The loader instantiates each plugin's entry class through its layer's ServiceLoader.
+    uses dev.stigmem.api.Plugin;
 }
