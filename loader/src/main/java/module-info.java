@@ -11,4 +11,7 @@ module dev.stigmem.loader {
     requires net.bytebuddy;
     // Enumerates classes, module descriptors and annotations without loading anything.
     requires io.github.classgraph;
+
+    // Signer identities, trust policy and trust decisions: what the node audits and the CLI shows.
+    exports dev.stigmem.loader.trust;
 }
