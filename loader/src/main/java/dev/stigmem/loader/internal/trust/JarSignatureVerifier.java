@@ -172,6 +172,10 @@ public final class JarSignatureVerifier {
         if (!manifest) {
             return invalid(jar, SignatureFileName.MANIFEST_NAME, "signed jar has no %s", SignatureFileName.MANIFEST_NAME);
         }
+        Optional<JarSignature> manifestProblem = checkManifest(image);
+        if (manifestProblem.isPresent()) {
+            return manifestProblem;
+        }
         for (String sf : signatureFiles.values()) {
             Manifest parsed;
             try {
@@ -186,6 +190,69 @@ public final class JarSignatureVerifier {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A signed jar's manifest must name each entry in one section only (the JDK's digester and
+     * {@link Manifest} disagree on which of two same-named sections counts), and every entry it
+     * gives a digest for must be present (removing a signed entry, a service file say, changes
+     * what the plugin does without touching any other signed byte).
+     */
+    private static Optional<JarSignature> checkManifest(JarImage image) {
+        String jar = image.name();
+        String mfName = SignatureFileName.MANIFEST_NAME;
+        byte[] bytes = image.entries().get(mfName);
+        List<String> names = sectionNames(bytes);
+        Set<String> unique = new HashSet<>();
+        for (String name : names) {
+            if (!unique.add(name)) {
+                return invalid(jar, mfName, "%s names entry '%s' in more than one section", mfName, name);
+            }
+        }
+        Manifest manifest;
+        try {
+            manifest = new Manifest(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            return invalid(jar, mfName, "%s is malformed: %s", mfName, e.getMessage());
+        }
+        for (var section : new TreeMap<>(manifest.getEntries()).entrySet()) {
+            boolean digested = section.getValue().keySet().stream()
+                    .anyMatch(k -> k.toString().toUpperCase(Locale.ROOT).endsWith("-DIGEST"));
+            if (digested && !image.entries().containsKey(section.getKey())) {
+                return invalid(jar, section.getKey(), "entry '%s' is signed in %s but missing from the jar",
+                        section.getKey(), mfName);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The {@code Name:} of every section after the main one, in order, duplicates kept: manifest
+     * syntax (JAR File Specification) with continuation lines joined, as {@link Manifest} reads it.
+     */
+    static List<String> sectionNames(byte[] manifest) {
+        String[] physical = new String(manifest, java.nio.charset.StandardCharsets.UTF_8).split("\r\n|\r|\n", -1);
+        List<StringBuilder> logical = new java.util.ArrayList<>();
+        for (String line : physical) {
+            if (line.startsWith(" ") && !logical.isEmpty() && logical.get(logical.size() - 1).length() > 0) {
+                logical.get(logical.size() - 1).append(line, 1, line.length());
+            } else {
+                logical.add(new StringBuilder(line));
+            }
+        }
+        List<String> names = new java.util.ArrayList<>();
+        boolean sectionStart = false;
+        for (StringBuilder line : logical) {
+            if (line.length() == 0) {
+                sectionStart = true;
+                continue;
+            }
+            if (sectionStart && line.length() >= 6 && line.substring(0, 6).equalsIgnoreCase("Name: ")) {
+                names.add(line.substring(6));
+            }
+            sectionStart = false;
+        }
+        return names;
     }
 
     /** Reads every entry of {@code file} through the JDK's verifier and compares it with the image. */
