@@ -100,7 +100,8 @@ public record Signer(String fingerprint, String subject, Instant notBefore, Inst
     }
 
     private static IllegalArgumentException notAFingerprint(String text) {
-        String shown = text.length() > 120 ? text.substring(0, 120) + "..." : text;
+        String stripped = text.strip();
+        String shown = stripped.length() > 120 ? stripped.substring(0, 120) + "..." : stripped;
         return new IllegalArgumentException(String.format(Locale.ROOT,
                 "'%s' is not a SHA-256 certificate fingerprint (64 hex digits, pairs optionally separated by ':')",
                 shown));

@@ -94,7 +94,7 @@ final class TrustPolicyFormat {
                             continue;
                         }
                         String fingerprint = Signer.canonicalFingerprint(value.substring(0, at));
-                        Integer earlier = firstLine.putIfAbsent("publisher " + fingerprint, lineNo);
+                        Integer earlier = firstLine.get("publisher " + fingerprint);
                         if (earlier != null) {
                             problems.add(String.format(Locale.ROOT, "%spublisher %s is already listed at line %d",
                                     where, fingerprint, earlier));
@@ -106,21 +106,26 @@ final class TrustPolicyFormat {
                         } else {
                             builder.overridePublisher(fingerprint, label);
                         }
+                        firstLine.put("publisher " + fingerprint, lineNo);
                     }
                     case "certificate-validity" -> {
-                        if (once(key, lineNo, where, firstLine, problems)) {
-                            switch (value) {
-                                case "enforce" -> builder.certificateValidity(TrustPolicy.CertificateValidity.ENFORCE);
-                                case "ignore" -> builder.certificateValidity(TrustPolicy.CertificateValidity.IGNORE);
-                                default -> problems.add(where + "certificate-validity must be 'enforce' or 'ignore', found '"
-                                        + shorten(value) + "'");
-                            }
+                        TrustPolicy.CertificateValidity validity = switch (value) {
+                            case "enforce" -> TrustPolicy.CertificateValidity.ENFORCE;
+                            case "ignore" -> TrustPolicy.CertificateValidity.IGNORE;
+                            default -> null;
+                        };
+                        if (validity == null) {
+                            problems.add(where + "certificate-validity must be 'enforce' or 'ignore', found '"
+                                    + shorten(value) + "'");
+                        } else if (once(key, lineNo, where, firstLine, problems)) {
+                            builder.certificateValidity(validity);
                         }
                     }
                     case "development-unsigned" -> {
-                        if (once(key, lineNo, where, firstLine, problems)) {
+                        if (!firstLine.containsKey(key)) {
                             builder.unsignedDevelopmentMode(value);
                         }
+                        once(key, lineNo, where, firstLine, problems);
                     }
                     default -> throw new IllegalStateException("directive without a rule: " + key);
                 }
