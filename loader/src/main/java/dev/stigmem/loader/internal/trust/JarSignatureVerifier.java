@@ -98,7 +98,13 @@ public final class JarSignatureVerifier {
         try {
             dir = privateDirectory();
             file = dir.resolve("verify.jar");
-            write(image, file);
+            try {
+                write(image, file);
+            } catch (IllegalArgumentException e) {
+                // ZipOutputStream refuses some names (longer than 65535 bytes, say): fail closed.
+                return new JarSignature.Invalid(image.name(), Optional.empty(),
+                        "jar cannot be written for verification: " + e.getMessage());
+            }
             return verifyFile(image, file);
         } catch (IOException e) {
             throw new UncheckedIOException(String.format(Locale.ROOT,
@@ -218,7 +224,8 @@ public final class JarSignatureVerifier {
         for (var section : new TreeMap<>(manifest.getEntries()).entrySet()) {
             boolean digested = section.getValue().keySet().stream()
                     .anyMatch(k -> k.toString().toUpperCase(Locale.ROOT).endsWith("-DIGEST"));
-            if (digested && !image.entries().containsKey(section.getKey())) {
+            // Directory sections are skipped: images keep no directory entries, and they carry no bytes.
+            if (digested && !section.getKey().endsWith("/") && !image.entries().containsKey(section.getKey())) {
                 return invalid(jar, section.getKey(), "entry '%s' is signed in %s but missing from the jar",
                         section.getKey(), mfName);
             }

@@ -361,6 +361,47 @@ class JarSignatureVerifierTests {
     }
 
     @Test
+    void signedJarWithNothingButItsManifestIsInvalid() {
+        Map<String, byte[]> onlyManifest = sign(Map.of("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\r\n\r\n")),
+                SigningKeys.acme(), "ACME");
+
+        JarSignature result = inspect(onlyManifest);
+
+        assertThat(result).isInstanceOf(JarSignature.Invalid.class);
+        assertThat(((JarSignature.Invalid) result).problem()).isEqualTo("signed jar has no entry to sign");
+    }
+
+    @Test
+    void writtenJarFileMayHoldEmptyDirectoriesButNoDirectoryWithContent(@TempDir Path dir) throws Exception {
+        Map<String, byte[]> signed = signedByAcme();
+        JarImage image = image("plugin.jar", signed);
+        Map<String, byte[]> withEmptyDir = new java.util.LinkedHashMap<>();
+        withEmptyDir.put("com/acme/", new byte[0]);
+        withEmptyDir.putAll(signed);
+        Map<String, byte[]> withFullDir = new java.util.LinkedHashMap<>();
+        withFullDir.put("com/acme/", bytes("hidden", 40));
+        withFullDir.putAll(signed);
+        Path emptyDir = dir.resolve("empty-dir.jar");
+        Files.write(emptyDir, TestJars.zip(withEmptyDir));
+        Path fullDir = dir.resolve("full-dir.jar");
+        Files.write(fullDir, TestJars.zip(withFullDir));
+
+        assertThat(JarSignatureVerifier.inspect(image, emptyDir)).isInstanceOf(JarSignature.Signed.class);
+        assertInvalid(JarSignatureVerifier.inspect(image, fullDir), "com/acme/", "directory entry 'com/acme/' has content");
+    }
+
+    @Test
+    void writtenJarFileThatIsNoZipIsInvalid(@TempDir Path dir) throws Exception {
+        Path garbage = dir.resolve("garbage.jar");
+        Files.write(garbage, bytes("not a zip", 1000));
+
+        JarSignature result = JarSignatureVerifier.inspect(image("plugin.jar", signedByAcme()), garbage);
+
+        assertThat(result).isInstanceOf(JarSignature.Invalid.class);
+        assertThat(((JarSignature.Invalid) result).problem()).startsWith("cannot verify the jar: java.util.zip.ZipException");
+    }
+
+    @Test
     void sectionNamesJoinContinuationLinesAndKeepDuplicates() {
         String manifest = "Manifest-Version: 1.0\r\nName: not/a/section\r\n\r\nName: com/acme/very/long/Na\r\n me.class\r\n"
                 + "SHA-256-Digest: x\r\n\r\nname: a.txt\r\n\r\nName: a.txt\r\n";

@@ -129,6 +129,17 @@ class TrustVerifierTests {
     }
 
     @Test
+    void strippingTheSignatureLeavesAnUnsignedArchiveThatIsRejected() {
+        var stripped = copy(sign(content(), SigningKeys.acme(), "PUB"));
+        stripped.keySet().removeIf(name -> name.startsWith("META-INF/PUB."));
+
+        var rejected = (TrustDecision.Rejected) TrustVerifier.verify(archive(stripped, List.of()), trusting(SigningKeys.acme()));
+
+        assertThat(rejected.reason()).isEqualTo(TrustDecision.Reason.UNSIGNED);
+        assertThatThrownBy(rejected::requireAccepted).isInstanceOf(UntrustedPublisherException.class);
+    }
+
+    @Test
     void unsignedLibraryInASignedArchiveIsRejected() {
         ArchiveImage archive = archive(sign(content(), SigningKeys.acme(), "PUB"),
                 List.of(image("lib-a.jar", library("a"))));
