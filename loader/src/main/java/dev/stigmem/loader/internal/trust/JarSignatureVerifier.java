@@ -19,6 +19,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -285,6 +286,7 @@ public final class JarSignatureVerifier {
                     return invalid(jar, name, "entry '%s' is in the jar file but not in the image", name).get();
                 }
             }
+            Map<CodeSigner, Signer> identities = new HashMap<>();
             SortedSet<Signer> reference = null;
             String referenceEntry = null;
             for (var entry : expected.entrySet()) {
@@ -314,7 +316,8 @@ public final class JarSignatureVerifier {
                         return invalid(jar, name, "entry '%s' is signed by a signer without an X.509 certificate", name)
                                 .get();
                     }
-                    set.add(Signer.of(leaf));
+                    // The JDK hands out the same few CodeSigners for every entry; fingerprint each once.
+                    set.add(identities.computeIfAbsent(cs, k -> Signer.of(leaf)));
                 }
                 if (reference == null) {
                     reference = set;
@@ -376,7 +379,7 @@ public final class JarSignatureVerifier {
                 .forEach(order::add);
         entries.keySet().stream().filter(n -> !SignatureFileName.of(n).signingRelated()).forEach(order::add);
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             ZipOutputStream zip = new ZipOutputStream(out)) {
+             ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(out, 1 << 16))) {
             for (String name : order) {
                 byte[] bytes = entries.get(name);
                 ZipEntry ze = new ZipEntry(name);
