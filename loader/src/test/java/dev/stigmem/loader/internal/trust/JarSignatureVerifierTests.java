@@ -159,6 +159,15 @@ class JarSignatureVerifierTests {
     }
 
     @Test
+    void signatureWithSha1DigestsIsInvalid() {
+        // Real JarSigner output: only SHA1-Digest-Manifest-Main-Attributes, which the JDK's
+        // disabled-algorithm rules skip.
+        Map<String, byte[]> sha1 = sign(content(), SigningKeys.acme(), "ACME", Map.of(), "SHA-1", "SHA256withECDSA");
+
+        assertInvalid(inspect(sha1), "META-INF/ACME.SF", "no SHA-2 digest of the manifest's main attributes");
+    }
+
+    @Test
     void sectionsOnlySignatureStillCoversMainAttributes() {
         // jarsigner's "sectionsonly" omits the whole-manifest digest but keeps the main-attributes one.
         Map<String, byte[]> sectionsOnly = sign(content(), SigningKeys.acme(), "ACME", Map.of("sectionsonly", "true"));
@@ -210,19 +219,17 @@ class JarSignatureVerifierTests {
     }
 
     @Test
-    void signatureThatCoversNoEntryIsInvalid() {
-        // A second publisher's signature files copied in from another jar verify nothing here.
-        Map<String, byte[]> foreign = sign(content(), SigningKeys.other(), "OTHER");
-        Map<String, byte[]> grafted = copy(signedByAcme());
-        Map<String, byte[]> foreignContent = copy(content());
-        foreignContent.put(PLUGIN_CLASS, bytes("foreign", 50));
-        Map<String, byte[]> foreignSigned = sign(foreignContent, SigningKeys.other(), "OTHER");
-        grafted.put("META-INF/OTHER.SF", foreignSigned.get("META-INF/OTHER.SF"));
-        grafted.put("META-INF/OTHER.EC", foreignSigned.get("META-INF/OTHER.EC"));
+    void signatureTheJdkIgnoresIsInvalid() {
+        // A co-signature made with SHA1withECDSA: the JDK's jdk.jar.disabledAlgorithms makes it treat
+        // that signature as absent, silently, so the entries carry one signer for two signatures.
+        Map<String, byte[]> weak = sign(signedByAcme(), SigningKeys.other(), "OTHER", Map.of(), "SHA-256", "SHA1withECDSA");
 
-        assertThat(inspect(foreign)).isInstanceOf(JarSignature.Signed.class);
-        JarSignature result = inspect(grafted);
+        JarSignature result = inspect(weak);
+
         assertThat(result).isInstanceOf(JarSignature.Invalid.class);
+        assertThat(((JarSignature.Invalid) result).problem())
+                .isEqualTo("jar carries 2 signatures (META-INF/ACME.SF, META-INF/OTHER.SF) but its entries carry "
+                        + "1 signer: a signature present does not cover the jar");
     }
 
     @Test

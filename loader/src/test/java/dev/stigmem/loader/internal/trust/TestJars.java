@@ -75,13 +75,20 @@ final class TestJars {
     /** As {@link #sign(Map, SigningKeys.Key, String)}, with {@link JarSigner.Builder#setProperty} properties. */
     static Map<String, byte[]> sign(Map<String, byte[]> entries, SigningKeys.Key key, String signerName,
                                     Map<String, String> properties) {
+        return sign(entries, key, signerName, properties, "SHA-256", "SHA256withECDSA");
+    }
+
+    /** As {@link #sign(Map, SigningKeys.Key, String, Map)}, with the digest and signature algorithms given. */
+    static Map<String, byte[]> sign(Map<String, byte[]> entries, SigningKeys.Key key, String signerName,
+                                    Map<String, String> properties, String digestAlgorithm, String signatureAlgorithm) {
         try {
             Path unsigned = Files.createTempFile("stigmem-test-unsigned-", ".jar");
             try {
                 Files.write(unsigned, zip(entries));
                 var builder = new JarSigner.Builder(key.privateKey(), key.certPath())
                         .signerName(signerName)
-                        .digestAlgorithm("SHA-256");
+                        .digestAlgorithm(digestAlgorithm)
+                        .signatureAlgorithm(signatureAlgorithm);
                 properties.forEach(builder::setProperty);
                 JarSigner signer = builder.build();
                 var out = new ByteArrayOutputStream();
