@@ -90,9 +90,9 @@ public final class JarSignatureVerifier {
      *                              failure, not a verdict on the jar)
      */
     public static JarSignature inspect(JarImage image) {
-        Optional<JarSignature> byNames = checkNames(image);
-        if (byNames.isPresent()) {
-            return byNames.get();
+        Optional<JarSignature> bySignatureFiles = checkSignatureFiles(image);
+        if (bySignatureFiles.isPresent()) {
+            return bySignatureFiles.get();
         }
         Path dir = null;
         Path file = null;
@@ -106,7 +106,7 @@ public final class JarSignatureVerifier {
                 return new JarSignature.Invalid(image.name(), Optional.empty(),
                         "jar cannot be written for verification: " + e.getMessage());
             }
-            return verifyFile(image, file);
+            return verifyFile(image, file, true);
         } catch (IOException e) {
             throw new UncheckedIOException(String.format(Locale.ROOT,
                     "jar '%s': cannot write a private copy to verify its signature: %s", image.name(), e), e);
@@ -120,15 +120,19 @@ public final class JarSignatureVerifier {
      * Verifies {@code image} through {@code jarFile}, a jar file the loader wrote from this image
      * and will load from: the signature is checked on that file, and the file is proved to hold
      * exactly the image's entries and bytes. The caller must keep the file where nobody else can
-     * change it until it is loaded.
+     * change it until it is loaded. An unsigned image's file is checked against the image too, so
+     * the answer is {@link JarSignature.Unsigned} only when the file holds exactly that image.
      */
     public static JarSignature inspect(JarImage image, Path jarFile) {
-        Optional<JarSignature> byNames = checkNames(image);
-        return byNames.orElseGet(() -> verifyFile(image, jarFile));
+        Optional<JarSignature> bySignatureFiles = checkSignatureFiles(image);
+        if (bySignatureFiles.isPresent() && !(bySignatureFiles.get() instanceof JarSignature.Unsigned)) {
+            return bySignatureFiles.get();
+        }
+        return verifyFile(image, jarFile, bySignatureFiles.isEmpty());
     }
 
     /** The checks on entry names alone; empty when the jar is signed and the JDK must verify it. */
-    private static Optional<JarSignature> checkNames(JarImage image) {
+    private static Optional<JarSignature> checkSignatureFiles(JarImage image) {
         String jar = image.name();
         Map<String, String> signatureFiles = new TreeMap<>();
         Map<String, String> blocks = new TreeMap<>();
@@ -263,8 +267,11 @@ public final class JarSignatureVerifier {
         return names;
     }
 
-    /** Reads every entry of {@code file} through the JDK's verifier and compares it with the image. */
-    private static JarSignature verifyFile(JarImage image, Path file) {
+    /**
+     * Reads every entry of {@code file} through the JDK's verifier and compares it with the image;
+     * when {@code signed}, also requires every content entry to carry the same signers.
+     */
+    private static JarSignature verifyFile(JarImage image, Path file, boolean signed) {
         String jar = image.name();
         Map<String, byte[]> expected = image.entries();
         // Base version: each entry is verified under its own name, META-INF/versions/N ones included.
@@ -302,7 +309,7 @@ public final class JarSignatureVerifier {
                 } catch (SecurityException e) {
                     return invalid(jar, name, "entry '%s' fails verification: %s", name, e.getMessage()).get();
                 }
-                if (SignatureFileName.of(name).signingRelated()) {
+                if (!signed || SignatureFileName.of(name).signingRelated()) {
                     continue;
                 }
                 CodeSigner[] signers = je.getCodeSigners();
@@ -326,6 +333,9 @@ public final class JarSignatureVerifier {
                     return invalid(jar, name, "entry '%s' is signed by %s but entry '%s' by %s", name, describe(set),
                             referenceEntry, describe(reference)).get();
                 }
+            }
+            if (!signed) {
+                return new JarSignature.Unsigned(jar);
             }
             if (reference == null) {
                 return new JarSignature.Invalid(jar, Optional.empty(), "signed jar has no entry to sign");

@@ -342,6 +342,20 @@ class JarSignatureVerifierTests {
     }
 
     @Test
+    void unsignedImageIsUnsignedOnlyWhenTheWrittenFileHoldsExactlyIt(@TempDir Path dir) throws Exception {
+        JarImage image = image("plugin.jar", content());
+        Path same = dir.resolve("same.jar");
+        JarSignatureVerifier.write(image, same);
+        Map<String, byte[]> changed = copy(content());
+        changed.put(PLUGIN_CLASS, bytes("swapped", 600));
+        Path other = dir.resolve("other.jar");
+        Files.write(other, TestJars.zip(changed));
+
+        assertThat(JarSignatureVerifier.inspect(image, same)).isEqualTo(new JarSignature.Unsigned("plugin.jar"));
+        assertInvalid(JarSignatureVerifier.inspect(image, other), PLUGIN_CLASS, "differs from the image");
+    }
+
+    @Test
     void writtenJarFileWithDuplicateEntriesIsInvalid(@TempDir Path dir) throws Exception {
         // ZipOutputStream refuses duplicate names, so write two distinct names of equal length and
         // rename the second to the first in its local header and in the central directory.
