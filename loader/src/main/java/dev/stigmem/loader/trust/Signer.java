@@ -1,5 +1,7 @@
 package dev.stigmem.loader.trust;
 
+import dev.stigmem.loader.internal.trust.EscapedText;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -127,8 +129,8 @@ public record Signer(String fingerprint, String subject, Instant notBefore, Inst
         return fingerprint.compareTo(other.fingerprint);
     }
 
-    /** {@code subject [fingerprint]}: what messages and reports show. */
+    /** {@code subject [SHA-256 fingerprint]}: what messages and reports show (control characters escaped). */
     public String describe() {
-        return subject + " [SHA-256 " + fingerprint + "]";
+        return EscapedText.of(subject) + " [SHA-256 " + fingerprint + "]";
     }
 }

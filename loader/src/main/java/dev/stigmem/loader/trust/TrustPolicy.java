@@ -1,8 +1,10 @@
 package dev.stigmem.loader.trust;
 
+import dev.stigmem.loader.internal.trust.EscapedText;
+
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -171,7 +173,7 @@ public final class TrustPolicy {
                 LOG.warn("UNSIGNED PLUGIN ACCEPTED: archive '{}' has unsigned jar(s) {} and no publisher vouches for "
                                 + "its code; trust_decision=development_unsigned_override because the trust policy sets "
                                 + "development-unsigned. Never run a production node in this mode.",
-                        archive, unsigned);
+                        EscapedText.of(archive), EscapedText.of(unsigned.toString()));
                 return new TrustDecision.DevelopmentUnsignedOverride(archive, unsigned, seen);
             }
             String signedNote = seen.isEmpty() ? "" : String.format(Locale.ROOT,
@@ -219,14 +221,14 @@ public final class TrustPolicy {
                         rejection(archive, "%s", problem), Optional.empty(), Optional.empty(), seen);
             }
             LOG.warn("archive '{}': {}; accepted because the trust policy sets certificate-validity = ignore",
-                    archive, problem);
+                    EscapedText.of(archive), EscapedText.of(problem));
         }
 
         if (trustedPublisher.isPresent()) {
             return new TrustDecision.Trusted(archive, signers, trustedPublisher.get());
         }
         LOG.info("archive '{}' accepted by operator override of publisher {} ({}); trust_decision=operator_override",
-                archive, overridePublisher.get().fingerprint(), overridePublisher.get().label());
+                EscapedText.of(archive), overridePublisher.get().fingerprint(), overridePublisher.get().label());
         return new TrustDecision.OperatorOverride(archive, signers, overridePublisher.get());
     }
 
@@ -239,7 +241,8 @@ public final class TrustPolicy {
     }
 
     private static String rejection(String archive, String format, Object... args) {
-        return "archive '" + archive + "' rejected: " + String.format(Locale.ROOT, format, args);
+        Object[] shown = Arrays.stream(args).map(a -> a instanceof String str ? EscapedText.of(str) : a).toArray();
+        return "archive '" + EscapedText.of(archive) + "' rejected: " + String.format(Locale.ROOT, format, shown);
     }
 
     @Override

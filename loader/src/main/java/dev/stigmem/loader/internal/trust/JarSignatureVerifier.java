@@ -104,7 +104,7 @@ public final class JarSignatureVerifier {
             } catch (IllegalArgumentException e) {
                 // ZipOutputStream refuses some names (longer than 65535 bytes, say): fail closed.
                 return new JarSignature.Invalid(image.name(), Optional.empty(),
-                        "jar cannot be written for verification: " + e.getMessage());
+                        EscapedText.of("jar cannot be written for verification: " + e.getMessage()));
             }
             return verifyFile(image, file, true);
         } catch (IOException e) {
@@ -343,20 +343,20 @@ public final class JarSignatureVerifier {
             long signatures = expected.keySet().stream()
                     .filter(n -> SignatureFileName.of(n) == SignatureFileName.SIGNATURE_FILE).count();
             if (reference.size() != signatures) {
-                return new JarSignature.Invalid(jar, Optional.empty(), String.format(Locale.ROOT,
+                return new JarSignature.Invalid(jar, Optional.empty(), EscapedText.of(String.format(Locale.ROOT,
                         "jar carries %d signature%s (%s) but its entries carry %d signer%s: a signature present does "
                                 + "not cover the jar",
                         signatures, signatures == 1 ? "" : "s",
                         expected.keySet().stream().filter(n -> SignatureFileName.of(n) == SignatureFileName.SIGNATURE_FILE)
                                 .collect(Collectors.joining(", ")),
-                        reference.size(), reference.size() == 1 ? "" : "s"));
+                        reference.size(), reference.size() == 1 ? "" : "s")));
             }
             return new JarSignature.Signed(jar, reference);
         } catch (IOException | RuntimeException e) {
             // Fail closed: any failure to read or verify (corrupt zip, malformed manifest, a
             // signature error raised on open) is a signature that does not hold.
             return new JarSignature.Invalid(jar, Optional.empty(),
-                    String.format(Locale.ROOT, "cannot verify the jar: %s", e));
+                    EscapedText.of(String.format(Locale.ROOT, "cannot verify the jar: %s", e)));
         }
     }
 
@@ -427,8 +427,10 @@ public final class JarSignatureVerifier {
         }
     }
 
+    /** An invalid result whose problem shows names (and the JDK's messages quoting them) with control characters escaped. */
     private static Optional<JarSignature> invalid(String jar, String entry, String format, Object... args) {
-        return Optional.of(new JarSignature.Invalid(jar, Optional.of(entry), String.format(Locale.ROOT, format, args)));
+        Object[] shown = Arrays.stream(args).map(a -> a instanceof String s ? EscapedText.of(s) : a).toArray();
+        return Optional.of(new JarSignature.Invalid(jar, Optional.of(entry), String.format(Locale.ROOT, format, shown)));
     }
 
     private static String describe(SortedSet<Signer> signers) {

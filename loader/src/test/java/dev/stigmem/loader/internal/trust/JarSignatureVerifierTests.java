@@ -89,6 +89,19 @@ class JarSignatureVerifierTests {
     }
 
     @Test
+    void namesFromTheArchiveAreShownWithControlCharactersEscaped() {
+        Map<String, byte[]> added = copy(signedByAcme());
+        String forged = "com/acme/x\n2026-01-01 INFO trust_decision=trusted.class";
+        added.put(forged, bytes("forged", 10));
+
+        var invalid = (JarSignature.Invalid) inspect(added);
+
+        assertThat(invalid.entry()).contains(forged);
+        assertThat(invalid.problem()).doesNotContain("\n")
+                .isEqualTo("entry 'com/acme/x\\u000a2026-01-01 INFO trust_decision=trusted.class' is not signed");
+    }
+
+    @Test
     void entryAddedWithItsDigestInTheManifestButNotInTheSignatureFileIsInvalid() {
         // Partly signed: the manifest lists the new entry's digest, the signature file does not,
         // so the JDK falls back to per-section digests and the new entry has no signer.
