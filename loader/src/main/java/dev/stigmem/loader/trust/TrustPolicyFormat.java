@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ final class TrustPolicyFormat {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new TrustPolicyException(name, List.of(name + ": cannot read: no such file"), e);
         } catch (IOException e) {
             throw new TrustPolicyException(name, List.of(String.format(Locale.ROOT, "%s: cannot read: %s", name, e)), e);
         }

@@ -113,7 +113,7 @@ class TrustPolicyTests {
         assertThatThrownBy(() -> TrustPolicy.read(huge)).isInstanceOf(TrustPolicyException.class)
                 .hasMessageContaining("larger than 1048576 bytes");
         assertThatThrownBy(() -> TrustPolicy.read(missing)).isInstanceOf(TrustPolicyException.class)
-                .hasMessageContaining(missing + ": cannot read");
+                .hasMessageContaining(missing + ": cannot read: no such file");
     }
 
     @Test
