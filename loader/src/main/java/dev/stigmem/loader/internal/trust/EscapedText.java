@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Text from an archive (jar and entry names, certificate subjects, the JDK's messages quoting
- * them) made safe to show: control characters and line separators become {@code \u000a}-style
- * escapes, so a name cannot forge a line of a log, a report or an audit record.
+ * them) made safe to show: control characters and line separators become escapes such as <code>&#92;u000a</code>,
+ * so a name cannot forge a line of a log, a report or an audit record.
  */
 public final class EscapedText {
 
