@@ -1,0 +1,4 @@
+/** A tiny text library, bundled privately by library-plugin. */
+module com.example.textlib {
+    exports com.example.textlib;
+}

@@ -1,0 +1,66 @@
+package dev.stigmem.loader;
+
+import dev.stigmem.api.PluginManifest;
+import dev.stigmem.loader.internal.archive.ArchiveImage;
+import dev.stigmem.loader.internal.descriptor.PluginDeclaration;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A plugin archive that was read and whose declaration is valid, handed to each
+ * {@link ArchiveCheck} before any of its code is loaded. Immutable.
+ */
+public final class PluginCandidate {
+    private final Path archive;
+    private final PluginDeclaration declaration;
+
+    PluginCandidate(Path archive, PluginDeclaration declaration) {
+        this.archive = archive;
+        this.declaration = declaration;
+    }
+
+    /** The operator's archive. */
+    public Path archive() {
+        return archive;
+    }
+
+    /** The validated manifest of the entry class. */
+    public PluginManifest manifest() {
+        return declaration.manifest();
+    }
+
+    /** Binary name of the entry class. */
+    public String entryClass() {
+        return declaration.entryClass();
+    }
+
+    /** The plugin's module name. */
+    public String moduleName() {
+        return declaration.moduleName();
+    }
+
+    /** Whether the plugin is a plain jar loaded as an automatic module. */
+    public boolean automaticModule() {
+        return declaration.automatic();
+    }
+
+    /** Names of the archive's jars: the plugin jar first, then the libraries. */
+    public List<String> jarNames() {
+        return declaration.image().jars().stream().map(j -> j.name()).toList();
+    }
+
+    /**
+     * The in-memory image the layer will be built from: what a check reads is what is loaded.
+     * For the loader's own checks (scan, trust); the type is not exported.
+     */
+    @SuppressWarnings("exports")
+    public ArchiveImage image() {
+        return declaration.image();
+    }
+
+    @Override
+    public String toString() {
+        return "PluginCandidate[" + declaration.manifest().name() + " from " + archive + "]";
+    }
+}

@@ -1,0 +1,403 @@
+package dev.stigmem.loader;
+
+import dev.stigmem.api.Plugin;
+import dev.stigmem.api.SemanticVersion;
+import dev.stigmem.loader.internal.archive.ArchiveReader;
+import dev.stigmem.loader.internal.archive.JarImage;
+import dev.stigmem.loader.internal.archive.PrivateDirectory;
+import dev.stigmem.loader.internal.descriptor.PluginDeclaration;
+import dev.stigmem.loader.internal.descriptor.PluginDeclarationReader;
+import dev.stigmem.loader.internal.descriptor.RequiresAllowlist;
+import dev.stigmem.loader.internal.layer.ModuleJars;
+import dev.stigmem.loader.internal.layer.PluginLayers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleReference;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Loads plugin archives, each into a module layer of its own.
+ *
+ * <p>The pipeline for one archive: copy the operator's archive into a private directory and read
+ * it into memory within {@link ArchiveLimits}; write the verified jars back into the private
+ * directory and let the JDK's module finder read their descriptors; find the one entry class and
+ * validate its {@code @StigmemPlugin} manifest and the modules' {@code requires} from bytecode;
+ * run every {@link ArchiveCheck}; only then resolve and define the layer (one class loader whose
+ * parent is the platform loader narrowed to the allowed JDK modules, above the api's layer) and instantiate the entry class through
+ * {@link ServiceLoader}, looking at the plugin's own layer only. Any failure leaves nothing
+ * behind: no layer, no private copy.
+ *
+ * <p>Example usage:
+ * <pre>{@code
+ * PluginLoader loader = PluginLoader.builder().check(scanner).build();
+ * try (PluginSet plugins = loader.loadAll(Path.of("plugins"))) {
+ *     for (LoadedPlugin p : plugins.inOrder()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; loads may run concurrently.
+ */
+public final class PluginLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
+
+    private final ArchiveLimits limits;
+    private final Path workDirectory;
+    private final PluginLayers layers;
+    private final List<ArchiveCheck> checks;
+    private final RequiresAllowlist allowlist;
+    private final Optional<SemanticVersion> hostVersion;
+
+    private PluginLoader(Builder b) {
+        this.limits = b.limits;
+        this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
+        this.allowlist = b.allowlist;
+        this.layers = b.parentLayer == null
+                ? PluginLayers.aboveApi(allowlist.reasons().keySet())
+                : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet());
+        this.checks = List.copyOf(b.checks);
+        this.hostVersion = Optional.ofNullable(b.hostVersion);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Loads one archive: a {@code .jar}, a {@code .zip} of jars, or a directory of jars.
+     *
+     * @throws ArchiveFormatException       the archive is corrupt, unsafe or over a bound
+     * @throws PluginDeclarationException   no valid entry class, manifest or module requires
+     * @throws PluginRejectedException      a check refused it
+     * @throws LayerResolutionException     its modules clash with the host or cannot be resolved
+     * @throws PluginInstantiationException its entry class failed to instantiate
+     */
+    public LoadedPlugin load(Path archive) {
+        return define(prepare(archive));
+    }
+
+    /**
+     * Loads every archive of a plugin directory ({@code *.jar}, {@code *.zip} and sub-directories,
+     * by name), in {@code dependsOn} order. All or nothing: when any archive fails, none is loaded
+     * and the exception lists every failure.
+     *
+     * @throws PluginSetException listing each archive that failed and why
+     */
+    public PluginSet loadAll(Path directory) {
+        List<Path> archives = listArchives(directory);
+        List<PluginLoadException> failures = new ArrayList<>();
+        Map<Path, Prepared> prepared = new LinkedHashMap<>();
+        for (Path a : archives) {
+            try {
+                prepared.put(a, prepare(a));
+            } catch (PluginLoadException e) {
+                failures.add(e);
+            }
+        }
+        List<Prepared> ordered = List.of();
+        if (failures.isEmpty()) {
+            try {
+                ordered = DependencyOrder.sort(directory, prepared.values().stream().toList());
+            } catch (PluginDependencyException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            prepared.values().forEach(p -> p.copy().close());
+            throw new PluginSetException(directory, archives.size(), failures);
+        }
+        List<LoadedPlugin> loaded = new ArrayList<>();
+        for (Prepared p : ordered) {
+            try {
+                loaded.add(define(p));
+            } catch (PluginLoadException e) {
+                loaded.forEach(LoadedPlugin::close);
+                ordered.forEach(o -> o.copy().close());
+                throw new PluginSetException(directory, archives.size(), List.of(e));
+            }
+        }
+        LOG.info("loaded {} plugins from {} in dependency order: {}", loaded.size(), directory,
+                loaded.stream().map(LoadedPlugin::name).toList());
+        return new PluginSet(directory, loaded);
+    }
+
+    /**
+     * Reads an archive and validates its declaration without loading it and without running the
+     * checks: what {@code stigmem scan} and {@code review} work from. The private copy is deleted
+     * before this returns; the candidate's image stays in memory.
+     *
+     * @throws ArchiveFormatException     the archive is corrupt, unsafe or over a bound
+     * @throws PluginDeclarationException no valid entry class, manifest or module requires
+     */
+    public PluginCandidate inspect(Path archive) {
+        Prepared p = prepare(archive, false);
+        p.copy().close();
+        return p.candidate();
+    }
+
+    Prepared prepare(Path archive) {
+        return prepare(archive, true);
+    }
+
+    /** Reads, inspects and (unless told not to) checks an archive; nothing of it is loaded yet. */
+    private Prepared prepare(Path archive, boolean check) {
+        Objects.requireNonNull(archive, "archive");
+        PrivateDirectory copy;
+        try {
+            copy = PrivateDirectory.create(workDirectory, "plugin-");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a private directory under " + workDirectory, e);
+        }
+        try {
+            List<JarImage> jars = new ArchiveReader(limits, archive, copy).read();
+            Path layerDir = Files.createDirectory(copy.path().resolve("layer"));
+            Map<String, ModuleReference> modules = ModuleJars.write(archive, jars, layerDir);
+            Map<String, ModuleDescriptor> descriptors = new LinkedHashMap<>();
+            modules.forEach((jar, ref) -> descriptors.put(jar, ref.descriptor()));
+            PluginDeclaration declaration = new PluginDeclarationReader(archive, allowlist).read(jars, descriptors);
+            checkHostVersion(archive, declaration);
+            PluginCandidate candidate = new PluginCandidate(archive, declaration);
+            if (check) {
+                runChecks(candidate);
+            }
+            return new Prepared(candidate, declaration, modules, copy);
+        } catch (RuntimeException e) {
+            copy.close();
+            if (e instanceof PluginLoadException ple) {
+                LOG.warn("refused {}", ple.getMessage());
+            }
+            throw e;
+        } catch (IOException e) {
+            copy.close();
+            throw new ArchiveFormatException(archive, Optional.empty(),
+                    "cannot be copied into the loader's private directory: " + e, e);
+        }
+    }
+
+    /** A new 0700 directory per loader, so no other local user can swap the private copies. */
+    private static Path freshWorkDirectory() {
+        try {
+            Path dir = PrivateDirectory.create(Path.of(System.getProperty("java.io.tmpdir")), "stigmem-loader-").path();
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the loader's work directory in java.io.tmpdir", e);
+        }
+    }
+
+    /**
+     * An operator-chosen work directory must belong to this user and be writable by nobody else:
+     * whoever can write to it can rename the private copies away and put other bytes in their place.
+     */
+    private static Path checkedWorkDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            if (Files.isSymbolicLink(dir)) {
+                throw new IllegalArgumentException("work directory " + dir + " is a symbolic link");
+            }
+            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                var attrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                var me = dir.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByName(System.getProperty("user.name"));
+                var perms = attrs.permissions();
+                if (!attrs.owner().equals(me)
+                        || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                        || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "work directory %s must be owned by %s and writable by nobody else (it is owned by %s, %s)",
+                            dir, me.getName(), attrs.owner().getName(),
+                            java.nio.file.attribute.PosixFilePermissions.toString(perms)));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("work directory " + dir + " cannot be checked: " + e, e);
+        }
+    }
+
+    private void checkHostVersion(Path archive, PluginDeclaration d) {
+        hostVersion.ifPresent(v -> {
+            if (!d.manifest().requires().includes(v)) {
+                throw new PluginDeclarationException(archive, Optional.of(d.entryClass()), String.format(Locale.ROOT,
+                        "plugin '%s' requires node %s, this node is %s", d.manifest().name(), d.manifest().requires(), v));
+            }
+        });
+    }
+
+    private void runChecks(PluginCandidate candidate) {
+        for (ArchiveCheck check : checks) {
+            CheckVerdict verdict;
+            try {
+                verdict = Objects.requireNonNull(check.check(candidate), "verdict");
+            } catch (PluginLoadException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new PluginRejectedException(candidate.archive(), Optional.empty(),
+                        "check " + check.getClass().getName() + " failed, so the archive is refused: " + e, e);
+            }
+            if (verdict instanceof CheckVerdict.Reject r) {
+                throw new PluginRejectedException(candidate.archive(), Optional.empty(),
+                        String.format(Locale.ROOT, "rejected by %s: %s", r.check(), r.reason()));
+            }
+        }
+    }
+
+    /** Defines the layer and instantiates the entry class. */
+    LoadedPlugin define(Prepared p) {
+        Path archive = p.candidate().archive();
+        try {
+            ModuleLayer layer = layers.define(archive, p.modules());
+            Plugin plugin = instantiate(archive, layer, p.declaration());
+            LOG.info("loaded plugin '{}' {} from {} (module {}, {} jar(s))", p.declaration().manifest().name(),
+                    p.declaration().manifest().version(), archive, p.declaration().moduleName(), p.modules().size());
+            return new LoadedPlugin(archive, p.declaration().manifest(), p.declaration().moduleName(),
+                    p.declaration().entryClass(), layer, plugin, p.copy());
+        } catch (RuntimeException e) {
+            p.copy().close();
+            throw e;
+        }
+    }
+
+    private static Plugin instantiate(Path archive, ModuleLayer layer, PluginDeclaration d) {
+        Optional<String> where = Optional.of(d.entryClass());
+        // The entry class's initializer and constructor are plugin code: run them with the plugin's
+        // own loader as the context loader, so a TCCL lookup does not start at the host's loader.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(layer.findLoader(d.moduleName()));
+        try {
+            List<ServiceLoader.Provider<Plugin>> own = ServiceLoader.load(layer, Plugin.class).stream()
+                    .filter(p -> p.type().getModule().getLayer() == layer)
+                    .toList();
+            if (own.size() != 1 || !own.get(0).type().getName().equals(d.entryClass())) {
+                throw new PluginInstantiationException(archive, where, String.format(Locale.ROOT,
+                        "the layer's service loader found %s instead of the entry class",
+                        own.stream().map(p -> p.type().getName()).toList()));
+            }
+            return own.get(0).get();
+        } catch (PluginInstantiationException e) {
+            throw e;
+        } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+            // RuntimeException includes the SecurityException a signed jar whose entries were
+            // altered throws when its classes are read.
+            throw new PluginInstantiationException(archive, where,
+                    "the entry class cannot be instantiated: " + causes(e), e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder b = new StringBuilder(e.toString());
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            b.append(" <- ").append(t);
+        }
+        return b.toString();
+    }
+
+    private static List<Path> listArchives(Path directory) {
+        List<Path> archives = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory)) {
+            for (Path p : dir) {
+                String n = String.valueOf(p.getFileName());
+                if (n.startsWith(".")) {
+                    continue;
+                }
+                if (Files.isDirectory(p) || n.endsWith(".jar") || n.endsWith(".zip")) {
+                    archives.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new PluginSetException(directory, 0, List.of(new ArchiveFormatException(directory, Optional.empty(),
+                    "the plugin directory cannot be listed: " + e, e)));
+        }
+        archives.sort(null);
+        return archives;
+    }
+
+    /** An archive read, inspected and checked, with its private copy; not loaded yet. */
+    record Prepared(PluginCandidate candidate, PluginDeclaration declaration,
+                    Map<String, ModuleReference> modules, PrivateDirectory copy) {
+    }
+
+    /** Configures a {@link PluginLoader}. Not thread-safe. */
+    public static final class Builder {
+        private ArchiveLimits limits = ArchiveLimits.DEFAULTS;
+        private Path workDirectory;
+        private ModuleLayer parentLayer;
+        private final List<ArchiveCheck> checks = new ArrayList<>();
+        private RequiresAllowlist allowlist = RequiresAllowlist.defaults();
+        private SemanticVersion hostVersion;
+
+        private Builder() {
+        }
+
+        /** Resource bounds for reading archives; {@link ArchiveLimits#DEFAULTS} unless set. */
+        public Builder limits(ArchiveLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Where the loader creates its private (0700) copies. Must be owned by this user and not
+         * writable by group or others. Unless set, a fresh 0700 directory in {@code java.io.tmpdir}.
+         */
+        public Builder workDirectory(Path directory) {
+            this.workDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * The layer plugin layers are defined above; it must hold {@code dev.stigmem.api}. Unless set,
+         * the layer that holds the api module this loader was linked against (the boot layer when the
+         * host runs on the module path).
+         */
+        public Builder parentLayer(ModuleLayer layer) {
+            if (layer.findModule("dev.stigmem.api").isEmpty()) {
+                throw new IllegalArgumentException("the parent layer does not hold the module dev.stigmem.api");
+            }
+            this.parentLayer = layer;
+            return this;
+        }
+
+        /** Adds a check; checks run in the order added. */
+        public Builder check(ArchiveCheck check) {
+            checks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Allows plugin modules to {@code requires} one more module, with the operator's reason. */
+        public Builder allowRequires(String module, String reason) {
+            this.allowlist = allowlist.with(module, reason);
+            return this;
+        }
+
+        /** Refuses plugins whose manifest {@code requires} range excludes this node version. */
+        public Builder hostVersion(SemanticVersion version) {
+            this.hostVersion = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException when {@code dev.stigmem.api} is not a named module of the host
+         *                               (the message says what to add to the command line)
+         */
+        public PluginLoader build() {
+            return new PluginLoader(this);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.stigmem.loader;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The plugins of one plugin directory, loaded in dependency order. Closing closes every plugin,
+ * in reverse order. Thread-safe.
+ */
+public final class PluginSet implements AutoCloseable {
+    private final Path directory;
+    private final List<LoadedPlugin> plugins;
+
+    PluginSet(Path directory, List<LoadedPlugin> plugins) {
+        this.directory = directory;
+        this.plugins = List.copyOf(plugins);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The plugins, each after the plugins it depends on (ties by name). */
+    public List<LoadedPlugin> inOrder() {
+        return plugins;
+    }
+
+    /** The plugin with this manifest name. */
+    public Optional<LoadedPlugin> find(String name) {
+        return plugins.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public void close() {
+        for (int i = plugins.size() - 1; i >= 0; i--) {
+            plugins.get(i).close();
+        }
+    }
+}
