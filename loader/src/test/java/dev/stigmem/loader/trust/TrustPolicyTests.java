@@ -228,4 +228,23 @@ class TrustPolicyTests {
         assertThat(captured.toString(StandardCharsets.UTF_8))
                 .contains("WARN", "UNSIGNED PLUGIN ACCEPTED", "dev-plugin.jar", "development_unsigned_override");
     }
+
+    @Test
+    void signerChangeComparesSignersByFingerprint() {
+        Signer acme = signer(A, "CN=Acme");
+        Signer other = signer(B, "CN=Other");
+        var unsigned = new ArchiveSignature("p.jar", List.of(new JarSignature.Unsigned("p.jar")));
+
+        SignerChange same = SignerChange.between(signedBy(acme), signedBy(acme));
+        SignerChange swapped = SignerChange.between(signedBy(acme), signedBy(other));
+        SignerChange nowSigned = SignerChange.between(unsigned, signedBy(acme));
+
+        assertThat(same.changed()).isFalse();
+        assertThat(same.kept()).containsExactly(acme);
+        assertThat(swapped.changed()).isTrue();
+        assertThat(swapped.added()).containsExactly(other);
+        assertThat(swapped.removed()).containsExactly(acme);
+        assertThat(nowSigned.added()).containsExactly(acme);
+        assertThat(nowSigned.removed()).isEmpty();
+    }
 }
