@@ -68,6 +68,9 @@ class HookTests {
         assertThat(m.getName()).isEqualTo(Character.toLowerCase(camel.charAt(0)) + camel.substring(1));
         assertThat(m.getParameterTypes()).hasSize(2);
         assertThat(m.getParameterTypes()[0]).isEqualTo(PluginContext.class);
+        // The payload is a value, never a handler interface (a name clash once made it one).
+        assertThat(HookHandler.class.isAssignableFrom(m.getParameterTypes()[1])).isFalse();
+        assertThat(m.getParameterTypes()[1].isRecord()).isTrue();
         Class<?> expectedReturn = switch (hook.semantic()) {
             case VOTING -> Vote.class;
             case FILTER_CHAIN -> m.getParameterTypes()[1];

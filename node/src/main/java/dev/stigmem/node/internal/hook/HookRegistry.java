@@ -393,10 +393,24 @@ public final class HookRegistry implements AutoCloseable {
             }
         }
 
+        /**
+         * A registry of the handlers registered so far, for votes that must happen during startup
+         * (a plugin's capability grant is voted on by the core and the plugins registered before
+         * it). Registration goes on; the snapshot does not see later handlers.
+         */
+        public HookRegistry snapshot() {
+            checkOpen();
+            return build(List.of());
+        }
+
         /** Ends registration and returns the registry; every later call on this builder is refused. */
         public HookRegistry freeze() {
             checkOpen();
             frozen = true;
+            return build(List.copyOf(pools.values()));
+        }
+
+        private HookRegistry build(List<ExecutorService> ownedPools) {
             Comparator<Entry> byName = Comparator.comparing(Entry::handlerName);
             Entry[][] byHook = new Entry[Hook.values().length][];
             for (Hook hook : Hook.values()) {
@@ -414,7 +428,7 @@ public final class HookRegistry implements AutoCloseable {
                 }
                 byHook[hook.ordinal()] = ordered.toArray(Entry[]::new);
             }
-            return new HookRegistry(byHook, audit, timeout, List.copyOf(pools.values()));
+            return new HookRegistry(byHook, audit, timeout, ownedPools);
         }
     }
 }
