@@ -13,6 +13,8 @@ module dev.stigmem.loader {
     requires io.github.classgraph;
 
     exports dev.stigmem.loader;
+    // Signer identities, trust policy and trust decisions: what the node audits and the CLI shows.
+    exports dev.stigmem.loader.trust;
 
     // The loader instantiates each plugin's entry class through its layer's ServiceLoader.
     uses dev.stigmem.api.Plugin;

@@ -12,6 +12,10 @@ module dev.stigmem.node {
     requires org.slf4j;
     // The stigmem command line.
     requires info.picocli;
+    // JSON: the audit log (JSON lines) and --json reports.
+    requires com.fasterxml.jackson.databind;
+    // Outbound network for plugins that hold network.outbound goes through the JDK client.
+    requires java.net.http;
 
     exports dev.stigmem.node;
     // The testkit builds gated contexts exactly as the node does.

@@ -96,10 +96,10 @@ public record PluginManifest(String name, SemanticVersion version, VersionRange 
             problems.add("dependsOn: more than " + MAX_ENTRIES + " entries");
         } else {
             for (String dep : dependsOn) {
-                if (dep == null || !NAME.matcher(dep).matches()) {
-                    problems.add("dependency '" + printable(dep) + "' is not a valid plugin name");
-                } else if (dep.equals(name)) {
+                if (dep != null && dep.equals(name)) {
                     problems.add("plugin depends on itself");
+                } else if (dep == null || !NAME.matcher(dep).matches()) {
+                    problems.add("dependency '" + printable(dep) + "' is not a valid plugin name");
                 } else if (!deps.add(dep)) {
                     problems.add("dependency '" + dep + "' is declared twice");
                 }

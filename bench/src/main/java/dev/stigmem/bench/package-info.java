@@ -1,2 +1,2 @@
-/** JMH benchmarks of the loader: one plugin into a new layer, a node's start with 100 plugins, load/unload cycles. */
+/** JMH benchmarks of the loader and the node; run with {@code bench/run}, never as tests. */
 package dev.stigmem.bench;

@@ -9,5 +9,5 @@ import dev.stigmem.api.PluginContext;
  */
 @FunctionalInterface
 public non-sealed interface CapabilityCheck extends HookHandler {
-    Vote capabilityCheck(PluginContext context, CapabilityCheck payload);
+    Vote capabilityCheck(PluginContext context, CapabilityGrant payload);
 }

@@ -26,10 +26,10 @@ import java.util.Set;
 /**
  * The runtime capability gate: the {@link PluginContext} of one plugin.
  *
- * <p>Each accessor names only its handle type; the capability that gates it comes from the api's
- * {@link dev.stigmem.api.Gated} annotations through {@link Capability#forHandleType}, so this class
- * cannot disagree with the scanner about which capability an accessor needs. The compiler ties
- * each accessor's handle type to its return type.
+ * <p>Each accessor's capability is looked up by its handle type in the api's map, which is derived
+ * from the {@link dev.stigmem.api.Gated} annotations ({@link Capability#forHandleType}); so this
+ * class cannot disagree with the scanner about which capability an accessor needs. The tests
+ * check every accessor against that map, reached directly, by method reference and by reflection.
  *
  * <p>The check is a bit test on a {@code long}; the handles are resolved once at construction
  * into an array of ready {@code Optional}s, so a call allocates nothing. Immutable and
@@ -37,14 +37,21 @@ import java.util.Set;
  */
 public final class GatedPluginContext implements PluginContext {
 
-    // Handle type -> capability, derived from the api once per type and cached by the JVM.
-    private static final ClassValue<Capability> CAPABILITY_OF_HANDLE = new ClassValue<>() {
-        @Override
-        protected Capability computeValue(Class<?> type) {
-            return Capability.forHandleType(type).orElseThrow(
-                    () -> new IllegalStateException(type.getName() + " is not a gated handle type"));
-        }
-    };
+    // The capability of each accessor, looked up once by handle type in the api's derived map.
+    // Static finals, so the JIT folds each accessor's check to a constant bit test.
+    private static final Capability FACTS_READER = gatedBy(FactsReader.class);
+    private static final Capability FACTS_WRITER = gatedBy(FactsWriter.class);
+    private static final Capability RECALL_READER = gatedBy(RecallReader.class);
+    private static final Capability RECALL_WRITER = gatedBy(RecallWriter.class);
+    private static final Capability AUDIT_EMITTER = gatedBy(AuditEmitter.class);
+    private static final Capability AUDIT_READER = gatedBy(AuditReader.class);
+    private static final Capability FEDERATION_READER = gatedBy(FederationReader.class);
+    private static final Capability FEDERATION_WRITER = gatedBy(FederationWriter.class);
+    private static final Capability IDENTITY_READER = gatedBy(IdentityReader.class);
+    private static final Capability TENANT_READER = gatedBy(TenantReader.class);
+    private static final Capability TENANT_WRITER = gatedBy(TenantWriter.class);
+    private static final Capability CONFIG_READER = gatedBy(ConfigReader.class);
+    private static final Capability NETWORK_OUTBOUND = gatedBy(NetworkOutbound.class);
 
     static {
         if (Capability.values().length > Long.SIZE) {
@@ -80,9 +87,13 @@ public final class GatedPluginContext implements PluginContext {
         this.declaredMask = mask;
     }
 
+    private static Capability gatedBy(Class<?> handleType) {
+        return Capability.forHandleType(handleType).orElseThrow(
+                () -> new IllegalStateException(handleType.getName() + " is not a gated handle type"));
+    }
+
     @SuppressWarnings("unchecked") // handles[c] holds an Optional of c's handle type, checked by CoreApis
-    private <H> Optional<H> gate(Class<H> handleType) {
-        Capability c = CAPABILITY_OF_HANDLE.get(handleType);
+    private <H> Optional<H> gate(Capability c) {
         if ((declaredMask & (1L << c.ordinal())) == 0) {
             throw new CapabilityError(pluginName, c);
         }
@@ -106,67 +117,67 @@ public final class GatedPluginContext implements PluginContext {
 
     @Override
     public Optional<FactsReader> getFactsReader() {
-        return gate(FactsReader.class);
+        return gate(FACTS_READER);
     }
 
     @Override
     public Optional<FactsWriter> getFactsWriter() {
-        return gate(FactsWriter.class);
+        return gate(FACTS_WRITER);
     }
 
     @Override
     public Optional<RecallReader> getRecallReader() {
-        return gate(RecallReader.class);
+        return gate(RECALL_READER);
     }
 
     @Override
     public Optional<RecallWriter> getRecallWriter() {
-        return gate(RecallWriter.class);
+        return gate(RECALL_WRITER);
     }
 
     @Override
     public Optional<AuditEmitter> getAuditEmitter() {
-        return gate(AuditEmitter.class);
+        return gate(AUDIT_EMITTER);
     }
 
     @Override
     public Optional<AuditReader> getAuditReader() {
-        return gate(AuditReader.class);
+        return gate(AUDIT_READER);
     }
 
     @Override
     public Optional<FederationReader> getFederationReader() {
-        return gate(FederationReader.class);
+        return gate(FEDERATION_READER);
     }
 
     @Override
     public Optional<FederationWriter> getFederationWriter() {
-        return gate(FederationWriter.class);
+        return gate(FEDERATION_WRITER);
     }
 
     @Override
     public Optional<IdentityReader> getIdentityReader() {
-        return gate(IdentityReader.class);
+        return gate(IDENTITY_READER);
     }
 
     @Override
     public Optional<TenantReader> getTenantReader() {
-        return gate(TenantReader.class);
+        return gate(TENANT_READER);
     }
 
     @Override
     public Optional<TenantWriter> getTenantWriter() {
-        return gate(TenantWriter.class);
+        return gate(TENANT_WRITER);
     }
 
     @Override
     public Optional<ConfigReader> getConfigReader() {
-        return gate(ConfigReader.class);
+        return gate(CONFIG_READER);
     }
 
     @Override
     public Optional<NetworkOutbound> getNetworkOutbound() {
-        return gate(NetworkOutbound.class);
+        return gate(NETWORK_OUTBOUND);
     }
 
     @Override

@@ -1,0 +1,39 @@
+package dev.stigmem.node;
+
+import dev.stigmem.api.Capability;
+import dev.stigmem.api.Health;
+import dev.stigmem.api.hook.Hook;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an operator sees of a registered plugin.
+ *
+ * @param name         manifest name
+ * @param version      manifest version
+ * @param archive      the archive it was loaded from
+ * @param module       its module name (explicit or automatic)
+ * @param entryClass   binary name of its entry class
+ * @param trust        how it came to be trusted, for example {@code trusted publisher CN=...}
+ * @param capabilities declared capabilities, in {@link Capability} order
+ * @param hooks        hooks it handles, in table order
+ * @param dependsOn    plugins registered before it
+ * @param health       its answer to the last health check
+ */
+public record PluginInfo(String name, String version, Path archive, String module, String entryClass, String trust,
+                         Set<Capability> capabilities, List<Hook> hooks, List<String> dependsOn, Health health) {
+    public PluginInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(module, "module");
+        Objects.requireNonNull(entryClass, "entryClass");
+        Objects.requireNonNull(trust, "trust");
+        capabilities = Set.copyOf(capabilities);
+        hooks = List.copyOf(hooks);
+        dependsOn = List.copyOf(dependsOn);
+        Objects.requireNonNull(health, "health");
+    }
+}

@@ -1,0 +1,364 @@
+package dev.stigmem.node;
+
+import dev.stigmem.api.Capability;
+import dev.stigmem.api.Health;
+import dev.stigmem.api.PluginContext;
+import dev.stigmem.api.PluginManifest;
+import dev.stigmem.api.SemanticVersion;
+import dev.stigmem.api.core.AuditReader;
+import dev.stigmem.api.core.Fact;
+import dev.stigmem.api.core.FactDraft;
+import dev.stigmem.api.core.RecallHit;
+import dev.stigmem.api.core.RecallQuery;
+import dev.stigmem.api.hook.CapabilityGrant;
+import dev.stigmem.api.hook.Hook;
+import dev.stigmem.api.hook.Vote;
+import dev.stigmem.loader.ArchiveCheck;
+import dev.stigmem.loader.LoadedPlugin;
+import dev.stigmem.loader.PluginLoadException;
+import dev.stigmem.loader.PluginLoader;
+import dev.stigmem.loader.PluginSet;
+import dev.stigmem.loader.PluginSetException;
+import dev.stigmem.node.internal.audit.AuditLog;
+import dev.stigmem.node.internal.context.GatedPluginContext;
+import dev.stigmem.node.internal.core.AllowlistedHttpOutbound;
+import dev.stigmem.node.internal.core.CoreHandlers;
+import dev.stigmem.node.internal.core.DirectoryState;
+import dev.stigmem.node.internal.core.EmbeddedCore;
+import dev.stigmem.node.internal.core.FactStore;
+import dev.stigmem.node.internal.core.RedactingConfig;
+import dev.stigmem.node.internal.hook.HookRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Stigmem node: plugins loaded from a directory, each in its own layer with its own gated
+ * context, registered into a frozen hook registry, over the embedded core APIs.
+ *
+ * <p>Startup, all or nothing: every archive is read, checked (each {@link ArchiveCheck}: trust,
+ * bytecode scan) and declared; plugins are ordered by {@code dependsOn}; each declared capability
+ * is put to the {@code capability_check} vote of the core and the plugins registered before; the
+ * registry is frozen and plugins are started. A failure at any step stops startup with a
+ * {@link NodeStartException} and leaves nothing loaded. Every step is audited.
+ *
+ * <p>Example usage:
+ * <pre>{@code
+ * try (StigmemNode node = StigmemNode.builder()
+ *         .pluginDirectory(Path.of("plugins"))
+ *         .dataDirectory(Path.of("data"))
+ *         .check(trustCheck).check(scanCheck)
+ *         .start()) {
+ *     node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default"));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe after {@link Builder#start()}.
+ */
+public final class StigmemNode implements AutoCloseable {
+
+    /** The plugin API level this node implements; plugin {@code requires} ranges are checked against it. */
+    public static final SemanticVersion API_VERSION = SemanticVersion.parse("0.9.0");
+
+    private static final Logger LOG = LoggerFactory.getLogger(StigmemNode.class);
+    private static final String CORE_NAME = "stigmem-core";
+
+    private final PluginSet plugins;
+    private final HookRegistry hooks;
+    private final EmbeddedCore core;
+    private final Map<String, PluginInfo> infos;
+    private final Map<String, String> trust;
+
+    private StigmemNode(PluginSet plugins, HookRegistry hooks, EmbeddedCore core, Map<String, PluginInfo> infos, Map<String, String> trust) {
+        this.plugins = plugins;
+        this.hooks = hooks;
+        this.core = core;
+        this.infos = infos;
+        this.trust = trust;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Asserts a fact as {@code principal} through the assert hook sites. */
+    public Fact assertFact(String principal, FactDraft draft) {
+        return core.assertFact(principal, draft);
+    }
+
+    /** Recalls as {@code principal} through the recall hook sites. */
+    public List<RecallHit> recall(String principal, RecallQuery query) {
+        return core.recall(principal, query);
+    }
+
+    /** The audit trail. */
+    public AuditReader audit() {
+        return core.audit().reader();
+    }
+
+    /** Where the audit trail is written, when it is durable. */
+    public Optional<Path> auditFile() {
+        return core.audit().file();
+    }
+
+    /** The registered plugins in registration order, each with its current health (polled now). */
+    public List<PluginInfo> plugins() {
+        List<PluginInfo> out = new ArrayList<>();
+        for (LoadedPlugin p : plugins.inOrder()) {
+            PluginInfo i = infos.get(p.name());
+            out.add(new PluginInfo(i.name(), i.version(), i.archive(), i.module(), i.entryClass(), i.trust(),
+                    i.capabilities(), i.hooks(), i.dependsOn(), health(p)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Health is informational: a failing check is reported as unhealthy, never thrown. */
+    private static Health health(LoadedPlugin p) {
+        try {
+            Health h = p.plugin().health();
+            return h == null ? Health.unknown() : h;
+        } catch (RuntimeException | LinkageError e) {
+            return Health.unhealthy("health check threw " + e);
+        }
+    }
+
+    /** The handlers of a hook in dispatch order. */
+    public List<HookRegistry.HandlerInfo> handlers(Hook hook) {
+        return hooks.handlers(hook);
+    }
+
+    /** Stops every plugin (reverse registration order), releases their layers and closes the audit trail. */
+    @Override
+    public void close() {
+        List<LoadedPlugin> reverse = new ArrayList<>(plugins.inOrder());
+        java.util.Collections.reverse(reverse);
+        for (LoadedPlugin p : reverse) {
+            try {
+                p.plugin().stop();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("plugin '{}' failed to stop: {}", p.name(), e.toString());
+                core.audit().record("plugin:" + p.name(), "plugin.stop_failed", Map.of("error", e.toString()));
+            }
+        }
+        hooks.close();
+        core.audit().record("node", "node.stopped", Map.of());
+        plugins.close();
+        try {
+            core.audit().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the audit trail", e);
+        }
+    }
+
+    /** Configures and starts a node. Each setter validates at once. */
+    public static final class Builder {
+        private Path pluginDirectory;
+        private Optional<Path> dataDirectory = Optional.empty();
+        private final List<ArchiveCheck> checks = new ArrayList<>();
+        private final Map<String, String> config = new TreeMap<>();
+        private Set<String> outboundOrigins = Set.of();
+        private Optional<Duration> handlerTimeout = Optional.empty();
+        private Clock clock = Clock.systemUTC();
+        private Optional<Path> workDirectory = Optional.empty();
+
+        private Builder() {
+        }
+
+        /** The directory whose archives ({@code *.jar}, {@code *.zip}, sub-directories) are the plugins. */
+        public Builder pluginDirectory(Path directory) {
+            this.pluginDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Where the node keeps durable state (the audit trail); without it the trail is in memory only. */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Optional.of(directory);
+            return this;
+        }
+
+        /** Where the loader keeps its private copies of archives (default: the system temp directory). */
+        public Builder workDirectory(Path directory) {
+            this.workDirectory = Optional.of(directory);
+            return this;
+        }
+
+        /** Adds a check every archive must pass before it is loaded (trust, scan), in order. */
+        public Builder check(ArchiveCheck check) {
+            checks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Node configuration; plugins with {@code config.read} see it with secrets redacted. */
+        public Builder config(Map<String, String> values) {
+            config.putAll(values);
+            return this;
+        }
+
+        /**
+         * Origins ({@code scheme://host:port}) that plugins holding {@code network.outbound} may reach.
+         * Without any, the node does not provide the outbound handle.
+         */
+        public Builder outboundAllowlist(Set<String> origins) {
+            for (String o : origins) {
+                if (!o.matches("https?://[^/:@\\s]+:\\d{1,5}")) {
+                    throw new IllegalArgumentException("outbound origin '" + o + "' is not scheme://host:port");
+                }
+            }
+            this.outboundOrigins = Set.copyOf(origins);
+            return this;
+        }
+
+        /** A time limit for every plugin handler call (at most 30 s). */
+        public Builder handlerTimeout(Duration limit) {
+            if (limit.isNegative() || limit.isZero() || limit.compareTo(HookRegistry.MAX_HANDLER_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("handler timeout must be positive and at most 30 s, was " + limit);
+            }
+            this.handlerTimeout = Optional.of(limit);
+            return this;
+        }
+
+        /** The clock of audit events and facts (tests fix it). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Loads, checks, registers and starts every plugin.
+         *
+         * @throws NodeStartException if any plugin fails any step; nothing is left loaded
+         * @throws UncheckedIOException if the audit trail cannot be opened
+         */
+        public StigmemNode start() {
+            if (pluginDirectory == null) {
+                throw new IllegalStateException("no plugin directory: call pluginDirectory(...) before start()");
+            }
+            AuditLog audit;
+            try {
+                audit = dataDirectory.isPresent()
+                        ? AuditLog.open(dataDirectory.get().resolve("audit.jsonl"), clock)
+                        : AuditLog.inMemory(clock);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the audit trail: " + e.getMessage(), e);
+            }
+            try {
+                return start(audit);
+            } catch (RuntimeException | Error e) {
+                try {
+                    audit.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private StigmemNode start(AuditLog audit) {
+            audit.record("node", "node.starting", Map.of("plugins", pluginDirectory.toString(),
+                    "api", API_VERSION.toString()));
+            Optional<dev.stigmem.api.core.NetworkOutbound> outbound = outboundOrigins.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(new AllowlistedHttpOutbound(outboundOrigins, dev.stigmem.api.core.OutboundRequest.MAX_TIMEOUT));
+            EmbeddedCore core = new EmbeddedCore(new FactStore(clock), new DirectoryState(), audit,
+                    new RedactingConfig(config), outbound);
+
+            PluginLoader.Builder lb = PluginLoader.builder().hostVersion(API_VERSION);
+            workDirectory.ifPresent(lb::workDirectory);
+            checks.forEach(lb::check);
+            PluginSet loaded;
+            try {
+                loaded = lb.build().loadAll(pluginDirectory);
+            } catch (PluginSetException e) {
+                List<String> failures = e.failures().stream().map(PluginLoadException::getMessage).toList();
+                for (PluginLoadException f : e.failures()) {
+                    audit.record("node", "plugin.rejected", Map.of("archive", f.archive().toString(), "reason", f.getMessage()));
+                }
+                audit.record("node", "node.start_failed", Map.of("failures", Integer.toString(failures.size())));
+                throw new NodeStartException(e.getMessage(), failures, e);
+            }
+
+            try {
+                return register(loaded, core, audit);
+            } catch (RuntimeException | Error e) {
+                loaded.close();
+                throw e;
+            }
+        }
+
+        private StigmemNode register(PluginSet loaded, EmbeddedCore core, AuditLog audit) {
+            HookRegistry.Builder hb = HookRegistry.builder(audit);
+            handlerTimeout.ifPresent(hb::handlerTimeout);
+            PluginManifest coreManifest = PluginManifest.of(CORE_NAME, API_VERSION.toString(), ">=" + API_VERSION,
+                    Capability.knownIds(), List.of());
+            CoreHandlers.register(hb, new GatedPluginContext(coreManifest, core.apisFor(CORE_NAME)), core);
+
+            Map<String, PluginInfo> infos = new TreeMap<>();
+            Map<String, PluginContext> contexts = new TreeMap<>();
+            List<String> failures = new ArrayList<>();
+            for (LoadedPlugin p : loaded.inOrder()) {
+                PluginManifest m = p.manifest();
+                // The core and the plugins registered before vote on each capability this one declared.
+                HookRegistry votes = hb.snapshot();
+                List<String> denied = new ArrayList<>();
+                for (Capability c : m.capabilities()) {
+                    Vote v = votes.vote(Hook.CAPABILITY_CHECK, new CapabilityGrant(m.name(), c));
+                    if (v instanceof Vote.Deny d) {
+                        denied.add(c.id() + " (" + d.reason() + ")");
+                    }
+                }
+                if (!denied.isEmpty()) {
+                    String reason = "plugin '" + m.name() + "' denied capabilities: " + String.join(", ", denied);
+                    audit.record("node", "plugin.rejected", Map.of("plugin", m.name(), "reason", reason));
+                    failures.add(reason);
+                    continue;
+                }
+                PluginContext ctx = new GatedPluginContext(m, core.apisFor(m.name()));
+                contexts.put(m.name(), ctx);
+                List<Hook> handled = hb.plugin(m.name(), ctx, p.plugin());
+                infos.put(m.name(), new PluginInfo(m.name(), m.version().toString(), p.archive(), p.moduleName(), p.entryClass(),
+                        "", m.capabilities(), handled, m.dependsOn(), Health.unknown()));
+            }
+            if (!failures.isEmpty()) {
+                audit.record("node", "node.start_failed", Map.of("failures", Integer.toString(failures.size())));
+                throw new NodeStartException(failures.stream().collect(Collectors.joining("\n  - ",
+                        "plugin directory '" + pluginDirectory + "' not started, nothing was registered:\n  - ", "")), failures, null);
+            }
+            HookRegistry hooks = hb.freeze();
+            core.start(hooks);
+            List<LoadedPlugin> started = new ArrayList<>();
+            for (LoadedPlugin p : loaded.inOrder()) {
+                try {
+                    p.plugin().start(contexts.get(p.name()));
+                    started.add(p);
+                } catch (RuntimeException | LinkageError e) {
+                    String reason = "plugin '" + p.name() + "' failed to start: " + e;
+                    audit.record("plugin:" + p.name(), "plugin.start_failed", Map.of("error", e.toString()));
+                    for (int i = started.size() - 1; i >= 0; i--) {
+                        try {
+                            started.get(i).plugin().stop();
+                        } catch (RuntimeException | LinkageError ignored) {
+                            // Already failing startup; the first failure is the one reported.
+                        }
+                    }
+                    hooks.close();
+                    throw new NodeStartException(reason, List.of(reason), e);
+                }
+            }
+            audit.record("node", "node.started", Map.of("plugins", String.join(",", infos.keySet())));
+            LOG.info("node started with {} plugins: {}", infos.size(), infos.keySet());
+            return new StigmemNode(loaded, hooks, core, infos, Map.of());
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.stigmem.node.internal.cli;
+
+import dev.stigmem.api.core.AuditEvent;
+import dev.stigmem.api.core.FactDraft;
+import dev.stigmem.api.core.RecallHit;
+import dev.stigmem.api.core.RecallQuery;
+import dev.stigmem.node.NodeStartException;
+import dev.stigmem.node.OperationDeniedException;
+import dev.stigmem.node.PluginInfo;
+import dev.stigmem.node.StigmemNode;
+import dev.stigmem.api.PluginExecutionError;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stigmem node}: start a node on a plugin directory and serve until stopped (or run the demo workload). */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = {"Start a node on a plugin directory: verify, scan, load, register, freeze, start; then serve until stopped.",
+                "With --demo, run a short scripted workload (asserts, a denied assert, a recall, the audit trail) and stop."})
+final class NodeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    NodeOptions options;
+
+    @Option(names = "--demo", description = "Run the scripted workload over the started node, print what happened, and stop.")
+    boolean demo;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        StigmemNode node;
+        try {
+            node = options.start(out);
+        } catch (NodeStartException e) {
+            spec.commandLine().getErr().println("stigmem: " + e.getMessage());
+            return ExitStatus.REJECTED;
+        }
+        try (node) {
+            PluginsCommand.printTable(out, node.plugins());
+            if (demo) {
+                runDemo(node, out);
+                return ExitStatus.OK;
+            }
+            out.printf(Locale.ROOT, "node serving %d plugins; audit trail %s; stop with Ctrl-C%n", node.plugins().size(),
+                    node.auditFile().map(Path::toString).orElse("in memory"));
+            out.flush();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "stigmem-shutdown"));
+            stopped.await();
+            return ExitStatus.OK;
+        }
+    }
+
+    private static void runDemo(StigmemNode node, PrintWriter out) {
+        out.println();
+        out.println("== workload");
+        step(out, "alice asserts (alice likes tea)", () -> "fact " + node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id());
+        step(out, "bob asserts (bob likes green tea)", () -> "fact " + node.assertFact("bob", FactDraft.of("bob", "likes", "green tea", "default")).id());
+        step(out, "anonymous asserts (x y z)", () -> "fact " + node.assertFact("anonymous", FactDraft.of("x", "y", "z", "default")).id());
+        step(out, "alice recalls 'tea'", () -> {
+            List<RecallHit> hits = node.recall("alice", new RecallQuery("default", "tea", 10));
+            StringBuilder b = new StringBuilder(hits.size() + " hits:");
+            for (RecallHit h : hits) {
+                b.append(String.format(Locale.ROOT, " [%s %s %s %s score %.1f]", h.fact().id(), h.fact().subject(),
+                        h.fact().predicate(), h.fact().object(), h.score()));
+            }
+            return b.toString();
+        });
+        out.println();
+        out.println("== audit trail (newest 30)");
+        for (AuditEvent e : node.audit().recent(30)) {
+            out.printf(Locale.ROOT, "%4d %-22s %-24s %s%n", e.sequence(), e.actor(), e.action(), new java.util.TreeMap<>(e.attributes()));
+        }
+    }
+
+    private interface Step {
+        String run();
+    }
+
+    private static void step(PrintWriter out, String what, Step step) {
+        String result;
+        try {
+            result = "ok, " + step.run();
+        } catch (OperationDeniedException e) {
+            result = "DENIED at " + e.hook().id() + ": " + e.reason();
+        } catch (PluginExecutionError e) {
+            result = "FAILED: " + e.getMessage();
+        }
+        out.printf(Locale.ROOT, "%-36s -> %s%n", what, result);
+    }
+
+    /** Options every command that starts a node shares. */
+    static final class NodeOptions {
+        @Option(names = "--plugins", required = true, paramLabel = "DIR", description = "The node's plugin directory.")
+        Path plugins;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Where the node keeps its audit trail (audit.jsonl); default: in memory.")
+        Path data;
+
+        @Option(names = "--work", paramLabel = "DIR", description = "Where the loader keeps private copies of archives; default: the temp directory.")
+        Path work;
+
+        @Option(names = "--allow-outbound", paramLabel = "ORIGIN", split = ",",
+                description = "Origins (scheme://host:port) plugins holding network.outbound may reach.")
+        List<String> outbound = List.of();
+
+        @Option(names = "--handler-timeout-ms", paramLabel = "MS", description = "Time limit of each plugin handler call (1 to 30000).")
+        Integer timeoutMs;
+
+        StigmemNode start(PrintWriter out) {
+            if (!Files.isDirectory(plugins)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "plugin directory " + plugins + " does not exist or is not a directory");
+            }
+            StigmemNode.Builder b = StigmemNode.builder().pluginDirectory(plugins)
+                    .outboundAllowlist(java.util.Set.copyOf(outbound));
+            if (data != null) {
+                b.dataDirectory(data);
+            }
+            if (work != null) {
+                b.workDirectory(work);
+            }
+            if (timeoutMs != null) {
+                b.handlerTimeout(java.time.Duration.ofMillis(timeoutMs));
+            }
+            return b.start();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.stigmem.node.internal.core;
+
+import dev.stigmem.api.PluginContext;
+import dev.stigmem.api.hook.Hook;
+import dev.stigmem.api.hook.PostAssertAudit;
+import dev.stigmem.api.hook.PostRecallAudit;
+import dev.stigmem.api.hook.PreAssertValidate;
+import dev.stigmem.api.hook.Vote;
+import dev.stigmem.node.internal.hook.HookRegistry;
+import java.util.Map;
+
+/**
+ * The core's own hook handlers: the baselines the {@code core_only_default} audit hooks promise,
+ * and the core's validation vote.
+ */
+public final class CoreHandlers {
+
+    private CoreHandlers() {
+    }
+
+    /** Registers the core handlers of an embedded core. */
+    public static void register(HookRegistry.Builder hooks, PluginContext coreContext, EmbeddedCore core) {
+        hooks.core(Hook.PRE_ASSERT_VALIDATE, "core-tenant-exists", coreContext, (PreAssertValidate) (ctx, req) -> {
+            // Until tenants are configured the node is single-tenant and accepts any tenant id.
+            var tenants = core.directory().tenants();
+            String tenant = req.draft().tenant();
+            if (!tenants.isEmpty() && tenants.stream().noneMatch(t -> t.id().equals(tenant))) {
+                return Vote.deny("unknown tenant '" + tenant + "'");
+            }
+            if (req.draft().subject().isBlank() || req.draft().predicate().isBlank()) {
+                return Vote.deny("subject and predicate must not be blank");
+            }
+            return Vote.allow();
+        });
+        hooks.core(Hook.POST_ASSERT_AUDIT, "core-audit", coreContext, (PostAssertAudit) (ctx, e) ->
+                core.audit().record(e.principal(), "fact.asserted",
+                        Map.of("fact", e.fact().id(), "tenant", e.fact().tenant(), "predicate", e.fact().predicate())));
+        hooks.core(Hook.POST_RECALL_AUDIT, "core-audit", coreContext, (PostRecallAudit) (ctx, r) ->
+                core.audit().record(r.request().principal(), "recall.performed",
+                        Map.of("tenant", r.request().query().tenant(), "hits", Integer.toString(r.hits().size()))));
+    }
+}

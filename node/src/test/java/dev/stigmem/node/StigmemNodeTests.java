@@ -1,0 +1,92 @@
+package dev.stigmem.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stigmem.api.Capability;
+import dev.stigmem.api.Health;
+import dev.stigmem.api.core.AuditEvent;
+import dev.stigmem.api.core.FactDraft;
+import dev.stigmem.api.core.RecallQuery;
+import dev.stigmem.api.hook.Hook;
+import dev.stigmem.loader.CheckVerdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node over the example plugins the reactor builds: the embedding API end to end. */
+class StigmemNodeTests {
+
+    private static final Path EXAMPLES = Path.of(System.getProperty("stigmem.examples", "target/examples"));
+
+    @TempDir
+    Path plugins;
+
+    @TempDir
+    Path data;
+
+    private void install(String... archives) throws IOException {
+        for (String a : archives) {
+            Files.copy(EXAMPLES.resolve(a), plugins.resolve(a));
+        }
+    }
+
+    @Test
+    void startsOverExamplePluginsAndRunsHooksWithAnAuditTrail() throws IOException {
+        install("greeter-plugin.jar", "plain-plugin.jar", "library-plugin.zip");
+        try (StigmemNode node = StigmemNode.builder().pluginDirectory(plugins).dataDirectory(data).start()) {
+            assertThat(node.plugins()).extracting(PluginInfo::name).contains("greeter");
+            PluginInfo greeter = node.plugins().stream().filter(p -> p.name().equals("greeter")).findFirst().orElseThrow();
+            assertThat(greeter.capabilities()).containsExactly(Capability.AUDIT_EMIT);
+            assertThat(greeter.hooks()).contains(Hook.PRE_ASSERT_AUTHORIZE);
+            assertThat(greeter.health()).isEqualTo(Health.healthy());
+
+            assertThat(node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id()).isNotBlank();
+            assertThatThrownBy(() -> node.assertFact("anonymous", FactDraft.of("x", "y", "z", "default")))
+                    .isInstanceOfSatisfying(OperationDeniedException.class,
+                            e -> assertThat(e.reason()).isEqualTo("anonymous asserts are not allowed"));
+            assertThat(node.recall("alice", new RecallQuery("default", "tea", 5))).isNotEmpty();
+
+            List<String> actions = node.audit().recent(100).stream().map(AuditEvent::action).toList();
+            assertThat(actions).contains("node.starting", "plugin.registered", "greeter.started", "node.started",
+                    "fact.asserted", "hook.denied", "recall.performed");
+        }
+        // The trail is durable: a second node over the same data continues it.
+        String trail = Files.readString(data.resolve("audit.jsonl"));
+        assertThat(trail).contains("\"action\":\"node.stopped\"");
+    }
+
+    @Test
+    void runtimeGateStopsAnUndeclaredAccessorEvenWithoutTheScan() throws IOException {
+        install("greeter-plugin.jar", "bad-undeclared-accessor.jar");
+        assertThatThrownBy(() -> StigmemNode.builder().pluginDirectory(plugins).start())
+                .isInstanceOf(NodeStartException.class)
+                .hasMessageContaining("plugin 'sneaky-writer' failed to start")
+                .hasMessageContaining("plugin 'sneaky-writer' cannot call getFactsWriter: capability 'facts.write' not declared");
+    }
+
+    @Test
+    void aRejectingCheckFailsStartupClosedAndRegistersNothing() throws IOException {
+        install("greeter-plugin.jar", "plain-plugin.jar");
+        assertThatThrownBy(() -> StigmemNode.builder().pluginDirectory(plugins).dataDirectory(data)
+                .check(c -> c.manifest().name().equals("greeter") ? CheckVerdict.reject("test-policy", "greeter is banned") : CheckVerdict.accept())
+                .start())
+                .isInstanceOfSatisfying(NodeStartException.class, e -> {
+                    assertThat(e.failures()).singleElement().asString().contains("greeter is banned");
+                    assertThat(e.getMessage()).contains("nothing was registered");
+                });
+        String trail = Files.readString(data.resolve("audit.jsonl"));
+        assertThat(trail).contains("plugin.rejected").contains("node.start_failed").doesNotContain("plugin.registered");
+    }
+
+    @Test
+    void aMissingPluginDirectoryIsAClearError() {
+        assertThatThrownBy(() -> StigmemNode.builder().start()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no plugin directory");
+        assertThatThrownBy(() -> StigmemNode.builder().outboundAllowlist(java.util.Set.of("https://example.com/path")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not scheme://host:port");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.stigmem.node.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real {@code stigmem} launcher as a process, on the modules this build packaged. */
+class LauncherIT {
+
+    private static final Path LAUNCHER = Path.of(System.getProperty("stigmem.launcher", "../stigmem"));
+    private static final Path EXAMPLES = Path.of(System.getProperty("stigmem.examples", "target/examples"));
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("STIGMEM_SKIP_BUILD", "1");
+        // The launcher runs the same JDK as this test.
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void versionRunsOnTheModulePath() throws Exception {
+        Run r = run("--version");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("stigmem 0.9.0");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() throws Exception {
+        Run r = run("node");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required option: '--plugins=DIR'");
+        assertThat(run("node", "--plugins", "/nonexistent/plugins").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void nodeDemoRunsTheWorkloadOverExamplePlugins(@TempDir Path plugins) throws Exception {
+        for (String a : List.of("greeter-plugin.jar", "plain-plugin.jar", "library-plugin.zip")) {
+            Files.copy(EXAMPLES.resolve(a), plugins.resolve(a));
+        }
+        Run r = run("node", "--plugins", plugins.toString(), "--demo");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("3 plugins registered")
+                .contains("DENIED at pre_assert_authorize: anonymous asserts are not allowed")
+                .contains("node.started");
+    }
+}

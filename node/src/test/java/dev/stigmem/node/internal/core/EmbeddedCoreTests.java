@@ -1,0 +1,193 @@
+package dev.stigmem.node.internal.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stigmem.api.Capability;
+import dev.stigmem.api.Plugin;
+import dev.stigmem.api.PluginContext;
+import dev.stigmem.api.PluginExecutionError;
+import dev.stigmem.api.PluginManifest;
+import dev.stigmem.api.core.AuditEvent;
+import dev.stigmem.api.core.Fact;
+import dev.stigmem.api.core.FactDraft;
+import dev.stigmem.api.core.FactQuery;
+import dev.stigmem.api.core.RecallHit;
+import dev.stigmem.api.core.RecallQuery;
+import dev.stigmem.api.core.Tenant;
+import dev.stigmem.api.hook.AssertRequest;
+import dev.stigmem.api.hook.FactEvent;
+import dev.stigmem.api.hook.Hook;
+import dev.stigmem.api.hook.PostAssertPersist;
+import dev.stigmem.api.hook.PreAssertAuthorize;
+import dev.stigmem.api.hook.PreAssertTransform;
+import dev.stigmem.api.hook.RecallFilter;
+import dev.stigmem.api.hook.RecallRank;
+import dev.stigmem.api.hook.RecallResults;
+import dev.stigmem.api.hook.Vote;
+import dev.stigmem.node.OperationDeniedException;
+import dev.stigmem.node.internal.audit.AuditLog;
+import dev.stigmem.node.internal.context.GatedPluginContext;
+import dev.stigmem.node.internal.hook.HookRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedCoreTests {
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
+    private final AuditLog audit = AuditLog.inMemory(clock);
+    private final EmbeddedCore core = new EmbeddedCore(new FactStore(clock), new DirectoryState(), audit,
+            new RedactingConfig(Map.of("region", "eu", "webhook.token", "s3cr3t")), Optional.empty());
+    private final HookRegistry.Builder hooks = HookRegistry.builder(audit);
+
+    private PluginContext context(String name, Capability... caps) {
+        return new GatedPluginContext(PluginManifest.of(name, "1.0.0", ">=0.9.0",
+                java.util.Arrays.stream(caps).map(Capability::id).toList(), List.of()), core.apisFor(name));
+    }
+
+    private void start(Consumer<HookRegistry.Builder> plugins) {
+        CoreHandlers.register(hooks, context("stigmem-core", Capability.values()), core);
+        plugins.accept(hooks);
+        core.start(hooks.freeze());
+    }
+
+    /** Tags facts, drops facts about "secret", boosts facts about "alpha", records persisted ids. */
+    static final class Tagger implements Plugin, PreAssertTransform, RecallFilter, RecallRank, PostAssertPersist {
+        final List<String> persisted = new java.util.ArrayList<>();
+
+        @Override
+        public AssertRequest preAssertTransform(PluginContext context, AssertRequest payload) {
+            return payload.withDraft(payload.draft().withAttribute("tagged-by", context.pluginName()));
+        }
+
+        @Override
+        public RecallResults recallFilter(PluginContext context, RecallResults payload) {
+            return payload.withHits(payload.hits().stream().filter(h -> !h.fact().subject().equals("secret")).toList());
+        }
+
+        @Override
+        public Map<String, Double> recallRank(PluginContext context, RecallResults payload) {
+            return payload.hits().stream().filter(h -> h.fact().subject().equals("alpha"))
+                    .collect(java.util.stream.Collectors.toMap(h -> h.fact().id(), h -> 10.0));
+        }
+
+        @Override
+        public void postAssertPersist(PluginContext context, FactEvent payload) {
+            persisted.add(payload.fact().id());
+        }
+    }
+
+    @Test
+    void assertAndRecallFlowThroughEveryHookSite() {
+        Tagger tagger = new Tagger();
+        start(h -> h.plugin("tagger", context("tagger"), tagger));
+
+        Fact beta = core.assertFact("alice", FactDraft.of("beta", "likes", "tea", "t1"));
+        Fact alpha = core.assertFact("alice", FactDraft.of("alpha", "likes", "tea", "t1"));
+        core.assertFact("alice", FactDraft.of("secret", "likes", "tea", "t1"));
+
+        assertThat(beta.attributes()).containsEntry("tagged-by", "tagger");
+        assertThat(beta.source()).isEqualTo("alice");
+        assertThat(tagger.persisted).hasSize(3);
+        List<RecallHit> hits = core.recall("bob", new RecallQuery("t1", "who likes tea", 10));
+        assertThat(hits).extracting(h -> h.fact().id()).containsExactly(alpha.id(), beta.id());
+        assertThat(hits.get(0).score()).isEqualTo(12.0);
+        assertThat(audit.reader().byAction("fact.asserted", 10)).hasSize(3);
+        assertThat(audit.reader().byAction("recall.performed", 10)).singleElement()
+                .satisfies(e -> assertThat(e.attributes()).containsEntry("hits", "2").containsEntry("tenant", "t1"));
+    }
+
+    record Gatekeeper() implements Plugin, PreAssertAuthorize {
+        @Override
+        public Vote preAssertAuthorize(PluginContext context, AssertRequest payload) {
+            return payload.principal().equals("mallory") ? Vote.deny("mallory may not assert") : Vote.allow();
+        }
+    }
+
+    @Test
+    void aDenyStopsTheAssertBeforeAnythingIsPersisted() {
+        start(h -> h.plugin("gatekeeper", context("gatekeeper"), new Gatekeeper()));
+        assertThatThrownBy(() -> core.assertFact("mallory", FactDraft.of("s", "p", "o", "t1")))
+                .isInstanceOfSatisfying(OperationDeniedException.class, e -> {
+                    assertThat(e.hook()).isEqualTo(Hook.PRE_ASSERT_AUTHORIZE);
+                    assertThat(e.reason()).isEqualTo("mallory may not assert");
+                });
+        assertThat(core.facts().size()).isZero();
+        assertThat(audit.reader().byAction("hook.denied", 10)).hasSize(1);
+    }
+
+    @Test
+    void coreValidationRefusesUnknownTenantsOnceTenantsExist() {
+        start(h -> { });
+        core.directory().upsert(new Tenant("t1", "Tenant one", Map.of()));
+        assertThat(core.assertFact("alice", FactDraft.of("s", "p", "o", "t1")).tenant()).isEqualTo("t1");
+        assertThatThrownBy(() -> core.assertFact("alice", FactDraft.of("s", "p", "o", "t2")))
+                .isInstanceOf(OperationDeniedException.class).hasMessage("denied at pre_assert_validate: unknown tenant 't2'");
+    }
+
+    /** Writes facts through its handle whenever a fact is persisted: unbounded recursion if the core allowed it. */
+    static final class Echo implements Plugin, PostAssertPersist {
+        @Override
+        public void postAssertPersist(PluginContext context, FactEvent payload) {
+            context.getFactsWriter().orElseThrow().assertFact(FactDraft.of("echo", "of", payload.fact().id(), "t1"));
+        }
+    }
+
+    @Test
+    void pluginWritesCarryThePluginAsSourceAndNestingIsBounded() {
+        start(h -> h.plugin("echo-plugin", context("echo-plugin", Capability.FACTS_WRITE), new Echo()));
+        core.assertFact("alice", FactDraft.of("s", "p", "o", "t1"));
+        // alice's fact plus echoes until the nesting bound; the failure at the bound is the
+        // non-strict post_assert_persist hook's, so it is audited and the site goes on.
+        List<Fact> all = core.facts().find(new FactQuery("t1", Optional.empty(), Optional.empty(), 100));
+        assertThat(all).hasSize(EmbeddedCore.MAX_NESTING);
+        assertThat(all.subList(1, all.size())).allSatisfy(f -> assertThat(f.source()).isEqualTo("plugin:echo-plugin"));
+        assertThat(audit.reader().byAction("hook.handler_failed", 10)).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.attributes().get("error")).contains("nest deeper than " + EmbeddedCore.MAX_NESTING));
+    }
+
+    @Test
+    void pluginAuditEventsCarryThePluginAndFireTheStrictAuditHook() {
+        start(h -> { });
+        PluginContext ctx = context("auditor", Capability.AUDIT_EMIT);
+        AuditEvent e = ctx.getAuditEmitter().orElseThrow().emit("auditor.checked", Map.of("n", "1"));
+        assertThat(e.actor()).isEqualTo("plugin:auditor");
+        assertThat(audit.reader().recent(1)).containsExactly(e);
+    }
+
+    @Test
+    void configSecretsAreRedactedForPlugins() {
+        start(h -> { });
+        var config = context("reader", Capability.CONFIG_READ).getConfigReader().orElseThrow();
+        assertThat(config.get("region")).contains("eu");
+        assertThat(config.get("webhook.token")).contains(RedactingConfig.REDACTED);
+        assertThat(config.keys()).containsExactly("region", "webhook.token");
+    }
+
+    @Test
+    void networkIsNotProvidedWithoutAnAllowlist() {
+        start(h -> { });
+        assertThat(context("net", Capability.NETWORK_OUTBOUND).getNetworkOutbound()).isEmpty();
+    }
+
+    @Test
+    void nothingRunsBeforeTheRegistryIsFrozen() {
+        assertThatThrownBy(() -> core.assertFact("alice", FactDraft.of("s", "p", "o", "t1")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("has not started");
+    }
+
+    @Test
+    void strictAuditFailureSurfacesToTheAsserter() {
+        start(h -> h.plugin("bad-auditor", context("bad-auditor"), (dev.stigmem.api.hook.PostAssertAudit & Plugin) (c, e) -> {
+            throw new IllegalStateException("audit sink down");
+        }));
+        assertThatThrownBy(() -> core.assertFact("alice", FactDraft.of("s", "p", "o", "t1")))
+                .isInstanceOf(PluginExecutionError.class).hasMessageContaining("post_assert_audit");
+    }
+}
