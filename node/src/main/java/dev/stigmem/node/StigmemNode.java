@@ -19,6 +19,9 @@ import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSet;
 import dev.stigmem.loader.PluginSetException;
+import dev.stigmem.loader.trust.TrustCheck;
+import dev.stigmem.loader.trust.TrustDecision;
+import dev.stigmem.loader.trust.TrustPolicy;
 import dev.stigmem.node.internal.audit.AuditLog;
 import dev.stigmem.node.internal.context.GatedPluginContext;
 import dev.stigmem.node.internal.core.AllowlistedHttpOutbound;
@@ -79,14 +82,12 @@ public final class StigmemNode implements AutoCloseable {
     private final HookRegistry hooks;
     private final EmbeddedCore core;
     private final Map<String, PluginInfo> infos;
-    private final Map<String, String> trust;
 
-    private StigmemNode(PluginSet plugins, HookRegistry hooks, EmbeddedCore core, Map<String, PluginInfo> infos, Map<String, String> trust) {
+    private StigmemNode(PluginSet plugins, HookRegistry hooks, EmbeddedCore core, Map<String, PluginInfo> infos) {
         this.plugins = plugins;
         this.hooks = hooks;
         this.core = core;
         this.infos = infos;
-        this.trust = trust;
     }
 
     public static Builder builder() {
@@ -172,8 +173,18 @@ public final class StigmemNode implements AutoCloseable {
         private Optional<Duration> handlerTimeout = Optional.empty();
         private Clock clock = Clock.systemUTC();
         private Optional<Path> workDirectory = Optional.empty();
+        private TrustPolicy trustPolicy = TrustPolicy.signingRequired();
 
         private Builder() {
+        }
+
+        /**
+         * Who may publish plugins to this node. Default: {@link TrustPolicy#signingRequired()}, which
+         * trusts nobody until publishers are added; every decision is audited.
+         */
+        public Builder trustPolicy(TrustPolicy policy) {
+            this.trustPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
         }
 
         /** The directory whose archives ({@code *.jar}, {@code *.zip}, sub-directories) are the plugins. */
@@ -276,6 +287,20 @@ public final class StigmemNode implements AutoCloseable {
 
             PluginLoader.Builder lb = PluginLoader.builder().hostVersion(API_VERSION);
             workDirectory.ifPresent(lb::workDirectory);
+            // Trust first: nothing else of an archive is looked at before its signatures are.
+            Map<String, String> trust = new java.util.concurrent.ConcurrentHashMap<>();
+            lb.check(new TrustCheck(trustPolicy, clock, (candidate, decision) -> {
+                trust.put(candidate.manifest().name(), TrustCheck.describe(decision));
+                Map<String, String> attrs = new TreeMap<>();
+                attrs.put("archive", candidate.archive().toString());
+                attrs.put("plugin", candidate.manifest().name());
+                attrs.put("trust_decision", decision.auditValue());
+                attrs.put("signers", String.join(";", decision.signers().stream().map(sg -> sg.fingerprint()).toList()));
+                if (decision instanceof TrustDecision.Rejected r) {
+                    attrs.put("reason", r.message());
+                }
+                audit.record("node", "plugin.trust_decision", attrs);
+            }));
             checks.forEach(lb::check);
             PluginSet loaded;
             try {
@@ -290,14 +315,14 @@ public final class StigmemNode implements AutoCloseable {
             }
 
             try {
-                return register(loaded, core, audit);
+                return register(loaded, core, audit, trust);
             } catch (RuntimeException | Error e) {
                 loaded.close();
                 throw e;
             }
         }
 
-        private StigmemNode register(PluginSet loaded, EmbeddedCore core, AuditLog audit) {
+        private StigmemNode register(PluginSet loaded, EmbeddedCore core, AuditLog audit, Map<String, String> trust) {
             HookRegistry.Builder hb = HookRegistry.builder(audit);
             handlerTimeout.ifPresent(hb::handlerTimeout);
             PluginManifest coreManifest = PluginManifest.of(CORE_NAME, API_VERSION.toString(), ">=" + API_VERSION,
@@ -328,7 +353,7 @@ public final class StigmemNode implements AutoCloseable {
                 contexts.put(m.name(), ctx);
                 List<Hook> handled = hb.plugin(m.name(), ctx, p.plugin());
                 infos.put(m.name(), new PluginInfo(m.name(), m.version().toString(), p.archive(), p.moduleName(), p.entryClass(),
-                        "", m.capabilities(), handled, m.dependsOn(), Health.unknown()));
+                        trust.getOrDefault(m.name(), ""), m.capabilities(), handled, m.dependsOn(), Health.unknown()));
             }
             if (!failures.isEmpty()) {
                 audit.record("node", "node.start_failed", Map.of("failures", Integer.toString(failures.size())));
@@ -358,7 +383,7 @@ public final class StigmemNode implements AutoCloseable {
             }
             audit.record("node", "node.started", Map.of("plugins", String.join(",", infos.keySet())));
             LOG.info("node started with {} plugins: {}", infos.size(), infos.keySet());
-            return new StigmemNode(loaded, hooks, core, infos, Map.of());
+            return new StigmemNode(loaded, hooks, core, infos);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.stigmem.api.core.FactDraft;
 import dev.stigmem.api.core.RecallQuery;
 import dev.stigmem.api.hook.Hook;
 import dev.stigmem.loader.CheckVerdict;
+import dev.stigmem.loader.trust.TrustPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,14 @@ class StigmemNodeTests {
     @TempDir
     Path data;
 
+    /** The examples are unsigned: these tests run the node in its audited development mode. */
+    private static final TrustPolicy DEVELOPMENT = TrustPolicy.builder()
+            .unsignedDevelopmentMode(TrustPolicy.UNSIGNED_DEVELOPMENT_ACKNOWLEDGEMENT).build();
+
+    private StigmemNode.Builder node() {
+        return StigmemNode.builder().pluginDirectory(plugins).trustPolicy(DEVELOPMENT);
+    }
+
     private void install(String... archives) throws IOException {
         for (String a : archives) {
             Files.copy(EXAMPLES.resolve(a), plugins.resolve(a));
@@ -37,12 +46,13 @@ class StigmemNodeTests {
     @Test
     void startsOverExamplePluginsAndRunsHooksWithAnAuditTrail() throws IOException {
         install("greeter-plugin.jar", "plain-plugin.jar", "library-plugin.zip");
-        try (StigmemNode node = StigmemNode.builder().pluginDirectory(plugins).dataDirectory(data).start()) {
+        try (StigmemNode node = node().dataDirectory(data).start()) {
             assertThat(node.plugins()).extracting(PluginInfo::name).contains("greeter");
             PluginInfo greeter = node.plugins().stream().filter(p -> p.name().equals("greeter")).findFirst().orElseThrow();
             assertThat(greeter.capabilities()).containsExactly(Capability.AUDIT_EMIT);
             assertThat(greeter.hooks()).contains(Hook.PRE_ASSERT_AUTHORIZE);
             assertThat(greeter.health()).isEqualTo(Health.healthy());
+            assertThat(greeter.trust()).isEqualTo("development_unsigned_override, unsigned");
 
             assertThat(node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id()).isNotBlank();
             assertThatThrownBy(() -> node.assertFact("anonymous", FactDraft.of("x", "y", "z", "default")))
@@ -62,7 +72,7 @@ class StigmemNodeTests {
     @Test
     void runtimeGateStopsAnUndeclaredAccessorEvenWithoutTheScan() throws IOException {
         install("greeter-plugin.jar", "bad-undeclared-accessor.jar");
-        assertThatThrownBy(() -> StigmemNode.builder().pluginDirectory(plugins).start())
+        assertThatThrownBy(() -> node().start())
                 .isInstanceOf(NodeStartException.class)
                 .hasMessageContaining("plugin 'sneaky-writer' failed to start")
                 .hasMessageContaining("plugin 'sneaky-writer' cannot call getFactsWriter: capability 'facts.write' not declared");
@@ -71,7 +81,7 @@ class StigmemNodeTests {
     @Test
     void aRejectingCheckFailsStartupClosedAndRegistersNothing() throws IOException {
         install("greeter-plugin.jar", "plain-plugin.jar");
-        assertThatThrownBy(() -> StigmemNode.builder().pluginDirectory(plugins).dataDirectory(data)
+        assertThatThrownBy(() -> node().dataDirectory(data)
                 .check(c -> c.manifest().name().equals("greeter") ? CheckVerdict.reject("test-policy", "greeter is banned") : CheckVerdict.accept())
                 .start())
                 .isInstanceOfSatisfying(NodeStartException.class, e -> {
@@ -80,6 +90,18 @@ class StigmemNodeTests {
                 });
         String trail = Files.readString(data.resolve("audit.jsonl"));
         assertThat(trail).contains("plugin.rejected").contains("node.start_failed").doesNotContain("plugin.registered");
+    }
+
+    @Test
+    void unsignedPluginsAreRejectedByDefaultAndTheDecisionIsAudited() throws IOException {
+        install("greeter-plugin.jar");
+        assertThatThrownBy(() -> StigmemNode.builder().pluginDirectory(plugins).dataDirectory(data).start())
+                .isInstanceOf(NodeStartException.class)
+                .hasMessageContaining("greeter-plugin.jar")
+                .hasMessageContaining("trust");
+        String trail = Files.readString(data.resolve("audit.jsonl"));
+        assertThat(trail).contains("\"action\":\"plugin.trust_decision\"").contains("\"trust_decision\":\"rejected\"")
+                .doesNotContain("plugin.registered");
     }
 
     @Test

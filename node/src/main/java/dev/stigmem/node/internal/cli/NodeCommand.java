@@ -114,6 +114,10 @@ final class NodeCommand implements Callable<Integer> {
                 description = "Origins (scheme://host:port) plugins holding network.outbound may reach.")
         List<String> outbound = List.of();
 
+        @Option(names = "--trust-policy", paramLabel = "FILE",
+                description = "The node's trust policy (trusted and override publishers, development mode); default: signing required, nobody trusted.")
+        Path trustPolicy;
+
         @Option(names = "--handler-timeout-ms", paramLabel = "MS", description = "Time limit of each plugin handler call (1 to 30000).")
         Integer timeoutMs;
 
@@ -125,6 +129,9 @@ final class NodeCommand implements Callable<Integer> {
                     .outboundAllowlist(java.util.Set.copyOf(outbound));
             if (data != null) {
                 b.dataDirectory(data);
+            }
+            if (trustPolicy != null) {
+                b.trustPolicy(dev.stigmem.loader.trust.TrustPolicy.read(trustPolicy));
             }
             if (work != null) {
                 b.workDirectory(work);

@@ -37,6 +37,14 @@ class LauncherIT {
     }
 
     @Test
+    void unsignedPluginsAreRejectedByDefaultWithExitOne(@TempDir Path plugins) throws Exception {
+        Files.copy(EXAMPLES.resolve("greeter-plugin.jar"), plugins.resolve("greeter-plugin.jar"));
+        Run r = run("node", "--plugins", plugins.toString(), "--demo");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("greeter-plugin.jar").contains("nothing was registered");
+    }
+
+    @Test
     void versionRunsOnTheModulePath() throws Exception {
         Run r = run("--version");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -56,7 +64,9 @@ class LauncherIT {
         for (String a : List.of("greeter-plugin.jar", "plain-plugin.jar", "library-plugin.zip")) {
             Files.copy(EXAMPLES.resolve(a), plugins.resolve(a));
         }
-        Run r = run("node", "--plugins", plugins.toString(), "--demo");
+        Path policy = plugins.resolveSibling(plugins.getFileName() + ".policy");
+        Files.writeString(policy, "development-unsigned = i-accept-unsigned-plugins-from-anyone\n");
+        Run r = run("node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(), "--demo");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("3 plugins registered")
                 .contains("DENIED at pre_assert_authorize: anonymous asserts are not allowed")
