@@ -11,4 +11,9 @@ module dev.stigmem.loader {
     requires net.bytebuddy;
     // Enumerates classes, module descriptors and annotations without loading anything.
     requires io.github.classgraph;
+    // Renders scan reports as JSON (ScanReport#toJson): the report format belongs to the scanner.
+    requires com.fasterxml.jackson.databind;
+
+    // The pre-scan's policy, report and errors; the scanner itself stays internal.
+    exports dev.stigmem.loader.scan;
 }
