@@ -66,6 +66,7 @@ final class ClassFileCheck {
         }
         byte[] tags = new byte[count];
         int[] offsets = new int[count];
+        int dynamics = 0;
         for (int i = 1; i < count; i++) {
             int tag = u1();
             tags[i] = (byte) tag;
@@ -79,7 +80,10 @@ final class ClassFileCheck {
                 }
                 case 7, 8, 16, 19, 20 -> skip(2);
                 case 15 -> skip(3);
-                case DYNAMIC, INVOKE_DYNAMIC -> skip(4);
+                case DYNAMIC, INVOKE_DYNAMIC -> {
+                    skip(4);
+                    dynamics++;
+                }
                 default -> throw malformed(String.format(Locale.ROOT, "unknown constant pool tag %d at index %d", tag, i));
             }
         }
@@ -122,7 +126,9 @@ final class ClassFileCheck {
         if (pos != b.length) {
             throw malformed(String.format(Locale.ROOT, "%d extra bytes after the end of the class file", b.length - pos));
         }
-        checkBootstrapDepth(tags, offsets, bootstrapArgs, limits.maxBootstrapDepth());
+        if (dynamics > 0) {
+            checkBootstrapDepth(tags, offsets, bootstrapArgs, limits.maxBootstrapDepth());
+        }
     }
 
     private void checkBootstrapDepth(byte[] tags, int[] offsets, int[][] bootstrapArgs, int maxDepth) {

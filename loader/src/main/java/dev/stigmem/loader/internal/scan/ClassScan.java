@@ -62,9 +62,19 @@ final class ClassScan extends ClassVisitor {
         this.maxBootstrapDepth = maxBootstrapDepth;
     }
 
+    /**
+     * Scans one class. Most classes have no finding, and debug attributes (local variable tables above
+     * all) are a large part of reading a method, so the first pass skips them; only a class with
+     * findings is read again with line numbers, to say where each one stands. Both passes see the
+     * same instructions, so the findings are the same but for their lines.
+     */
     static Result scan(ClassReader reader, ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth) {
         ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth);
-        reader.accept(scan, ClassReader.SKIP_FRAMES);
+        reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+        if (!scan.findings.isEmpty()) {
+            scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth);
+            reader.accept(scan, ClassReader.SKIP_FRAMES);
+        }
         return new Result(List.copyOf(scan.findings), scan.used, scan.pluginEntry);
     }
 
@@ -208,64 +218,58 @@ final class ClassScan extends ClassVisitor {
     }
 
     private void member(String owner, String name, String descriptor) {
-        String element = elementType(owner);
-        if (element == null) {
-            descriptor(descriptor);
+        ReferenceJudge.MemberInfo m = judge.memberInfo(owner, name, descriptor);
+        if (m.quiet()) {
             return;
         }
-        Optional<Capability> accessor = judge.accessorCapability(element, name, descriptor);
-        if (accessor.isPresent()) {
-            Capability c = accessor.get();
+        if (m.accessor() != null) {
+            Capability c = m.accessor();
             used.add(c);
             if (!judge.declares(c)) {
                 add(Severity.DENY, RuleIds.CAPABILITY_ACCESSOR, String.format(Locale.ROOT,
-                        "%s needs capability '%s', which the manifest does not declare", name, c.id()),
-                        memberTarget(element, name, descriptor));
+                        "%s needs capability '%s', which the manifest does not declare", name, c.id()), m.target());
             }
         }
-        judge.member(element, name, descriptor).ifPresent(d -> add(d, memberTarget(element, name, descriptor)));
-        type(element);
-        descriptor(descriptor);
+        if (m.rule() != null) {
+            add(m.rule(), m.target());
+        }
+        if (m.owner() != null) {
+            report(m.owner());
+        }
+        for (ReferenceJudge.TypeInfo t : m.types()) {
+            report(t);
+        }
     }
 
     private void descriptor(String descriptor) {
-        for (String t : judge.typesOf(descriptor)) {
-            type(t);
+        for (ReferenceJudge.TypeInfo t : judge.descriptorInfo(descriptor)) {
+            report(t);
         }
     }
 
     private void type(String internalName) {
-        String element = elementType(internalName);
-        if (element == null) {
+        ReferenceJudge.TypeInfo t = judge.typeInfo(internalName);
+        if (t != null) {
+            report(t);
+        }
+    }
+
+    private void report(ReferenceJudge.TypeInfo t) {
+        if (t.quiet()) {
             return;
         }
-        Optional<Capability> handle = judge.handleCapability(element);
-        if (handle.isPresent()) {
-            Capability c = handle.get();
+        if (t.handle() != null) {
+            Capability c = t.handle();
             used.add(c);
             if (!judge.declares(c)) {
                 add(Severity.DENY, RuleIds.CAPABILITY_HANDLE, String.format(Locale.ROOT,
                         "%s is the handle of capability '%s', which the manifest does not declare",
-                        element.substring(element.lastIndexOf('/') + 1), c.id()), element.replace('/', '.'));
+                        t.dotted().substring(t.dotted().lastIndexOf('.') + 1), c.id()), t.dotted());
             }
         }
-        judge.type(element).ifPresent(d -> add(d, element.replace('/', '.')));
-    }
-
-    /** The class of an internal name or array descriptor; {@code null} for primitive arrays. */
-    private static String elementType(String name) {
-        if (name.isEmpty() || name.charAt(0) != '[') {
-            return name;
+        if (t.decision() != null) {
+            add(t.decision(), t.dotted());
         }
-        int i = 0;
-        while (i < name.length() && name.charAt(i) == '[') {
-            i++;
-        }
-        return i < name.length() && name.charAt(i) == 'L' && name.endsWith(";") ? name.substring(i + 1, name.length() - 1) : null;
-    }
-
-    private static String memberTarget(String owner, String name, String descriptor) {
-        return owner.replace('/', '.') + '#' + name + descriptor;
     }
 
     private void add(ReferenceJudge.Decision d, String target) {

@@ -40,10 +40,21 @@ final class ReferenceJudge {
     private final JdkTypes jdk;
     private final Map<String, Capability> byHandleType;
 
-    private final ConcurrentHashMap<String, List<String>> closures = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Decision> classDecisions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Decision> memberDecisions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String[]> descriptorTypes = new ConcurrentHashMap<>();
+    // Presized: a large library references some thousands of distinct classes and members.
+    private final ConcurrentHashMap<String, List<String>> closures = new ConcurrentHashMap<>(4096);
+    private final ConcurrentHashMap<String, Decision> classDecisions = new ConcurrentHashMap<>(4096);
+    private final ConcurrentHashMap<MemberKey, Decision> memberDecisions = new ConcurrentHashMap<>(16384);
+    private final ConcurrentHashMap<String, String[]> descriptorTypes = new ConcurrentHashMap<>(8192);
+    private final ConcurrentHashMap<String, TypeInfo> typeInfos = new ConcurrentHashMap<>(4096);
+    private final ConcurrentHashMap<String, TypeInfo[]> descriptorInfos = new ConcurrentHashMap<>(8192);
+    private final ConcurrentHashMap<MemberKey, MemberInfo> memberInfos = new ConcurrentHashMap<>(16384);
+
+    /**
+     * Cache key of a member reference. ASM hands out the same String instances for one class's
+     * constants, whose hash codes are cached, so this key costs no string building on the hot path.
+     */
+    private record MemberKey(String owner, String name, String desc) {
+    }
 
     ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Map<String, SortedSet<String>> archiveSupertypes,
                    Set<String> archiveModules, JdkTypes jdk) {
@@ -86,14 +97,21 @@ final class ReferenceJudge {
 
     /** The policy's decision on a member reference (member rules only; the owner type is judged separately). */
     Optional<Decision> member(String owner, String name, String desc) {
-        Decision d = memberDecisions.computeIfAbsent(owner + '.' + name + desc, k -> policy.memberRule(closure(owner), name, desc)
+        MemberKey key = new MemberKey(owner, name, desc);
+        Decision d = memberDecisions.get(key);
+        if (d == null) {
+            d = memberDecisions.computeIfAbsent(key, k -> policy.memberRule(closure(owner), name, desc)
                 .map(ReferenceJudge::of).orElse(ALLOWED));
+        }
         return d == ALLOWED ? Optional.empty() : Optional.of(d);
     }
 
     /** The policy's decision on a class reference. */
     Optional<Decision> type(String internalName) {
-        Decision d = classDecisions.computeIfAbsent(internalName, this::judgeType);
+        Decision d = classDecisions.get(internalName);
+        if (d == null) {
+            d = classDecisions.computeIfAbsent(internalName, this::judgeType);
+        }
         return d == ALLOWED ? Optional.empty() : Optional.of(d);
     }
 
@@ -118,7 +136,103 @@ final class ReferenceJudge {
 
     /** The class names in a field or method descriptor (array element types included), cached. */
     String[] typesOf(String descriptor) {
-        return descriptorTypes.computeIfAbsent(descriptor, ReferenceJudge::parseTypes);
+        String[] types = descriptorTypes.get(descriptor);
+        return types != null ? types : descriptorTypes.computeIfAbsent(descriptor, ReferenceJudge::parseTypes);
+    }
+
+    /**
+     * Everything the scanner reports about a reference to one class, judged once per scan: its
+     * capability if it is a handle type, and the policy's decision. {@code quiet} when neither.
+     */
+    record TypeInfo(String dotted, Capability handle, Decision decision, boolean quiet) {
+    }
+
+    /**
+     * Everything about one member reference, judged once per scan: the gated accessor it names, the
+     * member rule, and the owner and descriptor types. {@code quiet} when none of it is reported, which
+     * is the common case, so that an instruction costs one cache lookup.
+     */
+    record MemberInfo(Capability accessor, Decision rule, String target, TypeInfo owner, TypeInfo[] types, boolean quiet) {
+    }
+
+    private static final TypeInfo[] NO_TYPES = new TypeInfo[0];
+
+    /** The judged class of an internal name or array descriptor; {@code null} for primitive arrays. */
+    TypeInfo typeInfo(String internalName) {
+        TypeInfo t = typeInfos.get(internalName);
+        if (t == null) {
+            String element = elementType(internalName);
+            if (element == null) {
+                return null;
+            }
+            t = typeInfos.computeIfAbsent(internalName, k -> {
+                Capability handle = handleCapability(element).orElse(null);
+                Decision d = type(element).orElse(null);
+                return new TypeInfo(element.replace('/', '.'), handle, d, handle == null && d == null);
+            });
+        }
+        return t;
+    }
+
+    /** The judged classes of a field or method descriptor. */
+    TypeInfo[] descriptorInfo(String descriptor) {
+        TypeInfo[] infos = descriptorInfos.get(descriptor);
+        if (infos == null) {
+            infos = descriptorInfos.computeIfAbsent(descriptor, d -> {
+                String[] names = typesOf(d);
+                if (names.length == 0) {
+                    return NO_TYPES;
+                }
+                TypeInfo[] out = new TypeInfo[names.length];
+                for (int i = 0; i < names.length; i++) {
+                    out[i] = typeInfo(names[i]);
+                }
+                return out;
+            });
+        }
+        return infos;
+    }
+
+    /** The judged member reference (method, field or method handle). */
+    MemberInfo memberInfo(String owner, String name, String desc) {
+        MemberKey key = new MemberKey(owner, name, desc);
+        MemberInfo m = memberInfos.get(key);
+        if (m == null) {
+            m = memberInfos.computeIfAbsent(key, k -> {
+                TypeInfo[] types = descriptorInfo(desc);
+                String element = elementType(owner);
+                if (element == null) {
+                    return new MemberInfo(null, null, "", null, types, allQuiet(types));
+                }
+                Capability accessor = accessorCapability(element, name, desc).orElse(null);
+                Decision rule = member(element, name, desc).orElse(null);
+                TypeInfo ownerInfo = typeInfo(element);
+                boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
+                return new MemberInfo(accessor, rule, element.replace('/', '.') + '#' + name + desc, ownerInfo, types, quiet);
+            });
+        }
+        return m;
+    }
+
+    private static boolean allQuiet(TypeInfo[] types) {
+        for (TypeInfo t : types) {
+            if (!t.quiet()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The class of an internal name or array descriptor; {@code null} for primitive arrays. */
+    static String elementType(String name) {
+        if (name.isEmpty() || name.charAt(0) != '[') {
+            return name;
+        }
+        int i = 0;
+        while (i < name.length() && name.charAt(i) == '[') {
+            i++;
+        }
+        return i < name.length() && name.charAt(i) == 'L' && name.endsWith(";") ? name.substring(i + 1, name.length() - 1) : null;
     }
 
     /** Whether a module of the archive may require this module. */
