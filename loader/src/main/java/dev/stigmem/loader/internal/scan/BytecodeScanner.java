@@ -91,11 +91,7 @@ public final class BytecodeScanner {
         for (Header h : headers) {
             h.moduleName().ifPresent(modules::add);
             if (h.moduleName().isEmpty()) {
-                SortedSet<String> s = supertypes.computeIfAbsent(h.name(), k -> new TreeSet<>());
-                if (h.reader().getSuperName() != null) {
-                    s.add(h.reader().getSuperName());
-                }
-                s.addAll(List.of(h.reader().getInterfaces()));
+                supertypes.computeIfAbsent(h.name(), k -> new TreeSet<>()).addAll(h.supertypes());
             }
         }
         ReferenceJudge judge = new ReferenceJudge(new PolicyIndex(policy), manifest.capabilities(), supertypes,
@@ -103,16 +99,16 @@ public final class BytecodeScanner {
 
         // Pass 2: every reference of every class file.
         int maxDepth = policy.limits().maxBootstrapDepth();
-        List<ClassScan.Result> results = runAll(headers.stream().map(h -> new Scanned(h)).toList(), executor, s -> {
-            ClassUnit u = s.header().unit();
+        List<ClassScan.Result> results = runAll(headers, executor, h -> {
+            ClassUnit u = h.unit();
             try {
-                return ClassScan.scan(s.header().reader(), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth);
+                return ClassScan.scan(h.reader(), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth);
             } catch (ScanException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
                 throw new ScanInputException(u.where() + ": class file cannot be read: " + e, e);
             }
-        }).stream().toList();
+        });
 
         TreeSet<Finding> findings = new TreeSet<>();
         Set<Capability> used = EnumSet.noneOf(Capability.class);
@@ -153,10 +149,8 @@ public final class BytecodeScanner {
         }
     }
 
-    private record Header(ClassUnit unit, ClassReader reader, String name, Optional<String> moduleName) {
-    }
-
-    private record Scanned(Header header) {
+    /** A class file checked and its header read (ASM reads lazily; everything here was read inside the guard). */
+    private record Header(ClassUnit unit, ClassReader reader, String name, List<String> supertypes, Optional<String> moduleName) {
     }
 
     private static List<ClassUnit> collect(List<JarImage> jars, ScanPolicy policy) {
@@ -197,7 +191,14 @@ public final class BytecodeScanner {
                     throw new ScanInputException(u.where() + ": module descriptor without a Module attribute");
                 }
             }
-            return new Header(u, reader, reader.getClassName(), module);
+            List<String> supers = new ArrayList<>();
+            if (module.isEmpty()) {
+                if (reader.getSuperName() != null) {
+                    supers.add(reader.getSuperName());
+                }
+                supers.addAll(List.of(reader.getInterfaces()));
+            }
+            return new Header(u, reader, reader.getClassName(), List.copyOf(supers), module);
         } catch (ScanException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -18,6 +18,9 @@ import java.util.Locale;
 final class ClassFileCheck {
 
     private static final byte[] BOOTSTRAP_METHODS = "BootstrapMethods".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CODE = "Code".getBytes(StandardCharsets.US_ASCII);
+    /** JVMS 4.7.3: code_length is less than 65536. */
+    private static final int MAX_CODE_LENGTH = 65535;
     private static final int DYNAMIC = 17;
     private static final int INVOKE_DYNAMIC = 18;
     private static final int UTF8 = 1;
@@ -93,7 +96,7 @@ final class ClassFileCheck {
             int members = u2();
             for (int m = 0; m < members; m++) {
                 skip(6);
-                skipAttributes();
+                memberAttributes(tags, offsets);
             }
         }
         int[][] bootstrapArgs = null;
@@ -179,11 +182,33 @@ final class ClassFileCheck {
         return len == expected.length && Arrays.equals(b, off + 2, off + 2 + len, expected, 0, len);
     }
 
-    private void skipAttributes() {
+    /**
+     * Walks a field's or method's attributes; a Code attribute is checked inside, because ASM sizes
+     * arrays by its code_length before it reads the code.
+     */
+    private void memberAttributes(byte[] tags, int[] offsets) {
         int n = u2();
         for (int a = 0; a < n; a++) {
-            skip(2);
-            pos = checkedEnd(u4() & 0xFFFFFFFFL);
+            int nameIndex = u2();
+            int end = checkedEnd(u4() & 0xFFFFFFFFL);
+            if (isUtf8(tags, offsets, nameIndex, CODE)) {
+                skip(4); // max_stack, max_locals
+                long codeLength = u4() & 0xFFFFFFFFL;
+                if (codeLength == 0 || codeLength > MAX_CODE_LENGTH || pos + codeLength > end) {
+                    throw malformed("Code attribute with code_length " + codeLength + " does not fit its attribute");
+                }
+                skip((int) codeLength);
+                skip(8 * u2()); // exception table
+                int nested = u2();
+                for (int k = 0; k < nested; k++) {
+                    skip(2);
+                    pos = checkedEnd(u4() & 0xFFFFFFFFL);
+                }
+                if (pos != end) {
+                    throw malformed("Code attribute length does not match its content");
+                }
+            }
+            pos = end;
         }
     }
 

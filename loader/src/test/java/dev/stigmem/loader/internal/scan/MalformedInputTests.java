@@ -92,6 +92,44 @@ class MalformedInputTests {
     }
 
     @Test
+    void codeLengthBeyondItsAttributeFailsTheScanBeforeAsmAllocatesForIt() {
+        byte[] b = GeneratedClasses.invokeStatic("p/Big", "java/lang/Thread", "onSpinWait", "()V", 1);
+        // code_length of call()V is 4 (invokestatic, return); it precedes the code bytes b8 xx xx b1.
+        int at = -1;
+        for (int i = 4; i + 3 < b.length; i++) {
+            if ((b[i] & 0xFF) == 0xB8 && (b[i + 3] & 0xFF) == 0xB1 && b[i - 1] == 4 && b[i - 2] == 0) {
+                at = i - 4;
+            }
+        }
+        assertThat(at).isPositive();
+        b[at] = 0x7F;
+
+        assertThatThrownBy(() -> scan(archive(Map.of("p/Big.class", b))))
+                .isInstanceOf(ScanInputException.class)
+                .hasMessageStartingWith("plugin.jar!p/Big.class: malformed class file: Code attribute with code_length 2130706436");
+    }
+
+    @Test
+    void randomlyCorruptedClassFilesGiveAReportOrAScanErrorNeverAnythingElse() {
+        java.util.Random random = new java.util.Random(20261124L);
+        int rejected = 0;
+        for (int round = 0; round < 1000; round++) {
+            byte[] b = VALID.clone();
+            int flips = 1 + random.nextInt(4);
+            for (int i = 0; i < flips; i++) {
+                b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            }
+            try {
+                scan(withClass(b), "facts.write");
+            } catch (dev.stigmem.loader.scan.ScanException e) {
+                assertThat(e.getMessage()).startsWith("plugin.jar!p/Direct.class: ");
+                rejected++;
+            }
+        }
+        assertThat(rejected).isPositive();
+    }
+
+    @Test
     void firstUnreadableClassInArchiveOrderIsReportedWhateverTheScheduling() {
         Map<String, byte[]> entries = new TreeMap<>();
         for (int i = 0; i < 100; i++) {
