@@ -194,6 +194,22 @@ class JdkPolicyScanTests {
     }
 
     @Test
+    void channelsAreDenied() {
+        ScanReport report = scanSource("p/Chan.java", """
+                package p;
+                public final class Chan {
+                    long size(java.nio.channels.SeekableByteChannel c) throws java.io.IOException { return c.size(); }
+                    int fine(java.nio.ByteBuffer b) { return b.remaining(); }
+                }
+                """);
+
+        String m = "p.Chan.size(Ljava/nio/channels/SeekableByteChannel;)J";
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY channels java.nio.channels.SeekableByteChannel @ " + m + ":-1",
+                "DENY channels java.nio.channels.SeekableByteChannel @ " + m + ":3");
+    }
+
+    @Test
     void systemPropertiesAndEnvironmentAreDenied() {
         ScanReport report = scanSource("p/Props.java", """
                 package p;
