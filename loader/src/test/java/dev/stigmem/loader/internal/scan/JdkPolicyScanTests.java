@@ -260,6 +260,7 @@ class JdkPolicyScanTests {
                     Object pool() { return Executors.newFixedThreadPool(2); }
                     void sub() { new Worker().start(); }
                     boolean fine() { return Thread.currentThread().isInterrupted(); }
+                    Thread factory(ThreadFactory f, Runnable r) { return f.newThread(r); }
                 }
                 """);
 
@@ -269,7 +270,9 @@ class JdkPolicyScanTests {
                 "WARN thread.create java.lang.Thread#start()V @ p.Threads.plain(Ljava/lang/Runnable;)V:6",
                 "WARN thread.create java.util.concurrent.Executors#newFixedThreadPool(I)Ljava/util/concurrent/ExecutorService; @ p.Threads.pool()Ljava/lang/Object;:7",
                 "WARN thread.create p.Threads$Worker#<init>()V @ p.Threads.sub()V:8",
-                "WARN thread.create p.Threads$Worker#start()V @ p.Threads.sub()V:8");
+                "WARN thread.create p.Threads$Worker#start()V @ p.Threads.sub()V:8",
+                "WARN thread.create java.util.concurrent.ThreadFactory#newThread(Ljava/lang/Runnable;)Ljava/lang/Thread;"
+                        + " @ p.Threads.factory(Ljava/util/concurrent/ThreadFactory;Ljava/lang/Runnable;)Ljava/lang/Thread;:10");
         assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
     }
 
