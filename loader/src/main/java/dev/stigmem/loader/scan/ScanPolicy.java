@@ -203,6 +203,11 @@ public final class ScanPolicy {
                     }
                 }
             }
+            if (!base.isEmpty() && kind == PolicyRule.Kind.ALLOW_MODULE && rule.owner().startsWith("dev.stigmem.")
+                    && !rule.owner().equals("dev.stigmem.api")) {
+                throw new ScanPolicyException(at + ": '" + line + "' would let a plugin read a host module;"
+                        + " plugins reach the host only through dev.stigmem.api");
+            }
             out.add(rule);
         }
         return out;

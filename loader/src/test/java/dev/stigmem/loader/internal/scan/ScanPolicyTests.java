@@ -109,6 +109,18 @@ class ScanPolicyTests {
                 allow-package java.**
                 """))
                 .hasMessageContaining("would relax deny-package java.net.http");
+        assertThatThrownBy(() -> ScanPolicy.shipped().withOperatorPolicy("ops.policy", """
+                @rule ops.host Host access
+
+                allow-module dev.stigmem.node
+                """))
+                .hasMessage("ops.policy:3: 'allow-module dev.stigmem.node' would let a plugin read a host module;"
+                        + " plugins reach the host only through dev.stigmem.api");
+        assertThat(ScanPolicy.shipped().withOperatorPolicy("ops.policy", """
+                @rule ops.logging Plugins may log through java.util.logging
+                allow-module java.logging
+                allow-package java.util.logging
+                """).rules()).hasSize(ScanPolicy.shipped().rules().size() + 2);
     }
 
     @Test
