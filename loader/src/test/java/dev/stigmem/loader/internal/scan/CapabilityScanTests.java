@@ -74,6 +74,23 @@ class CapabilityScanTests {
     }
 
     @Test
+    void undeclaredAccessorThroughAnAbstractClassImplementingPluginContextIsDenied() {
+        ScanReport report = scanSource("p/Wrap.java", """
+                package p;
+                import dev.stigmem.api.*;
+                abstract class Base implements PluginContext {}
+                public final class Wrap {
+                    Object go(Base b) {
+                        return b.getConfigReader();
+                    }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY capability.accessor p.Base#getConfigReader()Ljava/util/Optional; @ p.Wrap.go(Lp/Base;)Ljava/lang/Object;:6");
+    }
+
+    @Test
     void sameNamedMethodOnATypeThatIsNotAPluginContextPasses() {
         ScanReport report = scanSource("p/Lookalike.java", """
                 package p;
@@ -146,7 +163,10 @@ class CapabilityScanTests {
     @Test
     void undeclaredAccessorInAMultiReleaseEntryIsDenied() {
         Map<String, byte[]> classes = compile(Map.of("p/Direct.java", DIRECT));
+        Map<String, byte[]> clean = compile(Map.of("p/Direct.java", DIRECT.replace("ctx.getFactsWriter();", "ctx.pluginName();")));
         Map<String, byte[]> entries = new TreeMap<>();
+        entries.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nMulti-Release: true\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        entries.put("p/Direct.class", clean.get("p/Direct.class"));
         entries.put("META-INF/versions/11/p/Direct.class", classes.get("p/Direct.class"));
 
         ScanReport report = scan(archive(entries));

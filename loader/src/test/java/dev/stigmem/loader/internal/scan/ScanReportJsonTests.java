@@ -56,6 +56,18 @@ class ScanReportJsonTests {
     }
 
     @Test
+    void reportRendersAsTextWithReasonLocationAndSummary() {
+        ScanReport report = scan(archive(compile(Map.of("p/Direct.java", CapabilityScanTests.DIRECT))));
+
+        assertThat(report.toText()).isEqualTo("""
+                Scan of test-plugin.zip
+                DENY capability.accessor: dev.stigmem.api.PluginContext#getFactsWriter()Ljava/util/Optional; [getFactsWriter needs capability 'facts.write', which the manifest does not declare]
+                  in p.Direct.start(Ldev/stigmem/api/PluginContext;)V (plugin.jar!p/Direct.class:6)
+                REJECT: 1 findings (1 deny, 0 warn, 0 info) in 1 classes (%d bytes) of 1 jars
+                """.formatted(report.classBytes()));
+    }
+
+    @Test
     void parallelAndSequentialScansRenderByteIdenticalJson() {
         Map<String, String> sources = new TreeMap<>();
         String[] texts = {CapabilityScanTests.DIRECT, CapabilityScanTests.HANDLES};
