@@ -89,7 +89,12 @@ public final class BytecodeScanner {
             automaticModuleName(jars.get(i)).ifPresent(modules::add);
         }
         for (Header h : headers) {
-            h.moduleName().ifPresent(modules::add);
+            // Only a real descriptor entry names a module of the archive; a module class file hidden
+            // elsewhere is scanned like any class, but cannot make a required module look bundled.
+            String entry = h.unit().entry();
+            if (entry.equals("module-info.class") || (entry.startsWith("META-INF/versions/") && entry.endsWith("/module-info.class"))) {
+                h.moduleName().ifPresent(modules::add);
+            }
             if (h.moduleName().isEmpty()) {
                 supertypes.computeIfAbsent(h.name(), k -> new TreeSet<>()).addAll(h.supertypes());
             }

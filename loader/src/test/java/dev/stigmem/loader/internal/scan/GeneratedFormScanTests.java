@@ -105,4 +105,16 @@ class GeneratedFormScanTests {
         assertThat(report.findings().get(0).reason())
                 .isEqualTo("Module p.plugin requires dev.stigmem.node, which is neither allowlisted nor a module of the archive");
     }
+
+    @Test
+    void moduleDescriptorHiddenOutsideModuleInfoDoesNotMakeARequiredModuleLookBundled() {
+        Map<String, byte[]> plugin = new TreeMap<>();
+        plugin.put("module-info.class", GeneratedClasses.moduleInfo("p.plugin", "java.sql"));
+        plugin.put("p/Decoy.class", GeneratedClasses.moduleInfo("java.sql"));
+
+        ScanReport report = scan(archive(plugin));
+
+        assertThat(brief(report.findings())).containsExactly("DENY module.requires java.sql @ module-info.-:-1");
+        assertThat(report.findings().get(0).entry()).contains("module-info.class");
+    }
 }
