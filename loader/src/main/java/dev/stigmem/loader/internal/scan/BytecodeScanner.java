@@ -29,7 +29,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
@@ -65,9 +64,12 @@ public final class BytecodeScanner {
     private BytecodeScanner() {
     }
 
-    /** Scans on the common fork-join pool. */
+    /**
+     * Scans with a parallel stream: the common fork-join pool plus the calling thread, which joins in
+     * (on a two-core machine the common pool alone has a single worker).
+     */
     public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy) {
-        return scan(image, manifest, policy, ForkJoinPool.commonPool());
+        return scan(image, manifest, policy, Optional.empty());
     }
 
     /**
@@ -78,6 +80,10 @@ public final class BytecodeScanner {
      * @throws ScanLimitException if the archive exceeds a bound of the policy's limits
      */
     public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Executor executor) {
+        return scan(image, manifest, policy, Optional.of(executor));
+    }
+
+    private static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Optional<Executor> executor) {
         List<JarImage> jars = image.jars();
         List<ClassUnit> units = collect(jars, policy);
 
@@ -216,21 +222,28 @@ public final class BytecodeScanner {
      * order. When items fail, the failure of the first failing item (in archive order) is thrown, so
      * that the error does not depend on scheduling.
      */
-    private static <T, R> List<R> runAll(List<T> items, Executor executor, Function<T, R> work) {
-        List<CompletableFuture<List<Object>>> batches = new ArrayList<>();
+    private static <T, R> List<R> runAll(List<T> items, Optional<Executor> executor, Function<T, R> work) {
+        List<List<T>> chunks = new ArrayList<>();
         for (int from = 0; from < items.size(); from += BATCH) {
-            List<T> batch = items.subList(from, Math.min(items.size(), from + BATCH));
-            batches.add(CompletableFuture.supplyAsync(() -> {
-                List<Object> out = new ArrayList<>(batch.size());
-                for (T item : batch) {
-                    try {
-                        out.add(work.apply(item));
-                    } catch (ScanException e) {
-                        out.add(e);
-                    }
+            chunks.add(items.subList(from, Math.min(items.size(), from + BATCH)));
+        }
+        Function<List<T>, List<Object>> runChunk = batch -> {
+            List<Object> out = new ArrayList<>(batch.size());
+            for (T item : batch) {
+                try {
+                    out.add(work.apply(item));
+                } catch (ScanException e) {
+                    out.add(e);
                 }
-                return out;
-            }, executor));
+            }
+            return out;
+        };
+        List<CompletableFuture<List<Object>>> batches;
+        if (executor.isPresent()) {
+            batches = chunks.stream().map(c -> CompletableFuture.supplyAsync(() -> runChunk.apply(c), executor.get())).toList();
+        } else {
+            // An ordered parallel stream keeps chunk order, whatever thread ran which chunk.
+            batches = chunks.parallelStream().map(runChunk).map(CompletableFuture::completedFuture).toList();
         }
         List<R> results = new ArrayList<>(items.size());
         ScanException first = null;
