@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code scanOneCore} scans on the calling thread ({@code Runnable::run} executor): MB/s on one core
  * is the jar's uncompressed class bytes (printed at setup) divided by its time per operation.
- * {@code scanParallel} uses the common pool. {@code inflateOnly} inflates every {@code .class} entry of
+ * {@code scanParallel} uses the default parallel stream (common pool plus the calling thread). {@code inflateOnly} inflates every {@code .class} entry of
  * the jar's compressed bytes and nothing else: the floor of any scan that starts from the archive.
  */
 @State(Scope.Benchmark)
