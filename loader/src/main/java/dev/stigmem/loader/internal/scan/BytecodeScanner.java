@@ -124,9 +124,15 @@ public final class BytecodeScanner {
         TreeSet<Finding> findings = new TreeSet<>();
         Set<Capability> used = EnumSet.noneOf(Capability.class);
         Optional<ClassUnit> entryClass = Optional.empty();
+        int maxFindings = policy.limits().maxFindings();
         for (int i = 0; i < results.size(); i++) {
             ClassScan.Result r = results.get(i);
             findings.addAll(r.findings());
+            if (findings.size() > maxFindings) {
+                throw new ScanLimitException(String.format(Locale.ROOT,
+                        "%s: more than %d findings (reached in %s), the limit; the archive is refused",
+                        image.source(), maxFindings, headers.get(i).unit().where()));
+            }
             used.addAll(r.used());
             if (r.pluginEntry() && entryClass.isEmpty()) {
                 entryClass = Optional.of(headers.get(i).unit());

@@ -171,6 +171,19 @@ class MalformedInputTests {
     }
 
     @Test
+    void moreFindingsThanTheLimitFailTheScan() {
+        Map<String, byte[]> entries = new TreeMap<>();
+        entries.put("p/A.class", VALID);
+        entries.put("p/B.class", VALID);
+        ScanPolicy policy = ScanPolicy.shipped().withLimits(ScanLimits.DEFAULT.withMaxFindings(1));
+
+        assertThatThrownBy(() -> BytecodeScanner.scan(archive(entries), manifest(), policy))
+                .isInstanceOf(ScanLimitException.class)
+                .hasMessage("test-plugin.zip: more than 1 findings (reached in plugin.jar!p/B.class), the limit; the archive is refused");
+        assertThat(BytecodeScanner.scan(withClass(VALID), manifest(), policy).findings()).hasSize(1);
+    }
+
+    @Test
     void constantDynamicNestedDeeperThanTheLimitFailsTheScan() {
         byte[] deep = GeneratedClasses.ldc("p/Condy", GeneratedClasses.condy(4, 1), 1);
         ScanPolicy policy = ScanPolicy.shipped().withLimits(ScanLimits.DEFAULT.withMaxBootstrapDepth(3));
