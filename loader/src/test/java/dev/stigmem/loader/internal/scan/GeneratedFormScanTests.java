@@ -56,6 +56,21 @@ class GeneratedFormScanTests {
     }
 
     @Test
+    void ldcOfADeniedClassAndOfAMethodTypeNamingAHandleTypeAreDenied() {
+        Map<String, byte[]> entries = new TreeMap<>();
+        entries.put("p/Cls.class", GeneratedClasses.ldc("p/Cls", net.bytebuddy.jar.asm.Type.getObjectType("java/lang/ProcessBuilder"), 4));
+        entries.put("p/Mt.class", GeneratedClasses.ldc("p/Mt",
+                net.bytebuddy.jar.asm.Type.getMethodType("(Ldev/stigmem/api/core/FactsWriter;)V"), 5));
+        entries.put("p/Fine.class", GeneratedClasses.ldc("p/Fine", net.bytebuddy.jar.asm.Type.getObjectType("java/util/List"), 6));
+
+        ScanReport report = scan(archive(entries));
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY process.spawn java.lang.ProcessBuilder @ p.Cls.grab()Ljava/lang/Object;:4",
+                "DENY capability.handle dev.stigmem.api.core.FactsWriter @ p.Mt.grab()Ljava/lang/Object;:5");
+    }
+
+    @Test
     void hostInternalsAreDeniedAndTheApiPasses() {
         Map<String, byte[]> entries = new TreeMap<>();
         entries.put("p/Host.class", GeneratedClasses.invokeStatic("p/Host", "dev/stigmem/node/internal/Boot", "grab", "()V", 5));
