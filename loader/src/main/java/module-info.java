@@ -12,7 +12,12 @@ module dev.stigmem.loader {
     // Enumerates classes, module descriptors and annotations without loading anything.
     requires io.github.classgraph;
 
+    // Renders scan reports as JSON (ScanReport#toJson): the report format belongs to the scanner.
+    requires com.fasterxml.jackson.databind;
+
     exports dev.stigmem.loader;
+    // The pre-scan's policy, report and errors; the scanner itself stays internal.
+    exports dev.stigmem.loader.scan;
     // Signer identities, trust policy and trust decisions: what the node audits and the CLI shows.
     exports dev.stigmem.loader.trust;
 

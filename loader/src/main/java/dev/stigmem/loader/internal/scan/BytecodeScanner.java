@@ -1,0 +1,316 @@
+package dev.stigmem.loader.internal.scan;
+
+import dev.stigmem.api.Capability;
+import dev.stigmem.api.PluginManifest;
+import dev.stigmem.loader.internal.archive.ArchiveImage;
+import dev.stigmem.loader.internal.archive.JarImage;
+import dev.stigmem.loader.scan.Finding;
+import dev.stigmem.loader.scan.RuleIds;
+import dev.stigmem.loader.scan.ScanException;
+import dev.stigmem.loader.scan.ScanInputException;
+import dev.stigmem.loader.scan.ScanLimitException;
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.loader.scan.ScanReport;
+import dev.stigmem.loader.scan.Severity;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ModuleVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bytecode pre-scan of one plugin archive: one call, {@link #scan}, from an {@link ArchiveImage}
+ * (the same bytes the layer will load) to a {@link ScanReport}.
+ *
+ * <p>It reads every {@code .class} entry of every jar, wherever it stands, which includes nested
+ * classes, module descriptors and every {@code META-INF/versions/N/} entry for every N (more than the
+ * JVM would pick, never less). Each class file is first checked structurally ({@link ClassFileCheck}),
+ * then its header is read to build the archive's type hierarchy, then its bodies are scanned
+ * ({@link ClassScan}) against the manifest and the {@link ScanPolicy}. Any class file that cannot be
+ * read fully fails the whole scan ({@link ScanInputException}); so does any bound of
+ * {@link dev.stigmem.loader.scan.ScanLimits} ({@link ScanLimitException}).
+ *
+ * <p>Class files are scanned in parallel on the given executor; the report is sorted and
+ * deduplicated, so it does not depend on scheduling. Thread-safe (stateless).
+ */
+public final class BytecodeScanner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BytecodeScanner.class);
+    private static final int BATCH = 32;
+    private static final Pattern VERSION_SUFFIX = Pattern.compile("-(\\d+(\\.|$))");
+
+    private BytecodeScanner() {
+    }
+
+    /**
+     * Scans with a parallel stream: the common fork-join pool plus the calling thread, which joins in
+     * (on a two-core machine the common pool alone has a single worker).
+     */
+    public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy) {
+        return scan(image, manifest, policy, Optional.empty());
+    }
+
+    /**
+     * Scans an archive.
+     *
+     * @param executor runs batches of class files; {@code Runnable::run} scans on the calling thread
+     * @throws ScanInputException if a class file cannot be read fully
+     * @throws ScanLimitException if the archive exceeds a bound of the policy's limits
+     */
+    public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Executor executor) {
+        return scan(image, manifest, policy, Optional.of(executor));
+    }
+
+    private static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Optional<Executor> executor) {
+        List<JarImage> jars = image.jars();
+        List<ClassUnit> units = collect(jars, policy);
+
+        // Pass 1: structure check and header of every class file; this gives the archive's types.
+        List<Header> headers = runAll(units, executor, u -> header(u, policy));
+        Map<String, SortedSet<String>> supertypes = new HashMap<>();
+        Set<String> modules = new HashSet<>();
+        for (int i = 0; i < jars.size(); i++) {
+            automaticModuleName(jars.get(i)).ifPresent(modules::add);
+        }
+        for (Header h : headers) {
+            // Only a real descriptor entry names a module of the archive; a module class file hidden
+            // elsewhere is scanned like any class, but cannot make a required module look bundled.
+            String entry = h.unit().entry();
+            if (entry.equals("module-info.class") || (entry.startsWith("META-INF/versions/") && entry.endsWith("/module-info.class"))) {
+                h.moduleName().ifPresent(modules::add);
+            }
+            if (h.moduleName().isEmpty()) {
+                supertypes.computeIfAbsent(h.name(), k -> new TreeSet<>()).addAll(h.supertypes());
+            }
+        }
+        ReferenceJudge judge = new ReferenceJudge(new PolicyIndex(policy), manifest.capabilities(), supertypes,
+                modules, JdkTypes.instance());
+
+        // Pass 2: every reference of every class file.
+        int maxDepth = policy.limits().maxBootstrapDepth();
+        List<ClassScan.Result> results = runAll(headers, executor, h -> {
+            ClassUnit u = h.unit();
+            try {
+                return ClassScan.scan(h.reader(), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth);
+            } catch (ScanException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                throw new ScanInputException(u.where() + ": class file cannot be read: " + e, e);
+            }
+        });
+
+        TreeSet<Finding> findings = new TreeSet<>();
+        Set<Capability> used = EnumSet.noneOf(Capability.class);
+        Optional<ClassUnit> entryClass = Optional.empty();
+        int maxFindings = policy.limits().maxFindings();
+        for (int i = 0; i < results.size(); i++) {
+            ClassScan.Result r = results.get(i);
+            findings.addAll(r.findings());
+            if (findings.size() > maxFindings) {
+                throw new ScanLimitException(String.format(Locale.ROOT,
+                        "%s: more than %d findings (reached in %s), the limit; the archive is refused",
+                        image.source(), maxFindings, headers.get(i).unit().where()));
+            }
+            used.addAll(r.used());
+            if (r.pluginEntry() && entryClass.isEmpty()) {
+                entryClass = Optional.of(headers.get(i).unit());
+            }
+        }
+        for (Capability c : manifest.capabilities()) {
+            if (!used.contains(c)) {
+                findings.add(unused(c, jars.get(0).name(), entryClass, headers));
+            }
+        }
+        long bytes = units.stream().mapToLong(u -> u.bytes().length).sum();
+        ScanReport report = new ScanReport(image.source().toString(), jars.stream().map(JarImage::name).toList(),
+                units.size(), bytes, List.copyOf(findings));
+        LOG.debug("scanned {}: {}", image.source(), report.summary());
+        return report;
+    }
+
+    private static Finding unused(Capability c, String pluginJar, Optional<ClassUnit> entryClass, List<Header> headers) {
+        Optional<String> className = entryClass.flatMap(u -> headers.stream().filter(h -> h.unit() == u)
+                .findFirst().map(h -> h.name().replace('/', '.')));
+        return new Finding(Severity.WARN, RuleIds.CAPABILITY_UNUSED,
+                String.format(Locale.ROOT, "Declared but never used (least privilege: drop it, or explain the need). %s",
+                        c.reviewGuidance()),
+                c.id(), 0, pluginJar, entryClass.map(ClassUnit::entry), className, Optional.empty(), OptionalInt.empty());
+    }
+
+    /** One class file of the archive. */
+    private record ClassUnit(int jarIndex, String jar, String entry, byte[] bytes) {
+        String where() {
+            return jar + "!" + entry;
+        }
+    }
+
+    /** A class file checked and its header read (ASM reads lazily; everything here was read inside the guard). */
+    private record Header(ClassUnit unit, ClassReader reader, String name, List<String> supertypes, Optional<String> moduleName) {
+    }
+
+    private static List<ClassUnit> collect(List<JarImage> jars, ScanPolicy policy) {
+        List<ClassUnit> units = new ArrayList<>();
+        int max = policy.limits().maxClasses();
+        for (int i = 0; i < jars.size(); i++) {
+            JarImage jar = jars.get(i);
+            int index = i;
+            jar.forEachEntry((name, bytes) -> {
+                if (name.endsWith(".class")) {
+                    if (units.size() >= max) {
+                        throw new ScanLimitException(String.format(Locale.ROOT,
+                                "%s!%s: the archive holds more than %d class files, the limit", jar.name(), name, max));
+                    }
+                    units.add(new ClassUnit(index, jar.name(), name, bytes));
+                }
+            });
+        }
+        return units;
+    }
+
+    private static Header header(ClassUnit u, ScanPolicy policy) {
+        ClassFileCheck.check(u.bytes(), policy.limits(), u.where());
+        try {
+            ClassReader reader = new ClassReader(u.bytes());
+            Optional<String> module = Optional.empty();
+            if ((reader.getAccess() & Opcodes.ACC_MODULE) != 0) {
+                String[] name = new String[1];
+                reader.accept(new ClassVisitor(Opcodes.ASM9) {
+                    @Override
+                    public ModuleVisitor visitModule(String moduleName, int access, String version) {
+                        name[0] = moduleName;
+                        return null;
+                    }
+                }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+                module = Optional.ofNullable(name[0]);
+                if (module.isEmpty()) {
+                    throw new ScanInputException(u.where() + ": module descriptor without a Module attribute");
+                }
+            }
+            List<String> supers = new ArrayList<>();
+            if (module.isEmpty()) {
+                if (reader.getSuperName() != null) {
+                    supers.add(reader.getSuperName());
+                }
+                supers.addAll(List.of(reader.getInterfaces()));
+            }
+            return new Header(u, reader, reader.getClassName(), List.copyOf(supers), module);
+        } catch (ScanException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ScanInputException(u.where() + ": class file cannot be read: " + e, e);
+        }
+    }
+
+    /**
+     * Runs {@code work} on every item in batches on the executor and returns the results in item
+     * order. When items fail, the failure of the first failing item (in archive order) is thrown, so
+     * that the error does not depend on scheduling.
+     */
+    private static <T, R> List<R> runAll(List<T> items, Optional<Executor> executor, Function<T, R> work) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += BATCH) {
+            chunks.add(items.subList(from, Math.min(items.size(), from + BATCH)));
+        }
+        Function<List<T>, List<Object>> runChunk = batch -> {
+            List<Object> out = new ArrayList<>(batch.size());
+            for (T item : batch) {
+                try {
+                    out.add(work.apply(item));
+                } catch (ScanException e) {
+                    out.add(e);
+                }
+            }
+            return out;
+        };
+        List<CompletableFuture<List<Object>>> batches;
+        if (executor.isPresent()) {
+            batches = chunks.stream().map(c -> CompletableFuture.supplyAsync(() -> runChunk.apply(c), executor.get())).toList();
+        } else {
+            // An ordered parallel stream keeps chunk order, whatever thread ran which chunk.
+            batches = chunks.parallelStream().map(runChunk).map(CompletableFuture::completedFuture).toList();
+        }
+        List<R> results = new ArrayList<>(items.size());
+        ScanException first = null;
+        int failures = 0;
+        for (CompletableFuture<List<Object>> f : batches) {
+            List<Object> out;
+            try {
+                out = f.join();
+            } catch (CompletionException e) {
+                throw new ScanException("scan worker failed: " + e.getCause(), e.getCause());
+            }
+            for (Object o : out) {
+                if (o instanceof ScanException e) {
+                    failures++;
+                    if (first == null) {
+                        first = e;
+                    }
+                } else {
+                    @SuppressWarnings("unchecked")
+                    R r = (R) o;
+                    results.add(r);
+                }
+            }
+        }
+        if (first != null) {
+            if (failures > 1) {
+                first.addSuppressed(new ScanException(String.format(Locale.ROOT, "%d more class files failed", failures - 1)));
+            }
+            throw first;
+        }
+        return results;
+    }
+
+    /** The module name a jar without a module descriptor gets on the module path (as {@code ModuleFinder} derives it). */
+    static Optional<String> automaticModuleName(JarImage jar) {
+        if (jar.entries().keySet().stream().anyMatch(n -> n.equals("module-info.class")
+                || (n.startsWith("META-INF/versions/") && n.endsWith("/module-info.class")))) {
+            return Optional.empty();
+        }
+        Optional<byte[]> mf = jar.entry("META-INF/MANIFEST.MF");
+        if (mf.isPresent()) {
+            try {
+                String name = new Manifest(new ByteArrayInputStream(mf.get())).getMainAttributes()
+                        .getValue(new Attributes.Name("Automatic-Module-Name"));
+                if (name != null) {
+                    return Optional.of(name.strip());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("{}: unreadable manifest, deriving the module name from the file name: {}", jar.name(), e.toString());
+            }
+        }
+        String base = jar.name().substring(jar.name().lastIndexOf('/') + 1);
+        if (base.endsWith(".jar")) {
+            base = base.substring(0, base.length() - 4);
+        }
+        var m = VERSION_SUFFIX.matcher(base);
+        if (m.find()) {
+            base = base.substring(0, m.start());
+        }
+        String name = base.replaceAll("[^A-Za-z0-9]", ".").replaceAll("(\\.)(\\1)+", ".")
+                .replaceAll("^\\.", "").replaceAll("\\.$", "");
+        return name.isEmpty() ? Optional.empty() : Optional.of(name);
+    }
+}

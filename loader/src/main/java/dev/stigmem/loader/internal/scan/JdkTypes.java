@@ -1,0 +1,94 @@
+package dev.stigmem.loader.internal.scan;
+
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.jar.asm.ClassReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supertypes of JDK classes, read from the runtime image's class files ({@code jrt:/}) without
+ * loading any class, so that a class rule on {@code java.lang.ClassLoader} also covers
+ * {@code java.net.URLClassLoader}, and a member rule on {@code Thread#start} a call through a JDK
+ * subclass. Every system module is visible this way, whether or not the boot layer resolved it.
+ * Thread-safe; shared by all scans.
+ */
+final class JdkTypes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdkTypes.class);
+    private static final JdkTypes INSTANCE = new JdkTypes();
+
+    private final Map<String, String> moduleOfPackage;
+    private final Optional<FileSystem> image;
+    private final ConcurrentHashMap<String, List<String>> supertypes = new ConcurrentHashMap<>();
+
+    private JdkTypes() {
+        Map<String, String> modules = new HashMap<>();
+        for (ModuleReference ref : ModuleFinder.ofSystem().findAll()) {
+            ModuleDescriptor d = ref.descriptor();
+            for (String p : d.packages()) {
+                modules.put(p.replace('.', '/'), d.name());
+            }
+        }
+        moduleOfPackage = Map.copyOf(modules);
+        FileSystem fs = null;
+        try {
+            fs = FileSystems.getFileSystem(URI.create("jrt:/"));
+        } catch (RuntimeException e) {
+            // Without a runtime image (unusual: an exploded JDK build) rules match by exact name only.
+            LOG.warn("cannot open the runtime image jrt:/; JDK subclasses of denied classes are not recognised: {}", e.toString());
+        }
+        image = Optional.ofNullable(fs);
+    }
+
+    static JdkTypes instance() {
+        return INSTANCE;
+    }
+
+    /** Whether a class of this internal name would be in a system module. */
+    boolean isJdkPackage(String internalPackage) {
+        return moduleOfPackage.containsKey(internalPackage);
+    }
+
+    /** The direct superclass and interfaces of a JDK class, empty when it is not one. */
+    List<String> directSupertypes(String internalName) {
+        return supertypes.computeIfAbsent(internalName, this::read);
+    }
+
+    private List<String> read(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        String module = moduleOfPackage.get(slash < 0 ? "" : internalName.substring(0, slash));
+        if (module == null || image.isEmpty()) {
+            return List.of();
+        }
+        Path file = image.get().getPath("/modules", module, internalName + ".class");
+        try {
+            ClassReader r = new ClassReader(Files.readAllBytes(file));
+            List<String> out = new ArrayList<>();
+            if (r.getSuperName() != null) {
+                out.add(r.getSuperName());
+            }
+            out.addAll(List.of(r.getInterfaces()));
+            return List.copyOf(out);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read JDK class {} from the runtime image: {}", internalName, e.toString());
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.stigmem.loader.internal.scan;
+
+import dev.stigmem.loader.scan.PolicyRule;
+import dev.stigmem.loader.scan.ScanPolicy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** A {@link ScanPolicy}'s rules indexed for lookup by class, member and package. Immutable. */
+final class PolicyIndex {
+
+    private final Map<String, List<PolicyRule>> denyMembers = new HashMap<>();
+    private final Map<String, List<PolicyRule>> reviewMembers = new HashMap<>();
+    private final Map<String, PolicyRule> denyClasses = new HashMap<>();
+    private final Map<String, PolicyRule> reviewClasses = new HashMap<>();
+    private final List<PolicyRule> denyPackages = new ArrayList<>();
+    private final List<PolicyRule> reviewPackages = new ArrayList<>();
+    private final List<PolicyRule> allowPackages = new ArrayList<>();
+    private final Set<String> allowModules = new HashSet<>();
+
+    PolicyIndex(ScanPolicy policy) {
+        for (PolicyRule r : policy.rules()) {
+            switch (r.kind()) {
+                case DENY_MEMBER -> denyMembers.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
+                case REVIEW_MEMBER -> reviewMembers.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
+                case DENY_CLASS -> denyClasses.putIfAbsent(r.owner(), r);
+                case REVIEW_CLASS -> reviewClasses.putIfAbsent(r.owner(), r);
+                case DENY_PACKAGE -> denyPackages.add(r);
+                case REVIEW_PACKAGE -> reviewPackages.add(r);
+                case ALLOW_PACKAGE -> allowPackages.add(r);
+                case ALLOW_MODULE -> allowModules.add(r.owner());
+            }
+        }
+    }
+
+    /** The first member rule of {@code owners} (a class and its supertypes, nearest first) matching; deny before review. */
+    Optional<PolicyRule> memberRule(List<String> owners, String name, String desc) {
+        Optional<PolicyRule> deny = firstMember(denyMembers, owners, name, desc);
+        return deny.isPresent() ? deny : firstMember(reviewMembers, owners, name, desc);
+    }
+
+    private static Optional<PolicyRule> firstMember(Map<String, List<PolicyRule>> rules, List<String> owners, String name, String desc) {
+        for (String owner : owners) {
+            List<PolicyRule> candidates = rules.get(owner);
+            if (candidates != null) {
+                for (PolicyRule r : candidates) {
+                    if (r.matchesMember(name, desc)) {
+                        return Optional.of(r);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The class rule covering a class through itself or a supertype (nearest first); deny before review. */
+    Optional<PolicyRule> classRule(List<String> selfAndSupertypes) {
+        for (String t : selfAndSupertypes) {
+            PolicyRule r = denyClasses.get(t);
+            if (r != null) {
+                return Optional.of(r);
+            }
+        }
+        for (String t : selfAndSupertypes) {
+            PolicyRule r = reviewClasses.get(t);
+            if (r != null) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The deny or review package rule covering a package; deny before review. */
+    Optional<PolicyRule> packageRule(String internalPackage) {
+        for (PolicyRule r : denyPackages) {
+            if (r.coversPackage(internalPackage)) {
+                return Optional.of(r);
+            }
+        }
+        for (PolicyRule r : reviewPackages) {
+            if (r.coversPackage(internalPackage)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    boolean packageAllowed(String internalPackage) {
+        for (PolicyRule r : allowPackages) {
+            if (r.coversPackage(internalPackage)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean moduleAllowed(String module) {
+        return allowModules.contains(module);
+    }
+}

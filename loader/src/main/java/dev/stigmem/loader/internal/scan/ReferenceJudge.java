@@ -1,0 +1,289 @@
+package dev.stigmem.loader.internal.scan;
+
+import dev.stigmem.api.Capability;
+import dev.stigmem.api.PluginContext;
+import dev.stigmem.loader.scan.PolicyRule;
+import dev.stigmem.loader.scan.RuleIds;
+import dev.stigmem.loader.scan.Severity;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Judges references for one scan: against the manifest's capabilities and against the policy,
+ * knowing the archive's own type hierarchy. Decisions do not depend on where a reference stands,
+ * so they are cached per class, member and descriptor. Thread-safe.
+ */
+final class ReferenceJudge {
+
+    /** What the policy says about one referenced class or member. */
+    record Decision(Severity severity, String rule, String reason) {
+    }
+
+    private static final String PLUGIN_CONTEXT = Type.getInternalName(PluginContext.class);
+    private static final Decision ALLOWED = new Decision(Severity.INFO, "", "");
+
+    private final PolicyIndex policy;
+    private final Set<Capability> declared;
+    private final Map<String, SortedSet<String>> archiveSupertypes;
+    private final Set<String> archiveModules;
+    private final JdkTypes jdk;
+    private final Map<String, Capability> byHandleType;
+
+    // Presized: a large library references some thousands of distinct classes and members.
+    private final ConcurrentHashMap<String, List<String>> closures = new ConcurrentHashMap<>(4096);
+    private final ConcurrentHashMap<String, Decision> classDecisions = new ConcurrentHashMap<>(4096);
+    private final ConcurrentHashMap<MemberKey, Decision> memberDecisions = new ConcurrentHashMap<>(16384);
+    private final ConcurrentHashMap<String, String[]> descriptorTypes = new ConcurrentHashMap<>(8192);
+    private final ConcurrentHashMap<String, TypeInfo> typeInfos = new ConcurrentHashMap<>(4096);
+    private final ConcurrentHashMap<String, TypeInfo[]> descriptorInfos = new ConcurrentHashMap<>(8192);
+    private final ConcurrentHashMap<MemberKey, MemberInfo> memberInfos = new ConcurrentHashMap<>(16384);
+
+    /**
+     * Cache key of a member reference. ASM hands out the same String instances for one class's
+     * constants, whose hash codes are cached, so this key costs no string building on the hot path.
+     */
+    private record MemberKey(String owner, String name, String desc) {
+    }
+
+    ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Map<String, SortedSet<String>> archiveSupertypes,
+                   Set<String> archiveModules, JdkTypes jdk) {
+        this.policy = policy;
+        this.declared = declared.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(declared);
+        this.archiveSupertypes = archiveSupertypes;
+        this.archiveModules = archiveModules;
+        this.jdk = jdk;
+        Map<String, Capability> handles = new HashMap<>();
+        for (Capability c : Capability.values()) {
+            handles.put(Type.getInternalName(c.handleType()), c);
+        }
+        this.byHandleType = Map.copyOf(handles);
+    }
+
+    boolean declares(Capability c) {
+        return declared.contains(c);
+    }
+
+    /** The capability whose handle type this is (derived from the api's {@link Capability#handleType()}). */
+    Optional<Capability> handleCapability(String internalName) {
+        return Optional.ofNullable(byHandleType.get(internalName));
+    }
+
+    /**
+     * The capability a method reference reaches, when it names a gated accessor (by
+     * {@link Capability#forAccessorName}) on {@code PluginContext} or on a type of the archive that
+     * extends it. Any descriptor counts: a sub-interface may redeclare an accessor covariantly.
+     */
+    Optional<Capability> accessorCapability(String owner, String name, String desc) {
+        if (desc.isEmpty() || desc.charAt(0) != '(' || !desc.startsWith("()")) {
+            return Optional.empty();
+        }
+        Optional<Capability> c = Capability.forAccessorName(name);
+        if (c.isEmpty()) {
+            return c;
+        }
+        return owner.equals(PLUGIN_CONTEXT) || closure(owner).contains(PLUGIN_CONTEXT) ? c : Optional.empty();
+    }
+
+    /** The policy's decision on a member reference (member rules only; the owner type is judged separately). */
+    Optional<Decision> member(String owner, String name, String desc) {
+        MemberKey key = new MemberKey(owner, name, desc);
+        Decision d = memberDecisions.get(key);
+        if (d == null) {
+            d = memberDecisions.computeIfAbsent(key, k -> policy.memberRule(closure(owner), name, desc)
+                .map(ReferenceJudge::of).orElse(ALLOWED));
+        }
+        return d == ALLOWED ? Optional.empty() : Optional.of(d);
+    }
+
+    /** The policy's decision on a class reference. */
+    Optional<Decision> type(String internalName) {
+        Decision d = classDecisions.get(internalName);
+        if (d == null) {
+            d = classDecisions.computeIfAbsent(internalName, this::judgeType);
+        }
+        return d == ALLOWED ? Optional.empty() : Optional.of(d);
+    }
+
+    private Decision judgeType(String name) {
+        Optional<PolicyRule> classRule = policy.classRule(closure(name));
+        if (classRule.isPresent()) {
+            return of(classRule.get());
+        }
+        int slash = name.lastIndexOf('/');
+        String pkg = slash < 0 ? "" : name.substring(0, slash);
+        Optional<PolicyRule> packageRule = policy.packageRule(pkg);
+        if (packageRule.isPresent() && packageRule.get().kind() == PolicyRule.Kind.DENY_PACKAGE) {
+            return of(packageRule.get());
+        }
+        boolean allowed = archiveSupertypes.containsKey(name) || policy.packageAllowed(pkg);
+        if (!allowed) {
+            return new Decision(Severity.DENY, RuleIds.REFERENCE_NOT_ALLOWED,
+                    "Not a class of the archive, of dev.stigmem.api or of an allowlisted JDK package; a plugin may reference nothing else");
+        }
+        return packageRule.map(ReferenceJudge::of).orElse(ALLOWED);
+    }
+
+    /** The class names in a field or method descriptor (array element types included), cached. */
+    String[] typesOf(String descriptor) {
+        String[] types = descriptorTypes.get(descriptor);
+        return types != null ? types : descriptorTypes.computeIfAbsent(descriptor, ReferenceJudge::parseTypes);
+    }
+
+    /**
+     * Everything the scanner reports about a reference to one class, judged once per scan: its
+     * capability if it is a handle type, and the policy's decision. {@code quiet} when neither.
+     */
+    record TypeInfo(String dotted, Capability handle, Decision decision, boolean quiet) {
+    }
+
+    /**
+     * Everything about one member reference, judged once per scan: the gated accessor it names, the
+     * member rule, and the owner and descriptor types. {@code quiet} when none of it is reported, which
+     * is the common case, so that an instruction costs one cache lookup.
+     */
+    record MemberInfo(Capability accessor, Decision rule, String target, TypeInfo owner, TypeInfo[] types, boolean quiet) {
+    }
+
+    private static final TypeInfo[] NO_TYPES = new TypeInfo[0];
+
+    /** The judged class of an internal name or array descriptor; {@code null} for primitive arrays. */
+    TypeInfo typeInfo(String internalName) {
+        TypeInfo t = typeInfos.get(internalName);
+        if (t == null) {
+            String element = elementType(internalName);
+            if (element == null) {
+                return null;
+            }
+            t = typeInfos.computeIfAbsent(internalName, k -> {
+                Capability handle = handleCapability(element).orElse(null);
+                Decision d = type(element).orElse(null);
+                return new TypeInfo(element.replace('/', '.'), handle, d, handle == null && d == null);
+            });
+        }
+        return t;
+    }
+
+    /** The judged classes of a field or method descriptor. */
+    TypeInfo[] descriptorInfo(String descriptor) {
+        TypeInfo[] infos = descriptorInfos.get(descriptor);
+        if (infos == null) {
+            infos = descriptorInfos.computeIfAbsent(descriptor, d -> {
+                String[] names = typesOf(d);
+                if (names.length == 0) {
+                    return NO_TYPES;
+                }
+                TypeInfo[] out = new TypeInfo[names.length];
+                for (int i = 0; i < names.length; i++) {
+                    out[i] = typeInfo(names[i]);
+                }
+                return out;
+            });
+        }
+        return infos;
+    }
+
+    /** The judged member reference (method, field or method handle). */
+    MemberInfo memberInfo(String owner, String name, String desc) {
+        MemberKey key = new MemberKey(owner, name, desc);
+        MemberInfo m = memberInfos.get(key);
+        if (m == null) {
+            m = memberInfos.computeIfAbsent(key, k -> {
+                TypeInfo[] types = descriptorInfo(desc);
+                String element = elementType(owner);
+                if (element == null) {
+                    return new MemberInfo(null, null, "", null, types, allQuiet(types));
+                }
+                Capability accessor = accessorCapability(element, name, desc).orElse(null);
+                Decision rule = member(element, name, desc).orElse(null);
+                TypeInfo ownerInfo = typeInfo(element);
+                boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
+                return new MemberInfo(accessor, rule, element.replace('/', '.') + '#' + name + desc, ownerInfo, types, quiet);
+            });
+        }
+        return m;
+    }
+
+    private static boolean allQuiet(TypeInfo[] types) {
+        for (TypeInfo t : types) {
+            if (!t.quiet()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The class of an internal name or array descriptor; {@code null} for primitive arrays. */
+    static String elementType(String name) {
+        if (name.isEmpty() || name.charAt(0) != '[') {
+            return name;
+        }
+        int i = 0;
+        while (i < name.length() && name.charAt(i) == '[') {
+            i++;
+        }
+        return i < name.length() && name.charAt(i) == 'L' && name.endsWith(";") ? name.substring(i + 1, name.length() - 1) : null;
+    }
+
+    /** Whether a module of the archive may require this module. */
+    boolean moduleAllowed(String module) {
+        return policy.moduleAllowed(module) || archiveModules.contains(module);
+    }
+
+    /** A class and all its supertypes known from the archive and the runtime image, nearest first. */
+    List<String> closure(String internalName) {
+        return closures.computeIfAbsent(internalName, this::computeClosure);
+    }
+
+    private List<String> computeClosure(String start) {
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        ArrayDeque<String> queue = new ArrayDeque<>();
+        queue.add(start);
+        while (!queue.isEmpty()) {
+            String t = queue.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            SortedSet<String> fromArchive = archiveSupertypes.get(t);
+            if (fromArchive != null) {
+                queue.addAll(fromArchive);
+            } else {
+                queue.addAll(jdk.directSupertypes(t));
+            }
+        }
+        return Collections.unmodifiableList(new ArrayList<>(seen));
+    }
+
+    private static Decision of(PolicyRule r) {
+        return new Decision(r.kind().severity().orElseThrow(), r.ruleId(), r.reason());
+    }
+
+    private static String[] parseTypes(String desc) {
+        List<String> out = new ArrayList<>(4);
+        int i = 0;
+        int n = desc.length();
+        while (i < n) {
+            if (desc.charAt(i) == 'L') {
+                int end = desc.indexOf(';', i);
+                if (end < 0) {
+                    break;
+                }
+                out.add(desc.substring(i + 1, end));
+                i = end + 1;
+            } else {
+                i++;
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.stigmem.loader.scan;
+
+import java.util.Set;
+
+/**
+ * The ids of the rules built into the scanner. Rules of the JDK policy take their ids from the
+ * policy file ({@code @rule} lines); these ids are reserved and a policy file cannot redefine them.
+ */
+public final class RuleIds {
+    /** A gated {@code PluginContext} accessor is referenced but its capability is not declared. */
+    public static final String CAPABILITY_ACCESSOR = "capability.accessor";
+    /** A capability's handle type is referenced but the capability is not declared. */
+    public static final String CAPABILITY_HANDLE = "capability.handle";
+    /** A capability is declared but no code of the archive references its accessor or handle. */
+    public static final String CAPABILITY_UNUSED = "capability.unused";
+    /** A class outside the archive, the api and the allowlisted packages is referenced. */
+    public static final String REFERENCE_NOT_ALLOWED = "reference.not-allowed";
+    /** A module of the archive {@code requires} a module that is neither allowlisted nor in the archive. */
+    public static final String MODULE_REQUIRES = "module.requires";
+
+    /** Every reserved id. */
+    public static final Set<String> RESERVED = Set.of(CAPABILITY_ACCESSOR, CAPABILITY_HANDLE, CAPABILITY_UNUSED,
+            REFERENCE_NOT_ALLOWED, MODULE_REQUIRES);
+
+    private RuleIds() {
+    }
+}

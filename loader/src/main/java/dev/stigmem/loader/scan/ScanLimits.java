@@ -1,0 +1,44 @@
+package dev.stigmem.loader.scan;
+
+/**
+ * The resource bounds of one scan, so that a hostile archive cannot make the scanner do unbounded
+ * work. Exceeding one fails the scan with a {@link ScanLimitException}; nothing is half-scanned.
+ *
+ * @param maxClasses           class files (all jars, all multi-release versions) in one archive
+ * @param maxClassFileBytes    size of one class file
+ * @param maxBootstrapDepth    nesting of constant-dynamic constants inside bootstrap arguments
+ * @param maxClassMajorVersion newest class-file major version the scanner reads (69 = Java 25);
+ *                             newer files may hold reference forms the scanner does not know
+ * @param maxFindings          findings in one report; an archive beyond it is refused rather than
+ *                             reported in an unbounded report
+ */
+public record ScanLimits(int maxClasses, int maxClassFileBytes, int maxBootstrapDepth, int maxClassMajorVersion,
+                         int maxFindings) {
+
+    /** The defaults: 100 000 classes, 8 MiB per class file, bootstrap depth 8, Java 25, 200 000 findings. */
+    public static final ScanLimits DEFAULT = new ScanLimits(100_000, 8 << 20, 8, 69, 200_000);
+
+    public ScanLimits {
+        if (maxClasses < 1 || maxClassFileBytes < 10 || maxBootstrapDepth < 1 || maxClassMajorVersion < 45 || maxFindings < 1) {
+            throw new IllegalArgumentException("scan limits out of range: " + maxClasses + " classes, "
+                    + maxClassFileBytes + " bytes, depth " + maxBootstrapDepth + ", major " + maxClassMajorVersion
+                    + ", " + maxFindings + " findings");
+        }
+    }
+
+    public ScanLimits withMaxClasses(int value) {
+        return new ScanLimits(value, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, maxFindings);
+    }
+
+    public ScanLimits withMaxClassFileBytes(int value) {
+        return new ScanLimits(maxClasses, value, maxBootstrapDepth, maxClassMajorVersion, maxFindings);
+    }
+
+    public ScanLimits withMaxBootstrapDepth(int value) {
+        return new ScanLimits(maxClasses, maxClassFileBytes, value, maxClassMajorVersion, maxFindings);
+    }
+
+    public ScanLimits withMaxFindings(int value) {
+        return new ScanLimits(maxClasses, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, value);
+    }
+}

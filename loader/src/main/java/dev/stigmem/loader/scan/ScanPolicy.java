@@ -1,0 +1,281 @@
+package dev.stigmem.loader.scan;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The fail-closed JDK policy of the pre-scan, as data: the shipped policy file plus any operator
+ * policy files, and the {@link ScanLimits}.
+ *
+ * <p>A policy file has one rule a line, in the manner of forbidden-apis signature files:
+ * <pre>
+ * # comment
+ * &#64;rule vm.exit Terminates the whole node, not just the plugin
+ * deny-member java.lang.System#exit
+ * deny-member java.lang.Runtime#halt @ a reason for this line only
+ * </pre>
+ * {@code @rule ID REASON} opens a group: the following lines report that id and reason (a line may
+ * give its own reason after {@code " @ "}). Directives: {@code allow-package P}, {@code allow-package P.**}
+ * (with subpackages), {@code allow-module M}, {@code deny-package}, {@code deny-class C},
+ * {@code deny-member C#name}, {@code C#prefix*} or {@code C#name(descriptor)}, and {@code review-package},
+ * {@code review-class}, {@code review-member} (findings of severity {@link Severity#WARN}). Nested classes
+ * are written with {@code $}. Any other directive, a line outside a group or a malformed target is
+ * rejected with {@code file:line}.
+ *
+ * <p>Precedence when the scanner judges a reference: member rules, then class rules (a class rule also
+ * covers the class's subclasses and implementations), then package rules, deny before review; then the
+ * archive's own classes and {@code allow-package} packages are allowed, and everything else is denied
+ * ({@link RuleIds#REFERENCE_NOT_ALLOWED}).
+ *
+ * <p>Operator files extend, never relax: a deny of the shipped policy protects the capability model
+ * itself (a plugin that can exit the VM, reflect into the gate or define classes makes every other check
+ * moot), so lifting one is a change to the loader, reviewed and released, not a line in a node's
+ * configuration that whoever can write the node's files could add. An operator {@code allow-package} for a
+ * package that a shipped {@code deny-package} covers is therefore rejected, and deny rules win regardless
+ * of which file holds them. Operator files may add deny and review rules and allow further packages and
+ * modules. Immutable and thread-safe.
+ */
+public final class ScanPolicy {
+
+    /** The policy file shipped in the loader. */
+    public static final String SHIPPED_RESOURCE = "shipped-scan-policy.txt";
+
+    private static final int MAX_POLICY_BYTES = 1 << 20;
+    private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
+    private static final Pattern IDENT = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+    private static final Pattern MODULE = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    private static final Pattern MEMBER = Pattern.compile("(<init>|<clinit>|[\\p{L}_$][\\p{L}\\p{N}_$]*\\*?|\\*)(\\(.*\\).+)?");
+
+    private static volatile ScanPolicy shipped;
+
+    private final List<PolicyRule> rules;
+    private final ScanLimits limits;
+
+    private ScanPolicy(List<PolicyRule> rules, ScanLimits limits) {
+        this.rules = List.copyOf(rules);
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * The policy shipped with the loader, with {@link ScanLimits#DEFAULT}.
+     *
+     * @throws ScanPolicyException if the shipped file is missing or malformed (a broken loader build)
+     */
+    public static ScanPolicy shipped() {
+        ScanPolicy p = shipped;
+        if (p == null) {
+            try (InputStream in = ScanPolicy.class.getResourceAsStream(SHIPPED_RESOURCE)) {
+                if (in == null) {
+                    throw new ScanPolicyException("shipped scan policy " + SHIPPED_RESOURCE + " is missing from the loader");
+                }
+                p = new ScanPolicy(parse(SHIPPED_RESOURCE, decode(SHIPPED_RESOURCE, in.readAllBytes()), List.of()),
+                        ScanLimits.DEFAULT);
+            } catch (IOException e) {
+                throw new ScanPolicyException("cannot read shipped scan policy " + SHIPPED_RESOURCE + ": " + e.getMessage(), e);
+            }
+            shipped = p;
+        }
+        return p;
+    }
+
+    /**
+     * This policy extended by an operator policy file.
+     *
+     * @throws ScanPolicyException if the file cannot be read, is malformed or tries to relax a deny
+     */
+    public ScanPolicy withOperatorPolicy(Path file) {
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_POLICY_BYTES) {
+                throw new ScanPolicyException(String.format(Locale.ROOT, "operator policy %s is larger than %d bytes",
+                        file, MAX_POLICY_BYTES));
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ScanPolicyException("cannot read operator policy " + file + ": " + e, e);
+        }
+        return withOperatorPolicy(file.toString(), decode(file.toString(), bytes));
+    }
+
+    /**
+     * This policy extended by operator policy text.
+     *
+     * @param sourceName names the text in messages ({@code sourceName:line})
+     * @throws ScanPolicyException if the text is malformed or tries to relax a deny
+     */
+    public ScanPolicy withOperatorPolicy(String sourceName, String text) {
+        List<PolicyRule> all = new ArrayList<>(rules);
+        all.addAll(parse(sourceName, text, rules));
+        return new ScanPolicy(all, limits);
+    }
+
+    /** This policy with other resource bounds. */
+    public ScanPolicy withLimits(ScanLimits newLimits) {
+        return new ScanPolicy(rules, newLimits);
+    }
+
+    /** All rules, shipped first, each file in line order (unmodifiable). */
+    public List<PolicyRule> rules() {
+        return rules;
+    }
+
+    /** The resource bounds. */
+    public ScanLimits limits() {
+        return limits;
+    }
+
+    private static String decode(String source, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ScanPolicyException(source + ": not valid UTF-8", e);
+        }
+    }
+
+    private static List<PolicyRule> parse(String source, String text, List<PolicyRule> base) {
+        if (text.length() > MAX_POLICY_BYTES) {
+            throw new ScanPolicyException(String.format(Locale.ROOT, "%s: larger than %d bytes", source, MAX_POLICY_BYTES));
+        }
+        List<PolicyRule> out = new ArrayList<>();
+        String groupId = null;
+        String groupReason = null;
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String at = source + ":" + (i + 1);
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("@")) {
+                String[] parts = line.split("\\s+", 3);
+                if (!parts[0].equals("@rule")) {
+                    throw new ScanPolicyException(at + ": unknown directive '" + parts[0] + "'");
+                }
+                if (parts.length < 3 || !RULE_ID.matcher(parts[1]).matches()) {
+                    throw new ScanPolicyException(at + ": expected '@rule ID REASON' with ID like 'vm.exit'");
+                }
+                if (RuleIds.RESERVED.contains(parts[1])) {
+                    throw new ScanPolicyException(at + ": rule id '" + parts[1] + "' is reserved for the scanner");
+                }
+                groupId = parts[1];
+                groupReason = parts[2].strip();
+                continue;
+            }
+            String reason = groupReason;
+            int reasonAt = line.indexOf(" @ ");
+            if (reasonAt >= 0) {
+                reason = line.substring(reasonAt + 3).strip();
+                line = line.substring(0, reasonAt).strip();
+                if (reason.isEmpty()) {
+                    throw new ScanPolicyException(at + ": empty reason after '@'");
+                }
+            }
+            String[] parts = line.split("\\s+");
+            PolicyRule.Kind kind = kindOf(parts[0])
+                    .orElseThrow(() -> new ScanPolicyException(at + ": unknown directive '" + parts[0] + "'"));
+            if (parts.length != 2) {
+                throw new ScanPolicyException(at + ": expected '" + kind.directive() + " TARGET', got '" + line + "'");
+            }
+            if (groupId == null) {
+                throw new ScanPolicyException(at + ": rule outside a group; start one with '@rule ID REASON'");
+            }
+            PolicyRule rule = rule(kind, parts[1], groupId, reason, at);
+            if (!base.isEmpty() && kind == PolicyRule.Kind.ALLOW_PACKAGE) {
+                for (PolicyRule shippedRule : base) {
+                    if (shippedRule.kind() == PolicyRule.Kind.DENY_PACKAGE && overlaps(shippedRule.owner(), rule.owner())) {
+                        throw new ScanPolicyException(at + ": '" + line + "' would relax deny-package "
+                                + shippedRule.owner().replace('/', '.') + " of " + shippedRule.source()
+                                + "; operator policies may add rules, not lift denies");
+                    }
+                }
+            }
+            if (!base.isEmpty() && kind == PolicyRule.Kind.ALLOW_MODULE && rule.owner().startsWith("dev.stigmem.")
+                    && !rule.owner().equals("dev.stigmem.api")) {
+                throw new ScanPolicyException(at + ": '" + line + "' would let a plugin read a host module;"
+                        + " plugins reach the host only through dev.stigmem.api");
+            }
+            out.add(rule);
+        }
+        return out;
+    }
+
+    private static boolean overlaps(String denied, String allowed) {
+        String d = denied.endsWith("/**") ? denied.substring(0, denied.length() - 3) : denied;
+        String a = allowed.endsWith("/**") ? allowed.substring(0, allowed.length() - 3) : allowed;
+        return a.equals(d) || (denied.endsWith("/**") && a.startsWith(d + "/")) || (allowed.endsWith("/**") && d.startsWith(a + "/"));
+    }
+
+    private static Optional<PolicyRule.Kind> kindOf(String directive) {
+        for (PolicyRule.Kind k : PolicyRule.Kind.values()) {
+            if (k.directive().equals(directive)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static PolicyRule rule(PolicyRule.Kind kind, String target, String id, String reason, String at) {
+        switch (kind) {
+            case ALLOW_MODULE -> {
+                if (!MODULE.matcher(target).matches()) {
+                    throw new ScanPolicyException(at + ": '" + target + "' is not a module name");
+                }
+                return new PolicyRule(kind, id, reason, target, Optional.empty(), Optional.empty(), at);
+            }
+            case ALLOW_PACKAGE, DENY_PACKAGE, REVIEW_PACKAGE -> {
+                boolean sub = target.endsWith(".**");
+                String pkg = sub ? target.substring(0, target.length() - 3) : target;
+                checkDotted(pkg, target, at);
+                return new PolicyRule(kind, id, reason, pkg.replace('.', '/') + (sub ? "/**" : ""),
+                        Optional.empty(), Optional.empty(), at);
+            }
+            case DENY_CLASS, REVIEW_CLASS -> {
+                checkDotted(target, target, at);
+                return new PolicyRule(kind, id, reason, target.replace('.', '/'), Optional.empty(), Optional.empty(), at);
+            }
+            default -> {
+                int hash = target.indexOf('#');
+                if (hash <= 0 || hash == target.length() - 1) {
+                    throw new ScanPolicyException(at + ": '" + target + "' is not a member; expected Class#name");
+                }
+                String owner = target.substring(0, hash);
+                String rest = target.substring(hash + 1);
+                checkDotted(owner, target, at);
+                if (!MEMBER.matcher(rest).matches()) {
+                    throw new ScanPolicyException(at + ": '" + rest + "' is not a member name, prefix* or name(descriptor)");
+                }
+                int paren = rest.indexOf('(');
+                Optional<String> desc = paren < 0 ? Optional.empty() : Optional.of(rest.substring(paren));
+                String name = paren < 0 ? rest : rest.substring(0, paren);
+                return new PolicyRule(kind, id, reason, owner.replace('.', '/'), Optional.of(name), desc, at);
+            }
+        }
+    }
+
+    private static void checkDotted(String name, String target, String at) {
+        for (String part : name.split("\\.", -1)) {
+            if (!IDENT.matcher(part).matches()) {
+                throw new ScanPolicyException(at + ": '" + target + "' is not a valid Java name");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ScanPolicy[" + rules.size() + " rules, " + limits + "]";
+    }
+}

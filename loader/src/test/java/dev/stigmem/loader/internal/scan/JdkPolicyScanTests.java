@@ -1,0 +1,293 @@
+package dev.stigmem.loader.internal.scan;
+
+import static dev.stigmem.loader.internal.scan.TestArchives.brief;
+import static dev.stigmem.loader.internal.scan.TestArchives.scanSource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stigmem.loader.scan.ScanReport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped JDK policy, rule group by rule group: each test plugin has a method that trips the
+ * rule and a method beside it that must pass, and the test asserts the exact list of findings.
+ */
+class JdkPolicyScanTests {
+
+    @Test
+    void vmExitIsDeniedAndOtherRuntimeCallsPass() {
+        ScanReport report = scanSource("p/Exit.java", """
+                package p;
+                public final class Exit {
+                    void exit() { System.exit(1); }
+                    void halt() { Runtime.getRuntime().halt(1); }
+                    int fine() { return Runtime.getRuntime().availableProcessors() + (int) System.nanoTime(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY vm.exit java.lang.System#exit(I)V @ p.Exit.exit()V:3",
+                "DENY vm.exit java.lang.Runtime#halt(I)V @ p.Exit.halt()V:4");
+        assertThat(report.findings().get(0).reason()).isEqualTo("Terminates or halts the whole node, not just the plugin");
+    }
+
+    @Test
+    void processSpawningIsDenied() {
+        ScanReport report = scanSource("p/Spawn.java", """
+                package p;
+                public final class Spawn {
+                    void builder() throws Exception { new ProcessBuilder("ls").start(); }
+                    void exec() throws Exception { Runtime.getRuntime().exec("ls"); }
+                    long self() { return ProcessHandle.current().pid(); }
+                    String fine() { return String.join(",", "ls"); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY process.spawn java.lang.Process @ p.Spawn.builder()V:3",
+                "DENY process.spawn java.lang.ProcessBuilder @ p.Spawn.builder()V:3",
+                "DENY process.spawn java.lang.Process @ p.Spawn.exec()V:4",
+                "DENY process.spawn java.lang.Runtime#exec(Ljava/lang/String;)Ljava/lang/Process; @ p.Spawn.exec()V:4",
+                "DENY process.spawn java.lang.ProcessHandle @ p.Spawn.self()J:5");
+    }
+
+    @Test
+    void nativeLoadingIsDenied() {
+        ScanReport report = scanSource("p/Native.java", """
+                package p;
+                public final class Native {
+                    void lib() { System.loadLibrary("x"); }
+                    void file() { Runtime.getRuntime().load("/x.so"); }
+                    String fine() { return System.lineSeparator(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY native.load java.lang.System#loadLibrary(Ljava/lang/String;)V @ p.Native.lib()V:3",
+                "DENY native.load java.lang.Runtime#load(Ljava/lang/String;)V @ p.Native.file()V:4");
+    }
+
+    @Test
+    void classLoadersAndClassDefinitionAreDenied() {
+        ScanReport report = scanSource("p/Define.java", """
+                package p;
+                import java.lang.invoke.MethodHandles;
+                public final class Define {
+                    static final class Loader extends ClassLoader {
+                    }
+                    Object urls() { return new java.net.URLClassLoader(new java.net.URL[0]); }
+                    Object hidden(MethodHandles.Lookup l, byte[] b) throws Exception { return l.defineHiddenClass(b, true); }
+                    Object plain(MethodHandles.Lookup l, byte[] b) throws Exception { return l.defineClass(b); }
+                    Object fine(MethodHandles.Lookup l) { return l.lookupClass(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY class.define java.lang.ClassLoader @ p.Define$Loader.-:-1",
+                "DENY class.define java.lang.ClassLoader @ p.Define$Loader.<init>()V:4",
+                "DENY class.define java.net.URLClassLoader @ p.Define.urls()Ljava/lang/Object;:6",
+                "DENY class.define java.lang.invoke.MethodHandles$Lookup#defineHiddenClass([BZ[Ljava/lang/invoke/MethodHandles$Lookup$ClassOption;)Ljava/lang/invoke/MethodHandles$Lookup;"
+                        + " @ p.Define.hidden(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;:7",
+                "DENY class.define java.lang.invoke.MethodHandles$Lookup#defineClass([B)Ljava/lang/Class;"
+                        + " @ p.Define.plain(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;:8");
+    }
+
+    @Test
+    void reflectionEntryPointsAreDenied() {
+        ScanReport report = scanSource("p/Reflect.java", """
+                package p;
+                import java.lang.reflect.*;
+                public final class Reflect {
+                    Object forName() throws Exception { return Class.forName("x"); }
+                    Object declared(Class<?> c) throws Exception { return c.getDeclaredMethod("m"); }
+                    void open(Method m) { m.setAccessible(true); }
+                    Object call(Method m) throws Exception { return m.invoke(null); }
+                    Object proxy(InvocationHandler h) { return Proxy.newProxyInstance(null, new Class<?>[0], h); }
+                    String fine(Class<?> c) { return c.getSimpleName() + c.getName(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY reflection java.lang.Class#forName(Ljava/lang/String;)Ljava/lang/Class; @ p.Reflect.forName()Ljava/lang/Object;:4",
+                "DENY reflection java.lang.Class#getDeclaredMethod(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;"
+                        + " @ p.Reflect.declared(Ljava/lang/Class;)Ljava/lang/Object;:5",
+                "DENY reflection java.lang.reflect.Method#setAccessible(Z)V @ p.Reflect.open(Ljava/lang/reflect/Method;)V:6",
+                "DENY reflection java.lang.reflect.Method#invoke(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;"
+                        + " @ p.Reflect.call(Ljava/lang/reflect/Method;)Ljava/lang/Object;:7",
+                "DENY class.define java.lang.ClassLoader @ p.Reflect.proxy(Ljava/lang/reflect/InvocationHandler;)Ljava/lang/Object;:8",
+                "DENY reflection java.lang.reflect.Proxy#newProxyInstance(Ljava/lang/ClassLoader;[Ljava/lang/Class;Ljava/lang/reflect/InvocationHandler;)Ljava/lang/Object;"
+                        + " @ p.Reflect.proxy(Ljava/lang/reflect/InvocationHandler;)Ljava/lang/Object;:8");
+    }
+
+    @Test
+    void methodHandleLookupsAreDenied() {
+        ScanReport report = scanSource("p/Lookups.java", """
+                package p;
+                import java.lang.invoke.*;
+                public final class Lookups {
+                    Object mine() { return MethodHandles.lookup(); }
+                    Object other(MethodHandles.Lookup l) throws Exception { return MethodHandles.privateLookupIn(String.class, l); }
+                    Object find(MethodHandles.Lookup l) throws Exception {
+                        return l.findVirtual(String.class, "length", MethodType.methodType(int.class));
+                    }
+                    Object fine(MethodHandle h) throws Throwable { return h.type(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY lookup java.lang.invoke.MethodHandles#lookup()Ljava/lang/invoke/MethodHandles$Lookup; @ p.Lookups.mine()Ljava/lang/Object;:4",
+                "DENY lookup java.lang.invoke.MethodHandles#privateLookupIn(Ljava/lang/Class;Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/invoke/MethodHandles$Lookup;"
+                        + " @ p.Lookups.other(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;:5",
+                "DENY lookup java.lang.invoke.MethodHandles$Lookup#findVirtual(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/MethodHandle;"
+                        + " @ p.Lookups.find(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;:7");
+    }
+
+    @Test
+    void unsafeAndJdkInternalsAreDenied() {
+        ScanReport report = scanSource("p/Internals.java", """
+                package p;
+                public final class Internals {
+                    private sun.misc.Unsafe unsafe;
+                    Object fine() { return java.util.Objects.requireNonNull(this); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly("DENY jdk.internal sun.misc.Unsafe @ p.Internals.-:-1");
+    }
+
+    @Test
+    void rawNetworkIsDenied() {
+        ScanReport report = scanSource("p/Net.java", """
+                package p;
+                import java.net.*;
+                public final class Net {
+                    void socket() throws Exception { new Socket("h", 1).close(); }
+                    Object stream(URL u) throws Exception { return u.openStream(); }
+                    Object http() { return java.net.http.HttpClient.newHttpClient(); }
+                    Object fine() throws Exception { return new URI("https://example.org").getHost(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY network.raw java.net.Socket @ p.Net.socket()V:4",
+                "DENY network.raw java.net.URL#openStream()Ljava/io/InputStream; @ p.Net.stream(Ljava/net/URL;)Ljava/lang/Object;:5",
+                "DENY network.raw java.net.http.HttpClient @ p.Net.http()Ljava/lang/Object;:6");
+    }
+
+    @Test
+    void fileSystemAccessIsDenied() {
+        ScanReport report = scanSource("p/Fs.java", """
+                package p;
+                import java.io.*;
+                public final class Fs {
+                    void write() throws IOException { new FileOutputStream("x").close(); }
+                    String read() throws IOException { return java.nio.file.Files.readString(java.nio.file.Path.of("x")); }
+                    void random() throws IOException { new RandomAccessFile("x", "r").close(); }
+                    String fine() throws IOException { return new BufferedReader(new StringReader("x")).readLine(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY filesystem java.io.FileOutputStream @ p.Fs.write()V:4",
+                "DENY filesystem java.nio.file.Files @ p.Fs.read()Ljava/lang/String;:5",
+                "DENY filesystem java.nio.file.Path @ p.Fs.read()Ljava/lang/String;:5",
+                "DENY filesystem java.io.RandomAccessFile @ p.Fs.random()V:6");
+    }
+
+    @Test
+    void channelsAreDenied() {
+        ScanReport report = scanSource("p/Chan.java", """
+                package p;
+                public final class Chan {
+                    long size(java.nio.channels.SeekableByteChannel c) throws java.io.IOException { return c.size(); }
+                    int fine(java.nio.ByteBuffer b) { return b.remaining(); }
+                }
+                """);
+
+        String m = "p.Chan.size(Ljava/nio/channels/SeekableByteChannel;)J";
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY channels java.nio.channels.SeekableByteChannel @ " + m + ":-1",
+                "DENY channels java.nio.channels.SeekableByteChannel @ " + m + ":3");
+    }
+
+    @Test
+    void systemPropertiesAndEnvironmentAreDenied() {
+        ScanReport report = scanSource("p/Props.java", """
+                package p;
+                public final class Props {
+                    String home() { return System.getProperty("user.home"); }
+                    String env() { return System.getenv("SECRET"); }
+                    Integer boxed() { return Integer.getInteger("x"); }
+                    Integer fine() { return Integer.valueOf(3); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY system.properties java.lang.System#getProperty(Ljava/lang/String;)Ljava/lang/String; @ p.Props.home()Ljava/lang/String;:3",
+                "DENY system.properties java.lang.System#getenv(Ljava/lang/String;)Ljava/lang/String; @ p.Props.env()Ljava/lang/String;:4",
+                "DENY system.properties java.lang.Integer#getInteger(Ljava/lang/String;)Ljava/lang/Integer; @ p.Props.boxed()Ljava/lang/Integer;:5");
+    }
+
+    @Test
+    void jvmWideSettersAreDenied() {
+        ScanReport report = scanSource("p/Global.java", """
+                package p;
+                import java.util.*;
+                public final class Global {
+                    void locale() { Locale.setDefault(Locale.ROOT); }
+                    void zone() { TimeZone.setDefault(TimeZone.getTimeZone("UTC")); }
+                    void out() { System.setOut(System.err); }
+                    void hook(Thread t) { Runtime.getRuntime().addShutdownHook(t); }
+                    Locale fine() { return Locale.forLanguageTag("en"); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY jvm.global java.util.Locale#setDefault(Ljava/util/Locale;)V @ p.Global.locale()V:4",
+                "DENY jvm.global java.util.TimeZone#setDefault(Ljava/util/TimeZone;)V @ p.Global.zone()V:5",
+                "DENY jvm.global java.lang.System#setOut(Ljava/io/PrintStream;)V @ p.Global.out()V:6",
+                "DENY jvm.global java.lang.Runtime#addShutdownHook(Ljava/lang/Thread;)V @ p.Global.hook(Ljava/lang/Thread;)V:7");
+    }
+
+    @Test
+    void threadCreationIsReviewedIncludingThroughASubclassDeclaredInThePlugin() {
+        ScanReport report = scanSource("p/Threads.java", """
+                package p;
+                import java.util.concurrent.*;
+                public final class Threads {
+                    static final class Worker extends Thread {
+                    }
+                    void plain(Runnable r) { new Thread(r).start(); }
+                    Object pool() { return Executors.newFixedThreadPool(2); }
+                    void sub() { new Worker().start(); }
+                    boolean fine() { return Thread.currentThread().isInterrupted(); }
+                    Thread factory(ThreadFactory f, Runnable r) { return f.newThread(r); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "WARN thread.create java.lang.Thread#<init>()V @ p.Threads$Worker.<init>()V:4",
+                "WARN thread.create java.lang.Thread#<init>(Ljava/lang/Runnable;)V @ p.Threads.plain(Ljava/lang/Runnable;)V:6",
+                "WARN thread.create java.lang.Thread#start()V @ p.Threads.plain(Ljava/lang/Runnable;)V:6",
+                "WARN thread.create java.util.concurrent.Executors#newFixedThreadPool(I)Ljava/util/concurrent/ExecutorService; @ p.Threads.pool()Ljava/lang/Object;:7",
+                "WARN thread.create p.Threads$Worker#<init>()V @ p.Threads.sub()V:8",
+                "WARN thread.create p.Threads$Worker#start()V @ p.Threads.sub()V:8",
+                "WARN thread.create java.util.concurrent.ThreadFactory#newThread(Ljava/lang/Runnable;)Ljava/lang/Thread;"
+                        + " @ p.Threads.factory(Ljava/util/concurrent/ThreadFactory;Ljava/lang/Runnable;)Ljava/lang/Thread;:10");
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
+    }
+
+    @Test
+    void packagesOutsideTheAllowlistAreDenied() {
+        ScanReport report = scanSource("p/Mgmt.java", """
+                package p;
+                public final class Mgmt {
+                    long uptime() { return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(); }
+                    long fine() { return java.time.Duration.ofSeconds(3).toMillis(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY reference.not-allowed java.lang.management.ManagementFactory @ p.Mgmt.uptime()J:3",
+                "DENY reference.not-allowed java.lang.management.RuntimeMXBean @ p.Mgmt.uptime()J:3");
+    }
+}
