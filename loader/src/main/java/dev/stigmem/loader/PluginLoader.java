@@ -100,7 +100,7 @@ public final class PluginLoader {
      * @throws PluginSetException listing each archive that failed and why
      */
     public PluginSet loadAll(Path directory) {
-        List<Path> archives = listArchives(directory);
+        List<Path> archives = archivesIn(directory);
         List<PluginLoadException> failures = new ArrayList<>();
         Map<Path, Prepared> prepared = new LinkedHashMap<>();
         for (Path a : archives) {
@@ -134,7 +134,65 @@ public final class PluginLoader {
         }
         LOG.info("loaded {} plugins from {} in dependency order: {}", loaded.size(), directory,
                 loaded.stream().map(LoadedPlugin::name).toList());
-        return new PluginSet(directory, loaded);
+        return new PluginSet(directory, loaded, List.of());
+    }
+
+    /**
+     * Loads every archive of a plugin directory that passes, in {@code dependsOn} order, and skips
+     * the rest: an archive that fails any step, and every plugin that depends, directly or not, on
+     * a skipped one. For operators who explicitly ask to run without rejected plugins; the node
+     * audits each skip. {@link PluginSet#rejected()} lists why each was skipped.
+     */
+    public PluginSet loadAvailable(Path directory) {
+        List<Path> archives = archivesIn(directory);
+        List<PluginLoadException> failures = new ArrayList<>();
+        Map<Path, Prepared> prepared = new LinkedHashMap<>();
+        for (Path a : archives) {
+            try {
+                prepared.put(a, prepare(a));
+            } catch (PluginLoadException e) {
+                failures.add(e);
+            }
+        }
+        // Each dependency failure names one archive; drop it and order the rest again. Every round
+        // removes one archive, so this ends.
+        List<Prepared> ordered;
+        while (true) {
+            try {
+                ordered = DependencyOrder.sort(directory, prepared.values().stream().toList());
+                break;
+            } catch (PluginDependencyException e) {
+                failures.add(e);
+                Prepared dropped = prepared.remove(e.archive());
+                if (dropped == null) {
+                    prepared.values().forEach(p -> p.copy().close());
+                    throw new IllegalStateException("dependency failure names an archive not in the set: " + e.archive(), e);
+                }
+                dropped.copy().close();
+            }
+        }
+        List<LoadedPlugin> loaded = new ArrayList<>();
+        java.util.Set<String> skipped = new java.util.HashSet<>();
+        for (Prepared p : ordered) {
+            var manifest = p.candidate().manifest();
+            Optional<String> missing = manifest.dependsOn().stream().filter(skipped::contains).findFirst();
+            if (missing.isPresent()) {
+                skipped.add(manifest.name());
+                p.copy().close();
+                failures.add(new PluginDependencyException(p.candidate().archive(), Optional.empty(), String.format(Locale.ROOT,
+                        "plugin '%s' depends on '%s', which was not loaded", manifest.name(), missing.get())));
+                continue;
+            }
+            try {
+                loaded.add(define(p));
+            } catch (PluginLoadException e) {
+                skipped.add(manifest.name());
+                failures.add(e);
+            }
+        }
+        LOG.info("loaded {} plugins from {} in dependency order: {}; skipped {}", loaded.size(), directory,
+                loaded.stream().map(LoadedPlugin::name).toList(), failures.size());
+        return new PluginSet(directory, loaded, failures);
     }
 
     /**
@@ -313,7 +371,13 @@ public final class PluginLoader {
         return b.toString();
     }
 
-    private static List<Path> listArchives(Path directory) {
+    /**
+     * The archives of a plugin directory, as {@link #loadAll} sees them: {@code *.jar},
+     * {@code *.zip} and sub-directories, not hidden, sorted by name.
+     *
+     * @throws PluginSetException if the directory cannot be listed
+     */
+    public static List<Path> archivesIn(Path directory) {
         List<Path> archives = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory)) {
             for (Path p : dir) {

@@ -11,10 +11,20 @@ import java.util.Optional;
 public final class PluginSet implements AutoCloseable {
     private final Path directory;
     private final List<LoadedPlugin> plugins;
+    private final List<PluginLoadException> rejected;
 
-    PluginSet(Path directory, List<LoadedPlugin> plugins) {
+    PluginSet(Path directory, List<LoadedPlugin> plugins, List<PluginLoadException> rejected) {
         this.directory = directory;
         this.plugins = List.copyOf(plugins);
+        this.rejected = List.copyOf(rejected);
+    }
+
+    /**
+     * The archives skipped by {@link PluginLoader#loadAvailable}, each with why, in the order they
+     * failed; always empty for {@link PluginLoader#loadAll}, which loads all or nothing.
+     */
+    public List<PluginLoadException> rejected() {
+        return rejected;
     }
 
     public Path directory() {

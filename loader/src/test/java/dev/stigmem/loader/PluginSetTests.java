@@ -100,4 +100,43 @@ class PluginSetTests {
                         .extracting(PluginLoadException::archive).isEqualTo(plugins.resolve("b-impostor.jar")));
         // nothingLeftBehind (after each) checks that greeter's private copy went with it.
     }
+
+    @Test
+    void loadAvailableSkipsFailedArchivesAndTheirDependents() throws IOException {
+        // plain-example depends on greeter; a check rejects greeter, so both are skipped.
+        Files.copy(Examples.greeter(), plugins.resolve("greeter.jar"));
+        Files.copy(Examples.plain(), plugins.resolve("plain.jar"));
+        Files.copy(Examples.libraryZip(), plugins.resolve("slugger.zip"));
+        Files.write(plugins.resolve("corrupt.jar"), new byte[] {'P', 'K', 3, 4, 0});
+        PluginLoader loader = PluginLoader.builder().workDirectory(work)
+                .check(c -> c.manifest().name().equals("greeter") ? CheckVerdict.reject("test", "greeter is banned") : CheckVerdict.accept())
+                .build();
+        try (PluginSet set = loader.loadAvailable(plugins)) {
+            assertThat(set.inOrder()).extracting(LoadedPlugin::name).containsExactly("slugger");
+            assertThat(set.rejected()).extracting(e -> e.archive().getFileName().toString())
+                    .containsExactlyInAnyOrder("corrupt.jar", "greeter.jar", "plain.jar");
+            assertThat(set.rejected()).anySatisfy(e -> assertThat(e).hasMessageContaining("greeter is banned"))
+                    .anySatisfy(e -> assertThat(e).hasMessageContaining("plugin 'plain-example' depends on 'greeter'"));
+        }
+    }
+
+    @Test
+    void loadAvailableDropsEveryMemberOfACycle() {
+        plainPlugin("a.jar", "pa", manifest("alpha", "bravo"), "").writeTo(plugins);
+        plainPlugin("b.jar", "pb", manifest("bravo", "alpha"), "").writeTo(plugins);
+        plainPlugin("c.jar", "pc", manifest("charlie"), "").writeTo(plugins);
+        try (PluginSet set = loader().loadAvailable(plugins)) {
+            assertThat(set.inOrder()).extracting(LoadedPlugin::name).containsExactly("charlie");
+            assertThat(set.rejected()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(PluginDependencyException.class));
+            assertThat(set.rejected().get(0)).hasMessageContaining("dependency cycle: alpha -> bravo -> alpha");
+        }
+    }
+
+    @Test
+    void loadAllReportsNothingRejected() throws IOException {
+        Files.copy(Examples.greeter(), plugins.resolve("greeter.jar"));
+        try (PluginSet set = loader().loadAll(plugins)) {
+            assertThat(set.rejected()).isEmpty();
+        }
+    }
 }

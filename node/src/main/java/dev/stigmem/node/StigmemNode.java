@@ -19,6 +19,9 @@ import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSet;
 import dev.stigmem.loader.PluginSetException;
+import dev.stigmem.loader.scan.ScanCheck;
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.loader.scan.Severity;
 import dev.stigmem.loader.trust.TrustCheck;
 import dev.stigmem.loader.trust.TrustDecision;
 import dev.stigmem.loader.trust.TrustPolicy;
@@ -79,15 +82,39 @@ public final class StigmemNode implements AutoCloseable {
     private static final String CORE_NAME = "stigmem-core";
 
     private final PluginSet plugins;
+    // The loaded plugins that passed the capability vote, in registration order.
+    private final List<LoadedPlugin> registered;
     private final HookRegistry hooks;
     private final EmbeddedCore core;
     private final Map<String, PluginInfo> infos;
+    private final List<Rejection> rejected;
 
-    private StigmemNode(PluginSet plugins, HookRegistry hooks, EmbeddedCore core, Map<String, PluginInfo> infos) {
+    /**
+     * A plugin archive the node skipped because the operator asked to run without rejected plugins.
+     *
+     * @param archive the archive
+     * @param reason  why it was rejected (for a scan rejection, the scan report)
+     */
+    public record Rejection(Path archive, String reason) {
+        public Rejection {
+            Objects.requireNonNull(archive, "archive");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    private StigmemNode(PluginSet plugins, List<LoadedPlugin> registered, HookRegistry hooks, EmbeddedCore core,
+                        Map<String, PluginInfo> infos, List<Rejection> rejected) {
         this.plugins = plugins;
+        this.registered = List.copyOf(registered);
         this.hooks = hooks;
         this.core = core;
         this.infos = infos;
+        this.rejected = List.copyOf(rejected);
+    }
+
+    /** The archives skipped at startup ({@link Builder#skipRejected}); empty otherwise. */
+    public List<Rejection> rejected() {
+        return rejected;
     }
 
     public static Builder builder() {
@@ -117,7 +144,7 @@ public final class StigmemNode implements AutoCloseable {
     /** The registered plugins in registration order, each with its current health (polled now). */
     public List<PluginInfo> plugins() {
         List<PluginInfo> out = new ArrayList<>();
-        for (LoadedPlugin p : plugins.inOrder()) {
+        for (LoadedPlugin p : registered) {
             PluginInfo i = infos.get(p.name());
             out.add(new PluginInfo(i.name(), i.version(), i.archive(), i.module(), i.entryClass(), i.trust(),
                     i.capabilities(), i.hooks(), i.dependsOn(), health(p)));
@@ -143,7 +170,7 @@ public final class StigmemNode implements AutoCloseable {
     /** Stops every plugin (reverse registration order), releases their layers and closes the audit trail. */
     @Override
     public void close() {
-        List<LoadedPlugin> reverse = new ArrayList<>(plugins.inOrder());
+        List<LoadedPlugin> reverse = new ArrayList<>(registered);
         java.util.Collections.reverse(reverse);
         for (LoadedPlugin p : reverse) {
             try {
@@ -174,6 +201,8 @@ public final class StigmemNode implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Optional<Path> workDirectory = Optional.empty();
         private TrustPolicy trustPolicy = TrustPolicy.signingRequired();
+        private ScanPolicy scanPolicy = ScanPolicy.shipped();
+        private boolean skipRejected;
 
         private Builder() {
         }
@@ -202,6 +231,23 @@ public final class StigmemNode implements AutoCloseable {
         /** Where the loader keeps its private copies of archives (default: the system temp directory). */
         public Builder workDirectory(Path directory) {
             this.workDirectory = Optional.of(directory);
+            return this;
+        }
+
+        /** The bytecode pre-scan's policy (default: the shipped policy; operators extend it, never relax it). */
+        public Builder scanPolicy(ScanPolicy policy) {
+            this.scanPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Start without the plugins that fail a step (and the plugins that depend on them) instead
+         * of refusing to start. Off by default; when on, the choice and every skipped archive are
+         * audited. A plugin whose {@code start} fails still fails startup: its handlers are already
+         * registered in the frozen registry.
+         */
+        public Builder skipRejected(boolean skip) {
+            this.skipRejected = skip;
             return this;
         }
 
@@ -301,10 +347,27 @@ public final class StigmemNode implements AutoCloseable {
                 }
                 audit.record("node", "plugin.trust_decision", attrs);
             }));
+            // Then the pre-scan: before any class of the archive is defined.
+            lb.check(new ScanCheck(scanPolicy, (candidate, report) -> audit.record("node", "plugin.scanned", Map.of(
+                    "archive", candidate.archive().toString(),
+                    "plugin", candidate.manifest().name(),
+                    "verdict", report.verdict().name().toLowerCase(java.util.Locale.ROOT),
+                    "deny", Integer.toString(report.count(Severity.DENY)),
+                    "warn", Integer.toString(report.count(Severity.WARN))))));
             checks.forEach(lb::check);
             PluginSet loaded;
             try {
-                loaded = lb.build().loadAll(pluginDirectory);
+                if (skipRejected) {
+                    audit.record("node", "node.skip_rejected_enabled", Map.of("plugins", pluginDirectory.toString()));
+                    LOG.warn("starting without rejected plugins, as asked: each skipped archive is audited");
+                    loaded = lb.build().loadAvailable(pluginDirectory);
+                    for (PluginLoadException f : loaded.rejected()) {
+                        audit.record("node", "plugin.rejected", Map.of("archive", f.archive().toString(), "reason", f.getMessage(),
+                                "skipped", "true"));
+                    }
+                } else {
+                    loaded = lb.build().loadAll(pluginDirectory);
+                }
             } catch (PluginSetException e) {
                 List<String> failures = e.failures().stream().map(PluginLoadException::getMessage).toList();
                 for (PluginLoadException f : e.failures()) {
@@ -332,8 +395,19 @@ public final class StigmemNode implements AutoCloseable {
             Map<String, PluginInfo> infos = new TreeMap<>();
             Map<String, PluginContext> contexts = new TreeMap<>();
             List<String> failures = new ArrayList<>();
+            List<Rejection> rejections = new ArrayList<>();
+            loaded.rejected().forEach(f -> rejections.add(new Rejection(f.archive(), f.getMessage())));
+            List<LoadedPlugin> registered = new ArrayList<>();
             for (LoadedPlugin p : loaded.inOrder()) {
                 PluginManifest m = p.manifest();
+                Optional<String> skippedDependency = m.dependsOn().stream().filter(d -> !infos.containsKey(d)).findFirst();
+                if (skippedDependency.isPresent()) {
+                    // Only reachable when skipping: its dependency was refused its capabilities.
+                    String reason = "plugin '" + m.name() + "' depends on '" + skippedDependency.get() + "', which was not registered";
+                    audit.record("node", "plugin.rejected", Map.of("plugin", m.name(), "reason", reason, "skipped", "true"));
+                    rejections.add(new Rejection(p.archive(), reason));
+                    continue;
+                }
                 // The core and the plugins registered before vote on each capability this one declared.
                 HookRegistry votes = hb.snapshot();
                 List<String> denied = new ArrayList<>();
@@ -347,15 +421,17 @@ public final class StigmemNode implements AutoCloseable {
                     String reason = "plugin '" + m.name() + "' denied capabilities: " + String.join(", ", denied);
                     audit.record("node", "plugin.rejected", Map.of("plugin", m.name(), "reason", reason));
                     failures.add(reason);
+                    rejections.add(new Rejection(p.archive(), reason));
                     continue;
                 }
+                registered.add(p);
                 PluginContext ctx = new GatedPluginContext(m, core.apisFor(m.name()));
                 contexts.put(m.name(), ctx);
                 List<Hook> handled = hb.plugin(m.name(), ctx, p.plugin());
                 infos.put(m.name(), new PluginInfo(m.name(), m.version().toString(), p.archive(), p.moduleName(), p.entryClass(),
                         trust.getOrDefault(m.name(), ""), m.capabilities(), handled, m.dependsOn(), Health.unknown()));
             }
-            if (!failures.isEmpty()) {
+            if (!failures.isEmpty() && !skipRejected) {
                 audit.record("node", "node.start_failed", Map.of("failures", Integer.toString(failures.size())));
                 throw new NodeStartException(failures.stream().collect(Collectors.joining("\n  - ",
                         "plugin directory '" + pluginDirectory + "' not started, nothing was registered:\n  - ", "")), failures, null);
@@ -363,7 +439,7 @@ public final class StigmemNode implements AutoCloseable {
             HookRegistry hooks = hb.freeze();
             core.start(hooks);
             List<LoadedPlugin> started = new ArrayList<>();
-            for (LoadedPlugin p : loaded.inOrder()) {
+            for (LoadedPlugin p : registered) {
                 try {
                     p.plugin().start(contexts.get(p.name()));
                     started.add(p);
@@ -383,7 +459,7 @@ public final class StigmemNode implements AutoCloseable {
             }
             audit.record("node", "node.started", Map.of("plugins", String.join(",", infos.keySet())));
             LOG.info("node started with {} plugins: {}", infos.size(), infos.keySet());
-            return new StigmemNode(loaded, hooks, core, infos);
+            return new StigmemNode(loaded, registered, hooks, core, infos, rejections);
         }
     }
 }

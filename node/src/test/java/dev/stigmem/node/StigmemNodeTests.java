@@ -70,12 +70,31 @@ class StigmemNodeTests {
     }
 
     @Test
-    void runtimeGateStopsAnUndeclaredAccessorEvenWithoutTheScan() throws IOException {
+    void theScanRejectsAnOverReachingPluginBeforeAnyOfItsCodeRuns() throws IOException {
         install("greeter-plugin.jar", "bad-undeclared-accessor.jar");
-        assertThatThrownBy(() -> node().start())
+        assertThatThrownBy(() -> node().dataDirectory(data).start())
                 .isInstanceOf(NodeStartException.class)
-                .hasMessageContaining("plugin 'sneaky-writer' failed to start")
-                .hasMessageContaining("plugin 'sneaky-writer' cannot call getFactsWriter: capability 'facts.write' not declared");
+                .hasMessageContaining("rejected by bytecode-scan")
+                .hasMessageContaining("DENY capability.accessor: dev.stigmem.api.PluginContext#getFactsWriter()")
+                .hasMessageContaining("SneakyWriter.class:13")
+                .hasMessageContaining("nothing was registered");
+        String trail = Files.readString(data.resolve("audit.jsonl"));
+        assertThat(trail).contains("\"action\":\"plugin.scanned\"").contains("\"verdict\":\"reject\"")
+                .doesNotContain("greeter.started");
+    }
+
+    @Test
+    void skipRejectedStartsWithoutTheRejectedPluginsAndAuditsIt() throws IOException {
+        install("greeter-plugin.jar", "bad-raw-socket.jar", "bad-reflection.jar", "bad-undeclared-accessor.jar");
+        try (StigmemNode node = node().skipRejected(true).start()) {
+            assertThat(node.plugins()).extracting(PluginInfo::name).containsExactly("greeter");
+            assertThat(node.rejected()).extracting(r -> r.archive().getFileName().toString())
+                    .containsExactly("bad-raw-socket.jar", "bad-reflection.jar", "bad-undeclared-accessor.jar");
+            assertThat(node.rejected().get(0).reason()).contains("DENY network.raw: java.net.Socket");
+            assertThat(node.audit().byAction("node.skip_rejected_enabled", 10)).hasSize(1);
+            assertThat(node.audit().byAction("plugin.rejected", 10)).hasSize(3)
+                    .allSatisfy(e -> assertThat(e.attributes()).containsEntry("skipped", "true"));
+        }
     }
 
     @Test

@@ -46,6 +46,10 @@ final class NodeCommand implements Callable<Integer> {
             return ExitStatus.REJECTED;
         }
         try (node) {
+            for (StigmemNode.Rejection r : node.rejected()) {
+                out.printf(Locale.ROOT, "REJECTED %s (skipped, as --skip-rejected asks):%n  %s%n%n", r.archive(),
+                        r.reason().replace("\n", "\n  ").stripTrailing());
+            }
             PluginsCommand.printTable(out, node.plugins());
             if (demo) {
                 runDemo(node, out);
@@ -79,7 +83,13 @@ final class NodeCommand implements Callable<Integer> {
         out.println();
         out.println("== audit trail (newest 30)");
         for (AuditEvent e : node.audit().recent(30)) {
-            out.printf(Locale.ROOT, "%4d %-22s %-24s %s%n", e.sequence(), e.actor(), e.action(), new java.util.TreeMap<>(e.attributes()));
+            java.util.Map<String, String> shown = new java.util.TreeMap<>();
+            // One line per event here; the trail itself keeps every value whole (a scan report, say).
+            e.attributes().forEach((k, v) -> {
+                String first = v.lines().findFirst().orElse("");
+                shown.put(k, first.length() > 100 || !first.equals(v) ? first.substring(0, Math.min(100, first.length())) + " ..." : v);
+            });
+            out.printf(Locale.ROOT, "%4d %-22s %-26s %s%n", e.sequence(), e.actor(), e.action(), shown);
         }
     }
 
@@ -118,6 +128,13 @@ final class NodeCommand implements Callable<Integer> {
                 description = "The node's trust policy (trusted and override publishers, development mode); default: signing required, nobody trusted.")
         Path trustPolicy;
 
+        @Option(names = "--skip-rejected",
+                description = "Start without plugins that fail a step (and their dependents) instead of refusing to start; audited.")
+        boolean skipRejected;
+
+        @Option(names = "--scan-policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
+        Path scanPolicy;
+
         @Option(names = "--handler-timeout-ms", paramLabel = "MS", description = "Time limit of each plugin handler call (1 to 30000).")
         Integer timeoutMs;
 
@@ -135,6 +152,10 @@ final class NodeCommand implements Callable<Integer> {
             }
             if (work != null) {
                 b.workDirectory(work);
+            }
+            b.skipRejected(skipRejected);
+            if (scanPolicy != null) {
+                b.scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy(scanPolicy));
             }
             if (timeoutMs != null) {
                 b.handlerTimeout(java.time.Duration.ofMillis(timeoutMs));

@@ -45,6 +45,13 @@ class LauncherIT {
     }
 
     @Test
+    void scanExitsOneOnAnOverReachingPlugin() throws Exception {
+        Run r = run("scan", EXAMPLES.resolve("bad-undeclared-accessor.jar").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("DENY capability.accessor").contains("1 rejected");
+    }
+
+    @Test
     void versionRunsOnTheModulePath() throws Exception {
         Run r = run("--version");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -61,14 +68,16 @@ class LauncherIT {
 
     @Test
     void nodeDemoRunsTheWorkloadOverExamplePlugins(@TempDir Path plugins) throws Exception {
-        for (String a : List.of("greeter-plugin.jar", "plain-plugin.jar", "library-plugin.zip")) {
+        for (String a : List.of("greeter-plugin.jar", "plain-plugin.jar", "library-plugin.zip", "bad-raw-socket.jar")) {
             Files.copy(EXAMPLES.resolve(a), plugins.resolve(a));
         }
         Path policy = plugins.resolveSibling(plugins.getFileName() + ".policy");
         Files.writeString(policy, "development-unsigned = i-accept-unsigned-plugins-from-anyone\n");
-        Run r = run("node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(), "--demo");
+        Run r = run("node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(), "--skip-rejected", "--demo");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("3 plugins registered")
+        assertThat(r.out()).contains("REJECTED " + plugins.resolve("bad-raw-socket.jar"))
+                .contains("DENY network.raw: java.net.Socket")
+                .contains("3 plugins registered")
                 .contains("DENIED at pre_assert_authorize: anonymous asserts are not allowed")
                 .contains("node.started");
     }

@@ -1,0 +1,77 @@
+package dev.stigmem.node.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code stigmem scan} over the example plugins the reactor builds. */
+class ScanCommandTests {
+
+    private static final Path EXAMPLES = Path.of(System.getProperty("stigmem.examples", "target/examples"));
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return StigmemCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void cleanArchivesExitZero() {
+        assertThat(run("scan", EXAMPLES.resolve("greeter-plugin.jar").toString(), EXAMPLES.resolve("library-plugin.zip").toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("ACCEPT: 0 findings").endsWith("2 archives scanned: 2 accepted, 0 rejected, 0 unreadable" + System.lineSeparator());
+    }
+
+    @Test
+    void anOverReachingArchiveExitsOneWithEntryClassMethodLineRuleAndReason() {
+        assertThat(run("scan", EXAMPLES.resolve("bad-undeclared-accessor.jar").toString())).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("DENY capability.accessor: dev.stigmem.api.PluginContext#getFactsWriter()Ljava/util/Optional; "
+                        + "[getFactsWriter needs capability 'facts.write', which the manifest does not declare]")
+                .contains("in com.example.bad.undeclared.SneakyWriter.start(Ldev/stigmem/api/PluginContext;)V "
+                        + "(bad-undeclared-accessor.jar!com/example/bad/undeclared/SneakyWriter.class:13)")
+                .contains("WARN capability.unused: audit.emit");
+    }
+
+    @Test
+    void anUnreadableArchiveExitsTwoNamingIt(@TempDir Path dir) throws IOException {
+        Path corrupt = Files.write(dir.resolve("corrupt.jar"), new byte[] {'P', 'K', 3, 4, 0});
+        assertThat(run("scan", EXAMPLES.resolve("bad-raw-socket.jar").toString(), corrupt.toString())).isEqualTo(2);
+        assertThat(out.toString()).contains("Scan of " + corrupt + System.lineSeparator() + "ERROR plugin archive '" + corrupt + "'")
+                .contains("2 archives scanned: 0 accepted, 1 rejected, 1 unreadable");
+    }
+
+    @Test
+    void pluginDirectoryIsScannedAndJsonIsIdenticalAcrossRuns(@TempDir Path plugins) throws IOException {
+        for (String a : new String[] {"greeter-plugin.jar", "bad-reflection.jar", "library-plugin.zip"}) {
+            Files.copy(EXAMPLES.resolve(a), plugins.resolve(a));
+        }
+        assertThat(run("scan", "--json", "--plugins", plugins.toString())).isEqualTo(1);
+        String first = out.toString();
+        out.getBuffer().setLength(0);
+        assertThat(run("scan", "--json", "--plugins", plugins.toString())).isEqualTo(1);
+        assertThat(out.toString()).isEqualTo(first);
+        assertThat(first).startsWith("[").contains("\"archive\" : \"" + plugins.resolve("bad-reflection.jar"))
+                .contains("\"rule\" : \"reflection\"");
+    }
+
+    @Test
+    void nothingToScanIsAUsageError() {
+        assertThat(run("scan")).isEqualTo(2);
+        assertThat(err.toString()).contains("nothing to scan");
+    }
+
+    @Test
+    void aBrokenOperatorPolicyIsAnInputError(@TempDir Path dir) throws IOException {
+        Path policy = Files.writeString(dir.resolve("operator.policy"), "frobnicate everything\n");
+        assertThat(run("scan", "--policy", policy.toString(), EXAMPLES.resolve("greeter-plugin.jar").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(policy.toString() + ":1");
+    }
+}
