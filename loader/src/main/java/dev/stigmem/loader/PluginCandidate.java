@@ -1,11 +1,14 @@
 package dev.stigmem.loader;
 
 import dev.stigmem.api.PluginManifest;
+import dev.stigmem.api.hook.Hook;
 import dev.stigmem.loader.internal.archive.ArchiveImage;
+import dev.stigmem.loader.internal.descriptor.HookTypes;
 import dev.stigmem.loader.internal.descriptor.PluginDeclaration;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A plugin archive that was read and whose declaration is valid, handed to each
@@ -51,6 +54,21 @@ public final class PluginCandidate {
     /** Names of the archive's jars: the plugin jar first, then the libraries. */
     public List<String> jarNames() {
         return declaration.image().jars().stream().map(j -> j.name()).toList();
+    }
+
+    /**
+     * The hooks the entry class handles, in hook-table order, read from bytecode: its superclasses
+     * and interfaces are followed through the archive's class files; nothing is loaded.
+     *
+     * @throws PluginDeclarationException when a class file on the way cannot be read
+     */
+    public List<Hook> hooks() {
+        try {
+            return HookTypes.handledBy(declaration.image(), declaration.entryClass());
+        } catch (IllegalArgumentException e) {
+            throw new PluginDeclarationException(archive, Optional.of(declaration.entryClass()),
+                    "the entry class's supertypes cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /**

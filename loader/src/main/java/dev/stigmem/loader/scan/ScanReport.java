@@ -1,8 +1,13 @@
 package dev.stigmem.loader.scan;
 
+import dev.stigmem.api.Capability;
+
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The result of pre-scanning one plugin archive: every finding, sorted, and what was scanned.
@@ -15,9 +20,13 @@ import java.util.Objects;
  * @param classesScanned  class files read (all jars, all multi-release versions, module descriptors)
  * @param classBytes      their uncompressed size in bytes
  * @param findings        every finding, in {@link Finding#ORDER}
+ * @param usedCapabilities the capabilities whose gated accessor or handle type some code of the
+ *                        archive references, declared or not (recognised through the api's own
+ *                        {@code @Gated} mapping), in enum order: what a review compares with the
+ *                        manifest
  */
 public record ScanReport(String archive, List<String> jars, int classesScanned, long classBytes,
-                         List<Finding> findings) {
+                         List<Finding> findings, Set<Capability> usedCapabilities) {
 
     /** What the loader does with the archive. */
     public enum Verdict {
@@ -31,6 +40,8 @@ public record ScanReport(String archive, List<String> jars, int classesScanned, 
         Objects.requireNonNull(archive, "archive");
         jars = List.copyOf(jars);
         findings = findings.stream().sorted().toList();
+        usedCapabilities = usedCapabilities.isEmpty() ? Set.of()
+                : Collections.unmodifiableSet(EnumSet.copyOf(usedCapabilities));
     }
 
     /** Whether any finding denies the archive. */

@@ -5,6 +5,7 @@ import dev.stigmem.loader.CheckVerdict;
 import dev.stigmem.loader.PluginCandidate;
 import dev.stigmem.loader.internal.trust.TrustVerifier;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -49,6 +50,20 @@ public final class TrustCheck implements ArchiveCheck {
             return CheckVerdict.reject(NAME, r.message());
         }
         return CheckVerdict.accept();
+    }
+
+    /**
+     * Verifies the candidate's signatures and decides with {@code policy} at {@code now}, without
+     * rejecting anything: what {@code stigmem review} and {@code install} report.
+     */
+    public static TrustDecision decide(PluginCandidate candidate, TrustPolicy policy, Instant now) {
+        return TrustVerifier.verify(candidate.image(), Objects.requireNonNull(policy, "policy"),
+                Objects.requireNonNull(now, "now"));
+    }
+
+    /** Each jar's signature, plugin jar first, with no policy applied: what {@code stigmem diff} compares. */
+    public static ArchiveSignature inspect(PluginCandidate candidate) {
+        return TrustVerifier.inspect(candidate.image());
     }
 
     /** One line for operators: the decision and who signed. */

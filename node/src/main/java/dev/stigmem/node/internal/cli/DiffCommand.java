@@ -1,0 +1,65 @@
+package dev.stigmem.node.internal.cli;
+
+import dev.stigmem.loader.PluginLoader;
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.loader.trust.TrustPolicy;
+import dev.stigmem.node.internal.review.ReviewReports;
+import dev.stigmem.node.internal.review.UpgradeDiff;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code stigmem diff}: what changed between two versions of a plugin archive. Exit 1 when access
+ * broadens (new capability, higher impact, new hook) or the signer set changed, else 0; 2 when an
+ * archive cannot be read.
+ */
+@Command(name = "diff", mixinStandardHelpOptions = true,
+        description = {"Compare two versions of a plugin archive for re-review on upgrade: capabilities, highest impact, hooks,",
+                "dependencies (dependsOn, library jars, requires), signers and scan findings. Nothing is loaded or run.",
+                "Usage: stigmem diff plugins/plugin-1.jar plugin-2.jar [--json]",
+                "Exit 0: access does not broaden and the signers are the same; 1: new capability, higher impact, new hook",
+                "or changed signer set; 2: an archive cannot be read."})
+final class DiffCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "OLD", description = "The installed version's archive.")
+    Path before;
+
+    @Parameters(index = "1", paramLabel = "NEW", description = "The candidate version's archive.")
+    Path after;
+
+    @Option(names = "--json", description = "Print one JSON document instead of text.")
+    boolean json;
+
+    @Option(names = "--scan-policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy (the findings compared).")
+    Path scanPolicy;
+
+    @Override
+    public Integer call() {
+        ScanPolicy scan = scanPolicy == null ? ScanPolicy.shipped() : ScanPolicy.shipped().withOperatorPolicy(scanPolicy);
+        PluginLoader loader = PluginLoader.builder().build();
+        // The diff compares signer sets, not trust decisions, so no trust policy is needed.
+        TrustPolicy trust = TrustPolicy.signingRequired();
+        UpgradeDiff diff;
+        try {
+            diff = UpgradeDiff.between(ReviewOptions.read(loader, before, trust, scan, Clock.systemUTC()),
+                    ReviewOptions.read(loader, after, trust, scan, Clock.systemUTC()));
+        } catch (ReviewOptions.UnreadableArchive e) {
+            spec.commandLine().getErr().println("stigmem: " + e.getMessage());
+            return ExitStatus.USAGE_OR_INPUT;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? ReviewReports.diffJson(diff) + "\n" : ReviewReports.diffText(diff));
+        out.flush();
+        return diff.needsAcceptance() ? ExitStatus.REJECTED : ExitStatus.OK;
+    }
+}

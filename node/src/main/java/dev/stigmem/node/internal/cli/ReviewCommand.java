@@ -1,0 +1,74 @@
+package dev.stigmem.node.internal.cli;
+
+import dev.stigmem.loader.PluginLoader;
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.loader.trust.TrustPolicy;
+import dev.stigmem.node.internal.review.ArchiveFacts;
+import dev.stigmem.node.internal.review.ReviewReports;
+import dev.stigmem.node.internal.review.UpgradeDiff;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code stigmem review}: the capability reference's operator checklist answered for one archive,
+ * from its bytes, without loading it. Exit 0 when the node would accept it (and, with
+ * {@code --previous}, the upgrade neither broadens access nor changes signer), 1 otherwise, 2 when
+ * an archive or policy cannot be read.
+ */
+@Command(name = "review", mixinStandardHelpOptions = true,
+        description = {"Answer the operator review checklist for a plugin archive, without loading or running it:",
+                "  1 signer and trust decision; 2 declared capabilities next to those the bytecode uses;",
+                "  3 broad write, tenant, federation, identity or outbound-network access, with the reference's guidance;",
+                "  4 whether it emits audit events for its side effects; 5 with --previous, what changed since the installed version.",
+                "Usage: stigmem review plugin-2.jar [--previous plugins/plugin-1.jar] [--trust-policy trust.policy] [--json]",
+                "Exit 0: the node would load it (and the upgrade needs no acceptance); 1: it would be rejected, or the upgrade",
+                "broadens access or changes signer; 2: an archive or policy cannot be read."})
+final class ReviewCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The plugin archive: a .jar, a .zip of jars or a directory of jars.")
+    Path archive;
+
+    @Option(names = "--previous", paramLabel = "OLD", description = "The installed version's archive, to answer item 5.")
+    Path previous;
+
+    @Option(names = "--json", description = "Print one JSON document instead of text.")
+    boolean json;
+
+    @CommandLine.Mixin
+    ReviewOptions options;
+
+    @Override
+    public Integer call() {
+        TrustPolicy trust = options.trust();
+        ScanPolicy scan = options.scan();
+        PluginLoader loader = PluginLoader.builder().build();
+        Clock clock = Clock.systemUTC();
+        ArchiveFacts facts;
+        Optional<UpgradeDiff> diff = Optional.empty();
+        try {
+            facts = ReviewOptions.read(loader, archive, trust, scan, clock);
+            if (previous != null) {
+                diff = Optional.of(UpgradeDiff.between(ReviewOptions.read(loader, previous, trust, scan, clock), facts));
+            }
+        } catch (ReviewOptions.UnreadableArchive e) {
+            spec.commandLine().getErr().println("stigmem: " + e.getMessage());
+            return ExitStatus.USAGE_OR_INPUT;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? ReviewReports.reviewJson(facts, diff) + "\n" : ReviewReports.reviewText(facts, diff));
+        out.flush();
+        boolean fine = facts.accepted() && diff.map(d -> !d.needsAcceptance()).orElse(true);
+        return fine ? ExitStatus.OK : ExitStatus.REJECTED;
+    }
+}

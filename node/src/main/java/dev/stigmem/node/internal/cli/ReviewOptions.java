@@ -1,0 +1,56 @@
+package dev.stigmem.node.internal.cli;
+
+import dev.stigmem.loader.PluginLoadException;
+import dev.stigmem.loader.PluginLoader;
+import dev.stigmem.loader.scan.ScanException;
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.loader.trust.TrustPolicy;
+import dev.stigmem.node.internal.review.ArchiveFacts;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The policy options review, diff and install share, and how they read an archive. */
+final class ReviewOptions {
+
+    @Option(names = "--trust-policy", paramLabel = "FILE",
+            description = "The node's trust policy (trusted and override publishers, development mode); default: signing required, nobody trusted.")
+    Path trustPolicy;
+
+    @Option(names = "--scan-policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
+    Path scanPolicy;
+
+    TrustPolicy trust() {
+        return trustPolicy == null ? TrustPolicy.signingRequired() : TrustPolicy.read(trustPolicy);
+    }
+
+    ScanPolicy scan() {
+        return scanPolicy == null ? ScanPolicy.shipped() : ScanPolicy.shipped().withOperatorPolicy(scanPolicy);
+    }
+
+    /** An archive that cannot be read: the command exits 2 with this message. */
+    static final class UnreadableArchive extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableArchive(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Reads an archive with both policies, never loading it.
+     *
+     * @throws UnreadableArchive naming the archive, when it is missing, corrupt, unsafe, over a bound,
+     *                           has no valid declaration or a class file the scanner cannot read
+     */
+    static ArchiveFacts read(PluginLoader loader, Path archive, TrustPolicy trust, ScanPolicy scan, Clock clock)
+            throws UnreadableArchive {
+        try {
+            return ArchiveFacts.read(loader, archive, trust, scan, clock.instant());
+        } catch (PluginLoadException | ScanException e) {
+            String m = e.getMessage();
+            throw new UnreadableArchive(m.contains(archive.toString()) ? m : archive + ": " + m, e);
+        }
+    }
+}
