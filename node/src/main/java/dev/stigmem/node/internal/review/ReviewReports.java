@@ -108,9 +108,9 @@ public final class ReviewReports {
         boolean uses = f.usedCapabilities().contains(Capability.AUDIT_EMIT);
         Set<Capability> effects = f.sideEffectCapabilities();
         String effectText = effects.isEmpty() ? "it declares no high-impact (side-effecting) capability"
-                : "its side-effecting capabilities: " + ids(effects);
+                : "its side-effecting capabilities: " + String.join(", ", ids(effects));
         if (declares && uses) {
-            return "yes: declares audit.emit and its code calls the AuditEmitter; " + effectText;
+            return "yes: declares audit.emit and its code uses the AuditEmitter; " + effectText;
         }
         if (declares) {
             return "no: declares audit.emit but no code reaches the AuditEmitter; " + effectText;

@@ -1,0 +1,214 @@
+package dev.stigmem.node.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code stigmem install}: verify, scan, refuse unaccepted upgrades, copy atomically. Every refusal
+ * and error is checked to leave the plugin directory byte for byte as it was, with no staging left.
+ */
+class InstallCommandTests {
+
+    private static final Path EXAMPLES = Path.of(System.getProperty("stigmem.examples", "target/examples"));
+    private static final String START = "context.getAuditEmitter().ifPresent(a -> a.emit(\"notes.started\", java.util.Map.of()));";
+
+    @TempDir
+    Path dir;
+
+    Path plugins;
+    Path data;
+    Path builds;
+    Path policy;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void directories() throws IOException {
+        plugins = Files.createDirectory(dir.resolve("plugins"));
+        data = dir.resolve("data");
+        builds = Files.createDirectory(dir.resolve("builds"));
+        policy = PluginJars.trusting(dir, PluginJars.acme());
+    }
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return StigmemCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private int install(Path archive, String... more) {
+        String[] base = {"install", archive.toString(), "--plugins", plugins.toString(), "--data", data.toString(),
+                "--trust-policy", policy.toString()};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return run(all);
+    }
+
+    private Path signedNotes(String jar, String version, List<String> caps, List<String> entryHooks, String start,
+                             PluginJars.Key key) {
+        return PluginJars.sign(PluginJars.notes(builds, jar, version, caps, List.of("PreAssertAuthorize"), entryHooks, start), key);
+    }
+
+    private Path v1() {
+        return signedNotes("notes-1.0.0.jar", "1.0.0", List.of("audit.emit"), List.of(), START, PluginJars.acme());
+    }
+
+    /** Every file in the plugin directory, hidden ones included, with its bytes' hash. */
+    private List<String> snapshot() throws IOException {
+        try (Stream<Path> walk = Files.walk(plugins)) {
+            return walk.filter(p -> !p.equals(plugins)).sorted().map(p -> {
+                try {
+                    return plugins.relativize(p) + (Files.isRegularFile(p) ? " " + java.util.Arrays.hashCode(Files.readAllBytes(p)) : "/");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    private List<String> auditActions() throws IOException {
+        Path trail = data.resolve("audit.jsonl");
+        if (!Files.exists(trail)) {
+            return List.of();
+        }
+        return Files.readAllLines(trail).stream()
+                .map(l -> l.replaceAll(".*\"action\":\"([^\"]+)\".*", "$1")).toList();
+    }
+
+    @Test
+    void aTrustedArchiveIsInstalledAndTheDecisionAudited() throws IOException {
+        Path v1 = v1();
+        assertThat(install(v1)).as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("new plugin: no installed version").contains("INSTALLED as " + plugins.resolve("notes-1.0.0.jar"));
+        assertThat(Files.readAllBytes(plugins.resolve("notes-1.0.0.jar"))).isEqualTo(Files.readAllBytes(v1));
+        assertThat(snapshot()).hasSize(1);
+        assertThat(auditActions()).containsExactly("plugin.install_accepted", "plugin.installed");
+        assertThat(Files.readString(data.resolve("audit.jsonl"))).contains("\"trust_decision\":\"trusted\"")
+                .contains("\"plugin\":\"notes\"");
+    }
+
+    @Test
+    void anUnsignedArchiveIsRefusedAndNothingIsCopied() throws IOException {
+        Path unsigned = PluginJars.notes(builds, "notes.jar", "1.0.0", List.of("audit.emit"), List.of(), List.of(), START);
+        assertThat(install(unsigned)).isEqualTo(1);
+        assertThat(out.toString()).contains("REFUSED, nothing changed:").contains("trust: UNSIGNED");
+        assertThat(snapshot()).isEmpty();
+        assertThat(auditActions()).containsExactly("plugin.install_refused");
+    }
+
+    @Test
+    void anArchiveSignedByAnUnknownPublisherIsRefused() throws IOException {
+        Path foreign = signedNotes("notes.jar", "1.0.0", List.of("audit.emit"), List.of(), START, PluginJars.other());
+        assertThat(install(foreign)).isEqualTo(1);
+        assertThat(out.toString()).contains("trust: UNKNOWN_SIGNER");
+        assertThat(snapshot()).isEmpty();
+    }
+
+    @Test
+    void anArchiveTheScanDeniesIsRefused() throws IOException {
+        Path exiting = signedNotes("notes.jar", "1.0.0", List.of("audit.emit"), List.of(), START + "System.exit(1);", PluginJars.acme());
+        assertThat(install(exiting)).isEqualTo(1);
+        assertThat(out.toString()).contains("scan: REJECT");
+        assertThat(snapshot()).isEmpty();
+    }
+
+    @Test
+    void aBroadenedUpgradeIsRefusedLeavingThePreviousVersionIntact() throws IOException {
+        assertThat(install(v1())).isZero();
+        List<String> before = snapshot();
+        Path v2 = signedNotes("notes-2.0.0.jar", "2.0.0", List.of("audit.emit", "facts.write"), List.of("PostAssertPersist"),
+                START + "context.getFactsWriter().ifPresent(w -> w.retract(\"f\", \"r\"));", PluginJars.acme());
+        assertThat(install(v2)).isEqualTo(1);
+        assertThat(out.toString()).contains("upgrade of " + plugins.resolve("notes-1.0.0.jar") + " (version 1.0.0)")
+                .contains("access broadens (new capability facts.write (high impact); highest impact rises from read-oriented to high impact; "
+                        + "new hook post_assert_persist); review it, then accept with --accept-broadened");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(auditActions()).endsWith("plugin.install_refused");
+    }
+
+    @Test
+    void anAcceptedBroadenedUpgradeReplacesThePreviousVersion() throws IOException {
+        assertThat(install(v1())).isZero();
+        Path v2 = signedNotes("notes-2.0.0.jar", "2.0.0", List.of("audit.emit", "facts.write"), List.of(),
+                START + "context.getFactsWriter().ifPresent(w -> w.retract(\"f\", \"r\"));", PluginJars.acme());
+        assertThat(install(v2, "--accept-broadened")).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("removed the previous version " + plugins.resolve("notes-1.0.0.jar"));
+        assertThat(snapshot()).hasSize(1).first().asString().startsWith("notes-2.0.0.jar ");
+        assertThat(auditActions()).endsWith("plugin.install_accepted", "plugin.installed");
+        assertThat(Files.readString(data.resolve("audit.jsonl"))).contains("\"previous_version\":\"1.0.0\"")
+                .contains("\"broadened\":\"true\"");
+    }
+
+    @Test
+    void aChangedSignerIsRefusedUnlessAccepted() throws IOException {
+        assertThat(install(v1())).isZero();
+        List<String> before = snapshot();
+        policy = PluginJars.trusting(dir, PluginJars.acme(), PluginJars.other());
+        Path v2 = signedNotes("notes-1.0.1.jar", "1.0.1", List.of("audit.emit"), List.of(), START, PluginJars.other());
+        assertThat(install(v2)).isEqualTo(1);
+        assertThat(out.toString()).contains("the signer set changed since the installed version; review it, then accept with --accept-signer-change");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(install(v2, "--accept-signer-change")).isZero();
+        assertThat(snapshot()).hasSize(1).first().asString().startsWith("notes-1.0.1.jar ");
+    }
+
+    @Test
+    void anUpgradeUnderTheSameFileNameReplacesItInOneRename() throws IOException {
+        assertThat(install(v1())).isZero();
+        Path v2 = signedNotes("notes-1.0.0.jar", "1.0.1", List.of("audit.emit"), List.of(), START + "String s = \"v2\";", PluginJars.acme());
+        Files.move(v2, Files.createDirectories(builds.resolve("next")).resolve("notes-1.0.0.jar"));
+        assertThat(install(builds.resolve("next/notes-1.0.0.jar"))).as(out.toString()).isZero();
+        assertThat(Files.readAllBytes(plugins.resolve("notes-1.0.0.jar"))).isEqualTo(Files.readAllBytes(builds.resolve("next/notes-1.0.0.jar")));
+        assertThat(snapshot()).hasSize(1);
+    }
+
+    @Test
+    void aFileOfAnotherPluginIsNeverOverwritten() throws IOException {
+        Files.copy(EXAMPLES.resolve("greeter-plugin.jar"), plugins.resolve("notes-1.0.0.jar"));
+        policy = Files.writeString(dir.resolve("both.policy"), Files.readString(policy)
+                + "development-unsigned = i-accept-unsigned-plugins-from-anyone\n");
+        List<String> before = snapshot();
+        assertThat(install(v1())).isEqualTo(1);
+        assertThat(out.toString()).contains(plugins.resolve("notes-1.0.0.jar") + " already exists and is not an installed version of plugin 'notes'");
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aCorruptArchiveExitsTwoNamingItAndChangesNothing() throws IOException {
+        assertThat(install(v1())).isZero();
+        List<String> before = snapshot();
+        Path corrupt = Files.write(builds.resolve("corrupt.jar"), new byte[] {'P', 'K', 3, 4, 0});
+        assertThat(install(corrupt)).isEqualTo(2);
+        assertThat(err.toString()).contains(corrupt.toString()).doesNotContain(".stigmem-install-");
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aMissingArchiveOrPluginDirectoryExitsTwo() throws IOException {
+        assertThat(install(builds.resolve("missing.jar"))).isEqualTo(2);
+        assertThat(err.toString()).contains(builds.resolve("missing.jar") + "' does not exist");
+        assertThat(run("install", v1().toString(), "--plugins", dir.resolve("nowhere").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(dir.resolve("nowhere") + " does not exist");
+        assertThat(snapshot()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableInstalledArchiveStopsTheInstallFailClosed() throws IOException {
+        Files.write(plugins.resolve("broken.jar"), new byte[] {'P', 'K', 3, 4, 0});
+        List<String> before = snapshot();
+        assertThat(install(v1())).isEqualTo(2);
+        assertThat(err.toString()).contains("installed archive " + plugins.resolve("broken.jar") + " cannot be read");
+        assertThat(snapshot()).isEqualTo(before);
+    }
+}
