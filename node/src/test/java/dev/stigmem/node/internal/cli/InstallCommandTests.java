@@ -211,4 +211,15 @@ class InstallCommandTests {
         assertThat(err.toString()).contains("installed archive " + plugins.resolve("broken.jar") + " cannot be read");
         assertThat(snapshot()).isEqualTo(before);
     }
+
+    @Test
+    void aStagingDirectoryLeftByACrashIsIgnoredAndTheInstalledPluginStartsInTheNode() throws IOException {
+        // What a crash before the rename leaves: a hidden staging directory with a partial copy.
+        Path crashed = Files.createDirectory(plugins.resolve(".stigmem-install-crashed"));
+        Files.write(crashed.resolve("notes-1.0.0.jar"), new byte[] {'P', 'K', 3});
+        assertThat(install(v1())).as(out.toString()).isZero();
+        assertThat(run("plugins", "list", "--plugins", plugins.toString(), "--trust-policy", policy.toString()))
+                .as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("notes").contains("1.0.0").contains("pre_assert_authorize");
+    }
 }
