@@ -1,6 +1,7 @@
 package dev.stigmem.node.internal.install;
 
 import dev.stigmem.loader.ArchiveLimits;
+import dev.stigmem.loader.PluginCandidate;
 import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSetException;
@@ -191,9 +192,7 @@ public final class PluginInstaller {
     /** Reads the staged copy; messages name the operator's archive, not the staging path. */
     private ArchiveFacts read(Path staged, Path archive) {
         try {
-            ArchiveFacts f = ArchiveFacts.read(loader, staged, trustPolicy, scanPolicy, clock.instant());
-            return new ArchiveFacts(archive, f.manifest(), f.entryClass(), f.module(), f.jars(), f.hooks(),
-                    f.signature(), f.trust(), f.scan());
+            return ArchiveFacts.of(loader.inspect(staged), archive, trustPolicy, scanPolicy, clock.instant());
         } catch (PluginLoadException | ScanException e) {
             throw new InstallException(String.valueOf(e.getMessage()).replace(staged.toString(), archive.toString()), e);
         }
@@ -207,18 +206,19 @@ public final class PluginInstaller {
         } catch (PluginSetException e) {
             throw new InstallException(e.getMessage(), e);
         }
+        // Every archive is inspected (read and its declaration validated) to learn its plugin name;
+        // only the one of the same name is verified and scanned for the diff.
         List<ArchiveFacts> same = new ArrayList<>();
         for (Path p : archives) {
-            ArchiveFacts f;
             try {
-                f = ArchiveFacts.read(loader, p, trustPolicy, scanPolicy, clock.instant());
+                PluginCandidate c = loader.inspect(p);
+                if (c.manifest().name().equals(name)) {
+                    same.add(ArchiveFacts.of(c, p, trustPolicy, scanPolicy, clock.instant()));
+                }
             } catch (PluginLoadException | ScanException e) {
                 // Fail closed: an unreadable archive may be the version this one replaces.
                 throw new InstallException("installed archive " + p
                         + " cannot be read, so an upgrade cannot be compared with it (remove or repair it first): " + e.getMessage(), e);
-            }
-            if (f.manifest().name().equals(name)) {
-                same.add(f);
             }
         }
         if (same.size() > 1) {

@@ -1,6 +1,7 @@
 package dev.stigmem.node.internal.review;
 
 import dev.stigmem.api.Capability;
+import dev.stigmem.api.Impact;
 import dev.stigmem.api.PluginManifest;
 import dev.stigmem.api.hook.Hook;
 import dev.stigmem.loader.PluginCandidate;
@@ -60,7 +61,18 @@ public record ArchiveFacts(Path archive, PluginManifest manifest, String entryCl
      */
     public static ArchiveFacts read(PluginLoader loader, Path archive, TrustPolicy trustPolicy, ScanPolicy scanPolicy,
                                     Instant now) {
-        PluginCandidate c = loader.inspect(archive);
+        return of(loader.inspect(archive), archive, trustPolicy, scanPolicy, now);
+    }
+
+    /**
+     * The facts of an inspected candidate, named {@code archive} (the operator's name for it, which
+     * may differ from where the candidate was read, as with install's staged copy).
+     *
+     * @throws dev.stigmem.loader.PluginLoadException when the entry class's supertypes cannot be read
+     * @throws dev.stigmem.loader.scan.ScanException  when a class file cannot be read or a scan limit is exceeded
+     */
+    public static ArchiveFacts of(PluginCandidate c, Path archive, TrustPolicy trustPolicy, ScanPolicy scanPolicy,
+                                  Instant now) {
         return new ArchiveFacts(archive, c.manifest(), c.entryClass(), c.moduleName(), c.jarNames(), c.hooks(),
                 TrustCheck.inspect(c), TrustCheck.decide(c, trustPolicy, now), ScanCheck.scan(c, scanPolicy));
     }
@@ -108,7 +120,7 @@ public record ArchiveFacts(Path archive, PluginManifest manifest, String entryCl
     public Set<Capability> sideEffectCapabilities() {
         Set<Capability> s = EnumSet.noneOf(Capability.class);
         for (Capability c : manifest.capabilities()) {
-            if (c.impact() == dev.stigmem.api.Impact.HIGH_IMPACT) {
+            if (c.impact() == Impact.HIGH_IMPACT) {
                 s.add(c);
             }
         }

@@ -235,6 +235,9 @@ public final class ReviewReports {
         b.append(indent).append(String.format(Locale.ROOT, "scan findings: %d new, %d gone%n", d.addedFindings().size(), d.removedFindings().size()));
         d.addedFindings().forEach(x -> b.append(indent).append("  + ").append(x).append('\n'));
         d.removedFindings().forEach(x -> b.append(indent).append("  - ").append(x).append('\n'));
+        if (d.after().scan().hasDeny()) {
+            b.append(indent).append("NOTE: the new version has DENY findings; the node would reject it\n");
+        }
     }
 
     private static void line(StringBuilder b, String indent, String what, Collection<String> items) {
@@ -278,6 +281,7 @@ public final class ReviewReports {
         ObjectNode findings = o.putObject("findings");
         strings(findings.putArray("added"), d.addedFindings());
         strings(findings.putArray("removed"), d.removedFindings());
+        findings.put("newVersionDenied", d.after().scan().hasDeny());
         o.put("broadened", d.broadened());
         o.put("needsAcceptance", d.needsAcceptance());
         strings(o.putArray("reasons"), acceptanceReasons(d));

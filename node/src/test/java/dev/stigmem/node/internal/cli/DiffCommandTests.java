@@ -93,7 +93,8 @@ class DiffCommandTests {
         Path b = notes("b.jar", "1.0.0", List.of("audit.emit"), List.of(), START + "\n\nSystem.exit(3);");
         run("diff", a.toString(), b.toString());
         assertThat(out.toString()).contains("scan findings: 1 new, 0 gone")
-                .containsPattern("\\+ DENY [a-z.-]+: java.lang.System#exit\\(I\\)V in com.example.notes.Notes.start\\(Ldev/stigmem/api/PluginContext;\\)V\n");
+                .containsPattern("\\+ DENY [a-z.-]+: java.lang.System#exit\\(I\\)V in com.example.notes.Notes.start\\(Ldev/stigmem/api/PluginContext;\\)V\n")
+                .contains("NOTE: the new version has DENY findings; the node would reject it");
     }
 
     @Test
