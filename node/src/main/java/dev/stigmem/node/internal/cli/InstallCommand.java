@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,11 +31,21 @@ import java.util.concurrent.Callable;
         description = {"Install a plugin archive into a node's plugin directory without running any of its code: verify its",
                 "signatures against the trust policy, pre-scan it, and on upgrade (the directory holds the same plugin name)",
                 "refuse broadened access or a changed signer set unless accepted. The copy is atomic: a refusal, an error or a",
-                "crash leaves the installed version intact. Each decision is appended to DIR/audit.jsonl with --data.",
+                "crash leaves the installed version intact. Each decision is appended to DIR/install-audit.jsonl with --data.",
                 "Usage: stigmem install plugin-2.jar --plugins plugins --trust-policy trust.policy --data data",
                 "       [--accept-broadened] [--accept-signer-change]",
                 "Exit 0: installed; 1: refused (untrusted, rejected by the scan, or an unaccepted upgrade); 2: input or I/O error."})
 final class InstallCommand implements Callable<Integer> {
+
+    /**
+     * The install trail, next to the node's {@code audit.jsonl} but not in it: a running node keeps
+     * its trail's sequence in memory, so a second writer would break the sequence the node checks
+     * when it reopens the trail. Same format, same fsync per event.
+     */
+    static final String AUDIT_FILE = "install-audit.jsonl";
+
+    /** Serialises installs into one plugin directory. */
+    static final String LOCK_FILE = ".stigmem-install.lock";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,7 +57,7 @@ final class InstallCommand implements Callable<Integer> {
     Path plugins;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "The node's data directory: install decisions go to its audit trail (audit.jsonl), the one the node appends to.")
+            description = "The node's data directory: install decisions go to DIR/install-audit.jsonl (the node's audit.jsonl format, a trail of its own).")
     Path data;
 
     @Option(names = "--accept-broadened", description = "Install an upgrade that adds a capability, raises the highest impact or adds a hook.")
@@ -63,7 +76,34 @@ final class InstallCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         var trust = options.trust();
         var scan = options.scan();
-        AuditLog log = data == null ? AuditLog.inMemory(clock) : AuditLog.open(data.resolve("audit.jsonl"), clock);
+        if (!java.nio.file.Files.isDirectory(plugins)) {
+            err.println("stigmem: plugin directory " + plugins + " does not exist or is not a directory");
+            return ExitStatus.USAGE_OR_INPUT;
+        }
+        // One install at a time per plugin directory: two could otherwise both find no installed
+        // version and both be installed. The lock file is hidden, so the node never lists it.
+        try (FileChannel lockFile = FileChannel.open(plugins.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(lockFile)) {
+            if (lock == null) {
+                err.println("stigmem: another install into " + plugins + " is running (it holds " + plugins.resolve(LOCK_FILE) + ")");
+                return ExitStatus.USAGE_OR_INPUT;
+            }
+            return installLocked(out, err, clock, trust, scan);
+        }
+    }
+
+    /** The lock, or null when another process (or another install in this JVM) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private int installLocked(PrintWriter out, PrintWriter err, Clock clock, dev.stigmem.loader.trust.TrustPolicy trust,
+                              dev.stigmem.loader.scan.ScanPolicy scan) throws IOException {
+        AuditLog log = data == null ? AuditLog.inMemory(clock) : AuditLog.open(data.resolve(AUDIT_FILE), clock);
         try (log) {
             if (data == null) {
                 err.println("stigmem: no --data: this install decision is not written to any audit trail");

@@ -64,10 +64,13 @@ class InstallCommandTests {
         return signedNotes("notes-1.0.0.jar", "1.0.0", List.of("audit.emit"), List.of(), START, PluginJars.acme());
     }
 
-    /** Every file in the plugin directory, hidden ones included, with its bytes' hash. */
+    /**
+     * Every file in the plugin directory, hidden ones (staging) included, with its bytes' hash; the
+     * install lock file is left out: it stays by design (deleting a lock file races with the next holder).
+     */
     private List<String> snapshot() throws IOException {
         try (Stream<Path> walk = Files.walk(plugins)) {
-            return walk.filter(p -> !p.equals(plugins)).sorted().map(p -> {
+            return walk.filter(p -> !p.equals(plugins) && !p.equals(plugins.resolve(InstallCommand.LOCK_FILE))).sorted().map(p -> {
                 try {
                     return plugins.relativize(p) + (Files.isRegularFile(p) ? " " + java.util.Arrays.hashCode(Files.readAllBytes(p)) : "/");
                 } catch (IOException e) {
@@ -78,7 +81,7 @@ class InstallCommandTests {
     }
 
     private List<String> auditActions() throws IOException {
-        Path trail = data.resolve("audit.jsonl");
+        Path trail = data.resolve(InstallCommand.AUDIT_FILE);
         if (!Files.exists(trail)) {
             return List.of();
         }
@@ -94,7 +97,7 @@ class InstallCommandTests {
         assertThat(Files.readAllBytes(plugins.resolve("notes-1.0.0.jar"))).isEqualTo(Files.readAllBytes(v1));
         assertThat(snapshot()).hasSize(1);
         assertThat(auditActions()).containsExactly("plugin.install_accepted", "plugin.installed");
-        assertThat(Files.readString(data.resolve("audit.jsonl"))).contains("\"trust_decision\":\"trusted\"")
+        assertThat(Files.readString(data.resolve(InstallCommand.AUDIT_FILE))).contains("\"trust_decision\":\"trusted\"")
                 .contains("\"plugin\":\"notes\"");
     }
 
@@ -146,7 +149,7 @@ class InstallCommandTests {
         assertThat(out.toString()).contains("removed the previous version " + plugins.resolve("notes-1.0.0.jar"));
         assertThat(snapshot()).hasSize(1).first().asString().startsWith("notes-2.0.0.jar ");
         assertThat(auditActions()).endsWith("plugin.install_accepted", "plugin.installed");
-        assertThat(Files.readString(data.resolve("audit.jsonl"))).contains("\"previous_version\":\"1.0.0\"")
+        assertThat(Files.readString(data.resolve(InstallCommand.AUDIT_FILE))).contains("\"previous_version\":\"1.0.0\"")
                 .contains("\"broadened\":\"true\"");
     }
 
@@ -221,5 +224,18 @@ class InstallCommandTests {
         assertThat(run("plugins", "list", "--plugins", plugins.toString(), "--trust-policy", policy.toString()))
                 .as(out + "" + err).isZero();
         assertThat(out.toString()).contains("notes").contains("1.0.0").contains("pre_assert_authorize");
+    }
+
+    @Test
+    void aSecondInstallWhileOneHoldsTheLockExitsTwoChangingNothing() throws IOException {
+        Path v1 = v1();
+        try (var channel = java.nio.channels.FileChannel.open(plugins.resolve(InstallCommand.LOCK_FILE),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var held = channel.lock()) {
+            assertThat(install(v1)).isEqualTo(2);
+            assertThat(err.toString()).contains("another install into " + plugins + " is running");
+        }
+        assertThat(snapshot()).isEmpty();
+        assertThat(install(v1)).isZero();
     }
 }
