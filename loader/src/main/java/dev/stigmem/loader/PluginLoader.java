@@ -67,11 +67,16 @@ public final class PluginLoader {
     private PluginLoader(Builder b) {
         this.limits = b.limits;
         this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
-        this.allowlist = b.allowlist;
+        this.allowlist = RequiresAllowlist.from(b.scanPolicy);
         this.layers = b.parentLayer == null
                 ? PluginLayers.aboveApi(allowlist.reasons().keySet())
                 : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet());
-        this.checks = List.copyOf(b.checks);
+        List<ArchiveCheck> all = new ArrayList<>(b.checks);
+        if (b.scan) {
+            // Last: trust and other added checks see the archive first; nothing is defined before the scan.
+            all.add(new dev.stigmem.loader.scan.ScanCheck(b.scanPolicy, b.scanListener));
+        }
+        this.checks = List.copyOf(all);
         this.hostVersion = Optional.ofNullable(b.hostVersion);
     }
 
@@ -408,10 +413,37 @@ public final class PluginLoader {
         private Path workDirectory;
         private ModuleLayer parentLayer;
         private final List<ArchiveCheck> checks = new ArrayList<>();
-        private RequiresAllowlist allowlist = RequiresAllowlist.defaults();
         private SemanticVersion hostVersion;
+        private dev.stigmem.loader.scan.ScanPolicy scanPolicy = dev.stigmem.loader.scan.ScanPolicy.shipped();
+        private java.util.function.BiConsumer<PluginCandidate, dev.stigmem.loader.scan.ScanReport> scanListener = (c, r) -> { };
+        private boolean scan = true;
 
         private Builder() {
+        }
+
+        /**
+         * The policy of the bytecode pre-scan, which every loader runs after the added checks and
+         * before any layer is built; {@link dev.stigmem.loader.scan.ScanPolicy#shipped()} unless set.
+         * There is no switch to turn the scan off.
+         */
+        public Builder scanPolicy(dev.stigmem.loader.scan.ScanPolicy policy) {
+            this.scanPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Receives every scan report (accepted or not) before the verdict; must not throw. */
+        public Builder onScan(java.util.function.BiConsumer<PluginCandidate, dev.stigmem.loader.scan.ScanReport> listener) {
+            this.scanListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Tests only (package-private, so no other module can reach it): loads code the scan would
+         * refuse, to prove that the layers and the runtime gate hold on their own.
+         */
+        Builder withoutScanForTests() {
+            this.scan = false;
+            return this;
         }
 
         /** Resource bounds for reading archives; {@link ArchiveLimits#DEFAULTS} unless set. */
@@ -445,12 +477,6 @@ public final class PluginLoader {
         /** Adds a check; checks run in the order added. */
         public Builder check(ArchiveCheck check) {
             checks.add(Objects.requireNonNull(check, "check"));
-            return this;
-        }
-
-        /** Allows plugin modules to {@code requires} one more module, with the operator's reason. */
-        public Builder allowRequires(String module, String reason) {
-            this.allowlist = allowlist.with(module, reason);
             return this;
         }
 

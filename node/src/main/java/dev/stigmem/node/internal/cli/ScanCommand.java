@@ -116,7 +116,8 @@ final class ScanCommand implements Callable<Integer> {
 
     /** Scans archives in parallel across the cores; results stay in argument order. */
     private List<Outcome> scanAll(List<Path> all, ScanPolicy policy) throws InterruptedException {
-        PluginLoader loader = PluginLoader.builder().build();
+        // The policy also holds the modules a plugin may require, which inspect checks.
+        PluginLoader loader = PluginLoader.builder().scanPolicy(policy).build();
         int threads = Math.max(1, Math.min(all.size(), Runtime.getRuntime().availableProcessors()));
         boolean progress = System.console() != null && all.size() > 1;
         AtomicInteger done = new AtomicInteger();
