@@ -107,14 +107,7 @@ public final class PluginLoader {
     public PluginSet loadAll(Path directory) {
         List<Path> archives = archivesIn(directory);
         List<PluginLoadException> failures = new ArrayList<>();
-        Map<Path, Prepared> prepared = new LinkedHashMap<>();
-        for (Path a : archives) {
-            try {
-                prepared.put(a, prepare(a));
-            } catch (PluginLoadException e) {
-                failures.add(e);
-            }
-        }
+        Map<Path, Prepared> prepared = prepareAll(archives, failures);
         List<Prepared> ordered = List.of();
         if (failures.isEmpty()) {
             try {
@@ -151,14 +144,7 @@ public final class PluginLoader {
     public PluginSet loadAvailable(Path directory) {
         List<Path> archives = archivesIn(directory);
         List<PluginLoadException> failures = new ArrayList<>();
-        Map<Path, Prepared> prepared = new LinkedHashMap<>();
-        for (Path a : archives) {
-            try {
-                prepared.put(a, prepare(a));
-            } catch (PluginLoadException e) {
-                failures.add(e);
-            }
-        }
+        Map<Path, Prepared> prepared = prepareAll(archives, failures);
         // Each dependency failure names one archive; drop it and order the rest again. Every round
         // removes one archive, so this ends.
         List<Prepared> ordered;
@@ -198,6 +184,19 @@ public final class PluginLoader {
         LOG.info("loaded {} plugins from {} in dependency order: {}; skipped {}", loaded.size(), directory,
                 loaded.stream().map(LoadedPlugin::name).toList(), failures.size());
         return new PluginSet(directory, loaded, failures);
+    }
+
+    /** Prepares every archive (read, declare, check); each failure is collected, none stops the others. */
+    private Map<Path, Prepared> prepareAll(List<Path> archives, List<PluginLoadException> failures) {
+        Map<Path, Prepared> prepared = new LinkedHashMap<>();
+        for (Path a : archives) {
+            try {
+                prepared.put(a, prepare(a));
+            } catch (PluginLoadException e) {
+                failures.add(e);
+            }
+        }
+        return prepared;
     }
 
     /**
