@@ -7,10 +7,11 @@ module dev.stigmem.loader {
     requires transitive dev.stigmem.api;
     // Logging facade only; the node's launcher picks the binding.
     requires org.slf4j;
-    // ByteBuddy's bundled ASM reads method bodies.
+    // ByteBuddy's bundled ASM reads class files, method bodies included. It is the only class-file
+    // parser here (no ClassGraph): two parsers that could disagree about one class file would be
+    // a gap between what is checked and what the JVM defines. Module descriptors are read by the
+    // JDK's own ModuleFinder, as the JVM will read them.
     requires net.bytebuddy;
-    // Enumerates classes, module descriptors and annotations without loading anything.
-    requires io.github.classgraph;
 
     // Renders scan reports as JSON (ScanReport#toJson): the report format belongs to the scanner.
     requires com.fasterxml.jackson.databind;

@@ -67,11 +67,16 @@ public final class PluginLoader {
     private PluginLoader(Builder b) {
         this.limits = b.limits;
         this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
-        this.allowlist = b.allowlist;
+        this.allowlist = RequiresAllowlist.from(b.scanPolicy);
         this.layers = b.parentLayer == null
                 ? PluginLayers.aboveApi(allowlist.reasons().keySet())
                 : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet());
-        this.checks = List.copyOf(b.checks);
+        List<ArchiveCheck> all = new ArrayList<>(b.checks);
+        if (b.scan) {
+            // Last: trust and other added checks see the archive first; nothing is defined before the scan.
+            all.add(new dev.stigmem.loader.scan.ScanCheck(b.scanPolicy, b.scanListener));
+        }
+        this.checks = List.copyOf(all);
         this.hostVersion = Optional.ofNullable(b.hostVersion);
     }
 
@@ -102,14 +107,7 @@ public final class PluginLoader {
     public PluginSet loadAll(Path directory) {
         List<Path> archives = archivesIn(directory);
         List<PluginLoadException> failures = new ArrayList<>();
-        Map<Path, Prepared> prepared = new LinkedHashMap<>();
-        for (Path a : archives) {
-            try {
-                prepared.put(a, prepare(a));
-            } catch (PluginLoadException e) {
-                failures.add(e);
-            }
-        }
+        Map<Path, Prepared> prepared = prepareAll(archives, failures);
         List<Prepared> ordered = List.of();
         if (failures.isEmpty()) {
             try {
@@ -146,14 +144,7 @@ public final class PluginLoader {
     public PluginSet loadAvailable(Path directory) {
         List<Path> archives = archivesIn(directory);
         List<PluginLoadException> failures = new ArrayList<>();
-        Map<Path, Prepared> prepared = new LinkedHashMap<>();
-        for (Path a : archives) {
-            try {
-                prepared.put(a, prepare(a));
-            } catch (PluginLoadException e) {
-                failures.add(e);
-            }
-        }
+        Map<Path, Prepared> prepared = prepareAll(archives, failures);
         // Each dependency failure names one archive; drop it and order the rest again. Every round
         // removes one archive, so this ends.
         List<Prepared> ordered;
@@ -193,6 +184,19 @@ public final class PluginLoader {
         LOG.info("loaded {} plugins from {} in dependency order: {}; skipped {}", loaded.size(), directory,
                 loaded.stream().map(LoadedPlugin::name).toList(), failures.size());
         return new PluginSet(directory, loaded, failures);
+    }
+
+    /** Prepares every archive (read, declare, check); each failure is collected, none stops the others. */
+    private Map<Path, Prepared> prepareAll(List<Path> archives, List<PluginLoadException> failures) {
+        Map<Path, Prepared> prepared = new LinkedHashMap<>();
+        for (Path a : archives) {
+            try {
+                prepared.put(a, prepare(a));
+            } catch (PluginLoadException e) {
+                failures.add(e);
+            }
+        }
+        return prepared;
     }
 
     /**
@@ -408,10 +412,37 @@ public final class PluginLoader {
         private Path workDirectory;
         private ModuleLayer parentLayer;
         private final List<ArchiveCheck> checks = new ArrayList<>();
-        private RequiresAllowlist allowlist = RequiresAllowlist.defaults();
         private SemanticVersion hostVersion;
+        private dev.stigmem.loader.scan.ScanPolicy scanPolicy = dev.stigmem.loader.scan.ScanPolicy.shipped();
+        private java.util.function.BiConsumer<PluginCandidate, dev.stigmem.loader.scan.ScanReport> scanListener = (c, r) -> { };
+        private boolean scan = true;
 
         private Builder() {
+        }
+
+        /**
+         * The policy of the bytecode pre-scan, which every loader runs after the added checks and
+         * before any layer is built; {@link dev.stigmem.loader.scan.ScanPolicy#shipped()} unless set.
+         * There is no switch to turn the scan off.
+         */
+        public Builder scanPolicy(dev.stigmem.loader.scan.ScanPolicy policy) {
+            this.scanPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Receives every scan report (accepted or not) before the verdict; must not throw. */
+        public Builder onScan(java.util.function.BiConsumer<PluginCandidate, dev.stigmem.loader.scan.ScanReport> listener) {
+            this.scanListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Tests only (package-private, so no other module can reach it): loads code the scan would
+         * refuse, to prove that the layers and the runtime gate hold on their own.
+         */
+        Builder withoutScanForTests() {
+            this.scan = false;
+            return this;
         }
 
         /** Resource bounds for reading archives; {@link ArchiveLimits#DEFAULTS} unless set. */
@@ -445,12 +476,6 @@ public final class PluginLoader {
         /** Adds a check; checks run in the order added. */
         public Builder check(ArchiveCheck check) {
             checks.add(Objects.requireNonNull(check, "check"));
-            return this;
-        }
-
-        /** Allows plugin modules to {@code requires} one more module, with the operator's reason. */
-        public Builder allowRequires(String module, String reason) {
-            this.allowlist = allowlist.with(module, reason);
             return this;
         }
 

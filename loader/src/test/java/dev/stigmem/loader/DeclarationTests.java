@@ -124,20 +124,30 @@ class DeclarationTests {
         assertThatThrownBy(() -> loader().load(jar))
                 .isInstanceOf(PluginDeclarationException.class)
                 .hasMessageContaining("entry 'http.jar:module http': requires java.net.http, not on the allowlist "
-                        + "(dev.stigmem.api, java.base, java.logging)");
+                        + "(dev.stigmem.api, java.base)");
+        // The allowlist is the scan policy's allow-module rules: an operator extends it there.
         PluginLoader operatorAllowed = PluginLoader.builder().workDirectory(work)
-                .allowRequires("java.net.http", "operator approved outbound HTTP for this node").build();
+                .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("ops.policy",
+                        "@rule ops.http operator approved outbound HTTP for this node\nallow-module java.net.http\n"))
+                .build();
         operatorAllowed.load(jar).close();
     }
 
     @Test
-    void requiresOnTheAllowlistLoads() {
-        loads(JavacJar.named("logging.jar")
+    void requiresOfAModuleTheOperatorAllowedLoads() {
+        Path jar = JavacJar.named("logging.jar")
                 .source("module-info.java", "module logging { requires dev.stigmem.api; requires java.logging; "
                         + "provides dev.stigmem.api.Plugin with l.Entry; }")
                 .source("l/Entry.java", "package l; " + manifest("logging") + " public final class Entry implements dev.stigmem.api.Plugin {"
                         + " static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(\"l\"); }")
-                .writeTo(tmp));
+                .writeTo(tmp);
+        assertThatThrownBy(() -> loads(jar)).isInstanceOf(PluginDeclarationException.class)
+                .hasMessageContaining("requires java.logging, not on the allowlist (dev.stigmem.api, java.base)");
+        PluginLoader operatorAllowed = PluginLoader.builder().workDirectory(work)
+                .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("ops.policy",
+                        "@rule ops.logging plugins may log through java.util.logging\nallow-module java.logging\nallow-package java.util.logging\n"))
+                .build();
+        operatorAllowed.load(jar).close();
     }
 
     @Test

@@ -19,7 +19,6 @@ import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSet;
 import dev.stigmem.loader.PluginSetException;
-import dev.stigmem.loader.scan.ScanCheck;
 import dev.stigmem.loader.scan.ScanPolicy;
 import dev.stigmem.loader.scan.Severity;
 import dev.stigmem.loader.trust.TrustCheck;
@@ -347,13 +346,13 @@ public final class StigmemNode implements AutoCloseable {
                 }
                 audit.record("node", "plugin.trust_decision", attrs);
             }));
-            // Then the pre-scan: before any class of the archive is defined.
-            lb.check(new ScanCheck(scanPolicy, (candidate, report) -> audit.record("node", "plugin.scanned", Map.of(
+            // The loader's own pre-scan runs after these checks, before any class is defined.
+            lb.scanPolicy(scanPolicy).onScan((candidate, report) -> audit.record("node", "plugin.scanned", Map.of(
                     "archive", candidate.archive().toString(),
                     "plugin", candidate.manifest().name(),
                     "verdict", report.verdict().name().toLowerCase(java.util.Locale.ROOT),
                     "deny", Integer.toString(report.count(Severity.DENY)),
-                    "warn", Integer.toString(report.count(Severity.WARN))))));
+                    "warn", Integer.toString(report.count(Severity.WARN)))));
             checks.forEach(lb::check);
             PluginSet loaded;
             try {

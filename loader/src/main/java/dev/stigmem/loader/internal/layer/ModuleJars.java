@@ -40,7 +40,9 @@ public final class ModuleJars {
         Map<String, ModuleReference> refs = new LinkedHashMap<>();
         for (JarImage jar : jars) {
             Path file = dir.resolve(jar.name());
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // Buffered: the zip stream writes each header field separately.
+            try (OutputStream out = new java.io.BufferedOutputStream(
+                    Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16);
                  ZipOutputStream zip = new ZipOutputStream(out)) {
                 // Stored, not deflated: the jar only lives as long as the layer, and stored entries
                 // are written and read back at copy speed.

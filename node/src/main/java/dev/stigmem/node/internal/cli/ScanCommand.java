@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stigmem.loader.PluginCandidate;
+import dev.stigmem.loader.PluginDeclarationException;
 import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSetException;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code stigmem scan}: the pre-scan report of archives, without loading anything. Exit 0 when no
- * archive has a DENY finding, 1 when one has, 2 when an archive cannot be read (corrupt, unsafe,
- * over a bound, no valid declaration, an unreadable class file).
+ * archive has a DENY finding, 1 when one has or its declaration is refused (no or two entry
+ * classes, invalid manifest, module {@code requires} outside the allowlist), 2 when an archive
+ * cannot be read (corrupt, unsafe, over a bound, an unreadable class file).
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {"Pre-scan plugin archives: every reference to a capability accessor beyond the manifest, and to JDK APIs outside the policy.",
@@ -53,11 +55,15 @@ final class ScanCommand implements Callable<Integer> {
     Path policyFile;
 
     /** What scanning one archive gave: a report, or why there is none. */
-    private sealed interface Outcome permits Scanned, Unreadable {
+    private sealed interface Outcome permits Scanned, Refused, Unreadable {
         Path archive();
     }
 
     private record Scanned(Path archive, ScanReport report) implements Outcome {
+    }
+
+    /** Read, but its declaration breaks a rule: rejected without a bytecode report. */
+    private record Refused(Path archive, String reason) implements Outcome {
     }
 
     private record Unreadable(Path archive, String reason) implements Outcome {
@@ -83,7 +89,7 @@ final class ScanCommand implements Callable<Integer> {
         int rejected = 0;
         int unreadable = 0;
         for (Outcome o : outcomes) {
-            if (o instanceof Scanned s && s.report().hasDeny()) {
+            if (o instanceof Scanned s && s.report().hasDeny() || o instanceof Refused) {
                 rejected++;
             } else if (o instanceof Unreadable) {
                 unreadable++;
@@ -95,6 +101,8 @@ final class ScanCommand implements Callable<Integer> {
             for (Outcome o : outcomes) {
                 if (o instanceof Scanned s) {
                     out.print(s.report().toText());
+                } else if (o instanceof Refused r) {
+                    out.printf(Locale.ROOT, "Scan of %s%nREJECT %s%n", r.archive(), r.reason());
                 } else if (o instanceof Unreadable u) {
                     out.printf(Locale.ROOT, "Scan of %s%nERROR %s%n", u.archive(), u.reason());
                 }
@@ -108,7 +116,8 @@ final class ScanCommand implements Callable<Integer> {
 
     /** Scans archives in parallel across the cores; results stay in argument order. */
     private List<Outcome> scanAll(List<Path> all, ScanPolicy policy) throws InterruptedException {
-        PluginLoader loader = PluginLoader.builder().build();
+        // The policy also holds the modules a plugin may require, which inspect checks.
+        PluginLoader loader = PluginLoader.builder().scanPolicy(policy).build();
         int threads = Math.max(1, Math.min(all.size(), Runtime.getRuntime().availableProcessors()));
         boolean progress = System.console() != null && all.size() > 1;
         AtomicInteger done = new AtomicInteger();
@@ -154,6 +163,8 @@ final class ScanCommand implements Callable<Integer> {
         try {
             PluginCandidate candidate = loader.inspect(archive);
             return new Scanned(archive, ScanCheck.scan(candidate, policy));
+        } catch (PluginDeclarationException e) {
+            return new Refused(archive, e.getMessage());
         } catch (PluginLoadException | ScanException e) {
             return new Unreadable(archive, e.getMessage());
         }
@@ -167,6 +178,8 @@ final class ScanCommand implements Callable<Integer> {
             node.put("archive", o.archive().toString());
             if (o instanceof Scanned s) {
                 node.set("report", mapper.readTree(s.report().toJson()));
+            } else if (o instanceof Refused r) {
+                node.put("rejected", r.reason());
             } else if (o instanceof Unreadable u) {
                 node.put("error", u.reason());
             }

@@ -63,6 +63,18 @@ class ScanCommandTests {
     }
 
     @Test
+    void aRefusedDeclarationIsARejectionNotAnInputError(@TempDir Path dir) throws IOException {
+        // A jar with no entry class: readable, but not a plugin.
+        Path notAPlugin = dir.resolve("not-a-plugin.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(notAPlugin))) {
+            out.putNextEntry(new java.util.jar.JarEntry("readme.txt"));
+            out.write("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(run("scan", notAPlugin.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("REJECT plugin archive '" + notAPlugin + "'").contains("0 accepted, 1 rejected, 0 unreadable");
+    }
+
+    @Test
     void nothingToScanIsAUsageError() {
         assertThat(run("scan")).isEqualTo(2);
         assertThat(err.toString()).contains("nothing to scan");
