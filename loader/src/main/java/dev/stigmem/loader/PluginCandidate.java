@@ -60,13 +60,13 @@ public final class PluginCandidate {
      * The hooks the entry class handles, in hook-table order, read from bytecode: its superclasses
      * and interfaces are followed through the archive's class files; nothing is loaded.
      *
-     * @throws PluginDeclarationException when a class file on the way cannot be read
+     * @throws ArchiveFormatException when a class file on the way cannot be read
      */
     public List<Hook> hooks() {
         try {
             return HookTypes.handledBy(declaration.image(), declaration.entryClass());
         } catch (IllegalArgumentException e) {
-            throw new PluginDeclarationException(archive, Optional.of(declaration.entryClass()),
+            throw new ArchiveFormatException(archive, Optional.of(declaration.entryClass()),
                     "the entry class's supertypes cannot be read: " + e.getMessage(), e);
         }
     }

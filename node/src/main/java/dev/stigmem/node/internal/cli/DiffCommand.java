@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 "dependencies (dependsOn, library jars, requires), signers and scan findings. Nothing is loaded or run.",
                 "Usage: stigmem diff plugins/plugin-1.jar plugin-2.jar [--json]",
                 "Exit 0: access does not broaden and the signers are the same; 1: new capability, higher impact, new hook",
-                "or changed signer set; 2: an archive cannot be read."})
+                "or changed signer set; 2: an archive cannot be read (a refused declaration is exit 1)."})
 final class DiffCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -55,7 +55,7 @@ final class DiffCommand implements Callable<Integer> {
                     ReviewOptions.read(loader, after, trust, scan, Clock.systemUTC()));
         } catch (ReviewOptions.UnreadableArchive e) {
             spec.commandLine().getErr().println("stigmem: " + e.getMessage());
-            return ExitStatus.USAGE_OR_INPUT;
+            return e.exitStatus();
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ReviewReports.diffJson(diff) + "\n" : ReviewReports.diffText(diff));

@@ -4,6 +4,7 @@ import dev.stigmem.node.internal.audit.AuditLog;
 import dev.stigmem.node.internal.audit.AuditSink;
 import dev.stigmem.node.internal.install.InstallException;
 import dev.stigmem.node.internal.install.InstallOutcome;
+import dev.stigmem.node.internal.install.InstallRefusedException;
 import dev.stigmem.node.internal.install.PluginInstaller;
 import dev.stigmem.node.internal.review.ReviewReports;
 import picocli.CommandLine;
@@ -34,7 +35,7 @@ import java.util.concurrent.Callable;
                 "crash leaves the installed version intact. Each decision is appended to DIR/install-audit.jsonl with --data.",
                 "Usage: stigmem install plugin-2.jar --plugins plugins --trust-policy trust.policy --data data",
                 "       [--accept-broadened] [--accept-signer-change]",
-                "Exit 0: installed; 1: refused (untrusted, rejected by the scan, or an unaccepted upgrade); 2: input or I/O error."})
+                "Exit 0: installed; 1: refused (untrusted, rejected by the scan, a refused declaration, or an unaccepted upgrade); 2: input or I/O error."})
 final class InstallCommand implements Callable<Integer> {
 
     /**
@@ -112,6 +113,9 @@ final class InstallCommand implements Callable<Integer> {
             InstallOutcome outcome;
             try {
                 outcome = new PluginInstaller(trust, scan, clock, sink, acceptBroadened, acceptSignerChange).install(archive, plugins);
+            } catch (InstallRefusedException e) {
+                out.printf(Locale.ROOT, "Install of %s%nREFUSED, nothing changed:%n  %s%n", archive, e.getMessage());
+                return ExitStatus.REJECTED;
             } catch (InstallException | UncheckedIOException e) {
                 err.println("stigmem: " + e.getMessage());
                 return ExitStatus.USAGE_OR_INPUT;

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                 "  4 whether it emits audit events for its side effects; 5 with --previous, what changed since the installed version.",
                 "Usage: stigmem review plugin-2.jar [--previous plugins/plugin-1.jar] [--trust-policy trust.policy] [--json]",
                 "Exit 0: the node would load it (and the upgrade needs no acceptance); 1: it would be rejected, or the upgrade",
-                "broadens access or changes signer; 2: an archive or policy cannot be read."})
+                "broadens access or changes signer; 2: an archive or policy cannot be read.", "(A refused declaration, such as an invalid manifest, is a rejection: exit 1.)"})
 final class ReviewCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -63,7 +63,7 @@ final class ReviewCommand implements Callable<Integer> {
             }
         } catch (ReviewOptions.UnreadableArchive e) {
             spec.commandLine().getErr().println("stigmem: " + e.getMessage());
-            return ExitStatus.USAGE_OR_INPUT;
+            return e.exitStatus();
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ReviewReports.reviewJson(facts, diff) + "\n" : ReviewReports.reviewText(facts, diff));

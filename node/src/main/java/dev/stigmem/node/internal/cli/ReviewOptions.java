@@ -1,5 +1,6 @@
 package dev.stigmem.node.internal.cli;
 
+import dev.stigmem.loader.PluginDeclarationException;
 import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.scan.ScanException;
@@ -29,12 +30,22 @@ final class ReviewOptions {
         return scanPolicy == null ? ScanPolicy.shipped() : ScanPolicy.shipped().withOperatorPolicy(scanPolicy);
     }
 
-    /** An archive that cannot be read: the command exits 2 with this message. */
+    /**
+     * An archive that cannot be reviewed: the command exits 2 with this message when it cannot be
+     * read, 1 when it was read but its declaration is refused (as {@code stigmem scan} does).
+     */
     static final class UnreadableArchive extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean refused;
 
-        UnreadableArchive(String message, Throwable cause) {
+        UnreadableArchive(String message, boolean refused, Throwable cause) {
             super(message, cause);
+            this.refused = refused;
+        }
+
+        /** The exit status: 1 for a refused declaration, 2 for an unreadable archive. */
+        int exitStatus() {
+            return refused ? ExitStatus.REJECTED : ExitStatus.USAGE_OR_INPUT;
         }
     }
 
@@ -42,7 +53,7 @@ final class ReviewOptions {
      * Reads an archive with both policies, never loading it.
      *
      * @throws UnreadableArchive naming the archive, when it is missing, corrupt, unsafe, over a bound,
-     *                           has no valid declaration or a class file the scanner cannot read
+     *                           has a refused declaration or a class file the scanner cannot read
      */
     static ArchiveFacts read(PluginLoader loader, Path archive, TrustPolicy trust, ScanPolicy scan, Clock clock)
             throws UnreadableArchive {
@@ -50,7 +61,8 @@ final class ReviewOptions {
             return ArchiveFacts.read(loader, archive, trust, scan, clock.instant());
         } catch (PluginLoadException | ScanException e) {
             String m = e.getMessage();
-            throw new UnreadableArchive(m.contains(archive.toString()) ? m : archive + ": " + m, e);
+            throw new UnreadableArchive(m.contains(archive.toString()) ? m : archive + ": " + m,
+                    e instanceof PluginDeclarationException, e);
         }
     }
 }

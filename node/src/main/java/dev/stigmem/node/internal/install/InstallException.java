@@ -5,7 +5,7 @@ package dev.stigmem.node.internal.install;
  * missing or unreadable archive, a plugin directory that is not one, an installed archive that
  * cannot be read, or an I/O failure while copying. The plugin directory is as it was.
  */
-public final class InstallException extends RuntimeException {
+public class InstallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public InstallException(String message) {

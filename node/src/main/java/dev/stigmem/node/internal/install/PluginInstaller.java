@@ -2,6 +2,7 @@ package dev.stigmem.node.internal.install;
 
 import dev.stigmem.loader.ArchiveLimits;
 import dev.stigmem.loader.PluginCandidate;
+import dev.stigmem.loader.PluginDeclarationException;
 import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSetException;
@@ -83,8 +84,9 @@ public final class PluginInstaller {
     /**
      * Verifies, scans and compares {@code archive}, then installs it into {@code plugins} or refuses.
      *
-     * @throws InstallException when the archive, the plugin directory or an installed archive cannot
-     *                          be read, or the copy fails; the plugin directory is left as it was
+     * @throws InstallRefusedException when the archive's declaration is refused (audited)
+     * @throws InstallException        when the archive, the plugin directory or an installed archive
+     *                                 cannot be read, or the copy fails; the plugin directory is left as it was
      */
     public InstallOutcome install(Path archive, Path plugins) {
         Path fileName = checkInput(archive, plugins);
@@ -189,10 +191,22 @@ public final class PluginInstaller {
         return fileName;
     }
 
-    /** Reads the staged copy; messages name the operator's archive, not the staging path. */
+    /**
+     * Reads the staged copy; messages name the operator's archive, not the staging path.
+     *
+     * @throws InstallRefusedException when the declaration is refused (audited)
+     * @throws InstallException        when the archive cannot be read
+     */
     private ArchiveFacts read(Path staged, Path archive) {
         try {
             return ArchiveFacts.of(loader.inspect(staged), archive, trustPolicy, scanPolicy, clock.instant());
+        } catch (PluginDeclarationException e) {
+            String reason = String.valueOf(e.getMessage()).replace(staged.toString(), archive.toString());
+            Map<String, String> attrs = new LinkedHashMap<>();
+            attrs.put("archive", archive.toString());
+            attrs.put("reasons", reason);
+            audit.record(ACTOR, "plugin.install_refused", attrs);
+            throw new InstallRefusedException(reason, e);
         } catch (PluginLoadException | ScanException e) {
             throw new InstallException(String.valueOf(e.getMessage()).replace(staged.toString(), archive.toString()), e);
         }

@@ -238,4 +238,13 @@ class InstallCommandTests {
         assertThat(snapshot()).isEmpty();
         assertThat(install(v1)).isZero();
     }
+
+    @Test
+    void aRefusedDeclarationIsRefusedAndAudited() throws IOException {
+        Path bad = PluginJars.invalidManifest(builds, "bad-manifest.jar");
+        assertThat(install(bad)).isEqualTo(1);
+        assertThat(out.toString()).contains("REFUSED, nothing changed:").contains("Bad Name").doesNotContain(".stigmem-install-");
+        assertThat(snapshot()).isEmpty();
+        assertThat(auditActions()).containsExactly("plugin.install_refused");
+    }
 }

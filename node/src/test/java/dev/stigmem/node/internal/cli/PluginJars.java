@@ -93,6 +93,13 @@ final class PluginJars {
         };
     }
 
+    /** A plugin whose manifest is invalid (an upper-case name with a space): its declaration is refused. */
+    static Path invalidManifest(Path dir, String jarName) {
+        return compile(dir, jarName, Map.of("com/example/bad/Bad.java", "package com.example.bad;\n"
+                + "@dev.stigmem.api.StigmemPlugin(name = \"Bad Name\", version = \"1.0.0\", requires = \">=0.9.0\")\n"
+                + "public final class Bad implements dev.stigmem.api.Plugin {}\n"), "com.example.bad.Bad");
+    }
+
     /** Compiles sources against the api into a plain jar publishing {@code entryClass} as a service. */
     static Path compile(Path dir, String jarName, Map<String, String> sources, String entryClass) {
         try {

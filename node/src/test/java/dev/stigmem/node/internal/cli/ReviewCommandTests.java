@@ -150,4 +150,12 @@ class ReviewCommandTests {
         assertThat(run("review", v1().toString(), "--trust-policy", policy.toString())).isEqualTo(2);
         assertThat(err.toString()).contains(policy.toString());
     }
+
+    @Test
+    void aRefusedDeclarationIsARejectionNotAnInputError() {
+        Path bad = PluginJars.invalidManifest(dir, "bad-manifest.jar");
+        assertThat(run("review", bad.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(bad.toString()).contains("Bad Name");
+        assertThat(run("diff", v1().toString(), bad.toString())).isEqualTo(1);
+    }
 }
