@@ -24,6 +24,7 @@ final class HandlerInvoker {
 
     private static final MethodType SHAPE = MethodType.methodType(Object.class, PluginContext.class, Object.class);
     private static final Map<Hook, MethodHandle> UNBOUND = new EnumMap<>(Hook.class);
+    private static final Map<Hook, Class<?>> PAYLOAD = new EnumMap<>(Hook.class);
 
     static {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -34,6 +35,7 @@ final class HandlerInvoker {
                         throw new IllegalStateException(hook.handlerType().getName() + " has more than one abstract method");
                     })
                     .orElseThrow(() -> new IllegalStateException(hook.handlerType().getName() + " has no handler method"));
+            PAYLOAD.put(hook, m.getParameterTypes()[1]);
             try {
                 UNBOUND.put(hook, lookup.unreflect(m));
             } catch (IllegalAccessException e) {
@@ -43,6 +45,11 @@ final class HandlerInvoker {
     }
 
     private final MethodHandle bound;
+
+    /** The payload type a hook's handler method takes (its second parameter). */
+    static Class<?> payloadType(Hook hook) {
+        return PAYLOAD.get(hook);
+    }
 
     private HandlerInvoker(MethodHandle bound) {
         this.bound = bound;

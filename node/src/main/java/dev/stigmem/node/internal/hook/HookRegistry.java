@@ -9,7 +9,6 @@ import dev.stigmem.api.hook.Vote;
 import dev.stigmem.node.internal.audit.AuditSink;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -75,7 +74,6 @@ public final class HookRegistry implements AutoCloseable {
     }
 
     private final Entry[][] byHook;
-    private final Class<?>[] payloadTypes;
     private final AuditSink audit;
     private final Optional<Duration> timeout;
     private final List<ExecutorService> pools;
@@ -85,13 +83,6 @@ public final class HookRegistry implements AutoCloseable {
         this.audit = audit;
         this.timeout = timeout;
         this.pools = pools;
-        this.payloadTypes = new Class<?>[Hook.values().length];
-        for (Hook h : Hook.values()) {
-            Class<?> t = Arrays.stream(h.handlerType().getMethods())
-                    .filter(m -> java.lang.reflect.Modifier.isAbstract(m.getModifiers()))
-                    .findFirst().orElseThrow().getParameterTypes()[1];
-            payloadTypes[h.ordinal()] = t;
-        }
     }
 
     public static Builder builder(AuditSink audit) {
@@ -208,8 +199,9 @@ public final class HookRegistry implements AutoCloseable {
         if (hook.semantic() != semantic) {
             throw new IllegalArgumentException("hook " + hook.id() + " is " + hook.semantic() + ", not " + semantic);
         }
-        if (!payloadTypes[hook.ordinal()].isInstance(payload)) {
-            throw new IllegalArgumentException("hook " + hook.id() + " takes a " + payloadTypes[hook.ordinal()].getSimpleName()
+        Class<?> payloadType = HandlerInvoker.payloadType(hook);
+        if (!payloadType.isInstance(payload)) {
+            throw new IllegalArgumentException("hook " + hook.id() + " takes a " + payloadType.getSimpleName()
                     + ", not " + (payload == null ? "null" : payload.getClass().getName()));
         }
         return byHook[hook.ordinal()];
