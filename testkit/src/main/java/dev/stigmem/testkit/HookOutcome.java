@@ -87,7 +87,7 @@ public final class HookOutcome<T> {
     public HookOutcome<T> assertAllowed() {
         Vote v = vote();
         if (!(v instanceof Vote.Allow)) {
-            throw new AssertionFailedError("expected " + hook.id() + " to allow", Vote.allow(), v);
+            throw new AssertionFailedError("expected " + hook.id() + " to allow, but it voted " + v, Vote.allow(), v);
         }
         return this;
     }
@@ -96,8 +96,8 @@ public final class HookOutcome<T> {
     public HookOutcome<T> assertDenied(String reasonFragment) {
         String reason = assertDenied();
         if (!reason.contains(reasonFragment)) {
-            throw new AssertionFailedError("expected the deny reason of " + hook.id() + " to contain '" + reasonFragment + "'",
-                    reasonFragment, reason);
+            throw new AssertionFailedError("expected the deny reason of " + hook.id() + " to contain '" + reasonFragment
+                    + "', but it was '" + reason + "'", reasonFragment, reason);
         }
         return this;
     }
@@ -116,8 +116,8 @@ public final class HookOutcome<T> {
         Map<String, Double> deltas = deltas();
         Double actual = deltas.get(id);
         if (actual == null || Math.abs(actual - expected) > DELTA_TOLERANCE) {
-            throw new AssertionFailedError("score delta of '" + id + "' from " + hook.id() + " (all deltas: " + deltas + ")",
-                    expected, actual);
+            throw new AssertionFailedError("expected score delta " + expected + " for '" + id + "' from " + hook.id()
+                    + ", but it was " + actual + " (all deltas: " + deltas + ")", expected, actual);
         }
         return this;
     }
@@ -126,7 +126,7 @@ public final class HookOutcome<T> {
     public HookOutcome<T> assertNoDeltas() {
         Map<String, Double> deltas = deltas();
         if (!deltas.isEmpty()) {
-            throw new AssertionFailedError("expected no score deltas from " + hook.id(), Map.of(), deltas);
+            throw new AssertionFailedError("expected no score deltas from " + hook.id() + ", but: " + deltas, Map.of(), deltas);
         }
         return this;
     }

@@ -71,9 +71,16 @@ public final class PluginTestExtension implements BeforeAllCallback, ParameterRe
     }
 
     private static PluginTest config(ExtensionContext context) {
-        return context.getTestClass()
-                .flatMap(c -> AnnotationSupport.findAnnotation(c, PluginTest.class))
-                .orElseThrow(() -> new ExtensionConfigurationException(
+        // @Nested test classes use the configuration of the class they are in.
+        Class<?> c = context.getTestClass().orElse(null);
+        while (c != null) {
+            java.util.Optional<PluginTest> found = AnnotationSupport.findAnnotation(c, PluginTest.class);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            c = c.getEnclosingClass();
+        }
+        return java.util.Optional.<PluginTest>empty().orElseThrow(() -> new ExtensionConfigurationException(
                         "PluginTestExtension needs @PluginTest on the test class (it says where the plugin's build output is)"));
     }
 

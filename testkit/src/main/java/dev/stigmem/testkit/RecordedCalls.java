@@ -45,8 +45,8 @@ public final class RecordedCalls {
     public List<CoreCall> assertCalled(Class<?> handleType, String method, int times) {
         List<CoreCall> found = of(handleType, method);
         if (found.size() != times) {
-            throw new AssertionFailedError("calls of " + handleType.getSimpleName() + "." + method + " (all calls: " + describe() + ")",
-                    times, found.size());
+            throw new AssertionFailedError("expected " + times + " calls of " + handleType.getSimpleName() + "." + method + ", but there were "
+                    + found.size() + " (all calls: " + describe() + ")", times, found.size());
         }
         return found;
     }

@@ -74,7 +74,8 @@ public final class ScanOutcome {
     public ScanOutcome assertUses(Capability... capabilities) {
         Set<Capability> expected = capabilities.length == 0 ? Set.of() : EnumSet.of(capabilities[0], capabilities);
         if (!report.usedCapabilities().equals(expected)) {
-            throw new AssertionFailedError("capabilities the bytecode uses", expected, report.usedCapabilities());
+            throw new AssertionFailedError("expected the bytecode to use exactly " + expected + ", but it uses "
+                    + report.usedCapabilities(), expected, report.usedCapabilities());
         }
         return this;
     }
