@@ -277,6 +277,30 @@ class JdkPolicyScanTests {
     }
 
     @Test
+    void otherThreadsAreDeniedAndBorrowedOnesAreForReview() {
+        ScanReport report = scanSource("p/Foreign.java", """
+                package p;
+                import java.util.List;
+                public final class Foreign {
+                    Object all() { return Thread.getAllStackTraces(); }
+                    Object group() { return Thread.currentThread().getThreadGroup(); }
+                    void interrupt() { Thread.currentThread().interrupt(); }
+                    long pooled(List<Integer> l) { return l.parallelStream().count(); }
+                    Object common() { return java.util.concurrent.ForkJoinPool.commonPool(); }
+                    long fine(List<Integer> l) { return l.stream().count() + Thread.currentThread().getId(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY thread.foreign java.lang.Thread#getAllStackTraces()Ljava/util/Map; @ p.Foreign.all()Ljava/lang/Object;:4",
+                "DENY thread.foreign java.lang.Thread#getThreadGroup()Ljava/lang/ThreadGroup; @ p.Foreign.group()Ljava/lang/Object;:5",
+                "DENY thread.foreign java.lang.ThreadGroup @ p.Foreign.group()Ljava/lang/Object;:5",
+                "WARN thread.shared java.lang.Thread#interrupt()V @ p.Foreign.interrupt()V:6",
+                "WARN thread.shared java.util.List#parallelStream()Ljava/util/stream/Stream; @ p.Foreign.pooled(Ljava/util/List;)J:7",
+                "WARN thread.shared java.util.concurrent.ForkJoinPool#commonPool()Ljava/util/concurrent/ForkJoinPool; @ p.Foreign.common()Ljava/lang/Object;:8");
+    }
+
+    @Test
     void packagesOutsideTheAllowlistAreDenied() {
         ScanReport report = scanSource("p/Mgmt.java", """
                 package p;
