@@ -138,9 +138,70 @@ final class NodeCommand implements Callable<Integer> {
         @Option(names = "--handler-timeout-ms", paramLabel = "MS", description = "Time limit of each plugin handler call (1 to 30000).")
         Integer timeoutMs;
 
+        @Option(names = "--config", paramLabel = "KEY=VALUE",
+                description = "Node configuration that plugins holding config.read see (secrets redacted); repeatable, wins over --config-file.")
+        java.util.Map<String, String> config = new java.util.TreeMap<>();
+
+        @Option(names = "--config-file", paramLabel = "FILE",
+                description = "Node configuration as KEY=VALUE lines ('#' starts a comment).")
+        Path configFile;
+
+        /** The configuration: the file's entries, then --config over them. */
+        java.util.Map<String, String> configuration() {
+            java.util.Map<String, String> all = new java.util.TreeMap<>();
+            if (configFile != null) {
+                all.putAll(readConfig(configFile));
+            }
+            for (var e : config.entrySet()) {
+                checkKey(e.getKey(), "--config " + e.getKey() + "=...");
+                all.put(e.getKey(), e.getValue());
+            }
+            return all;
+        }
+
+        private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+        private static final long MAX_CONFIG_BYTES = 1 << 20;
+
+        private void checkKey(String key, String where) {
+            if (!KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException(where
+                        + ": configuration key '" + key + "' must be letters, digits, '.', '_' or '-' (at most 128)");
+            }
+        }
+
+        private java.util.Map<String, String> readConfig(Path file) {
+            java.util.Map<String, String> out = new java.util.TreeMap<>();
+            List<String> lines;
+            try {
+                if (Files.size(file) > MAX_CONFIG_BYTES) {
+                    throw new IllegalArgumentException("configuration file " + file + " is larger than 1 MiB");
+                }
+                lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                String where = file + ":" + (i + 1);
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(where + ": expected KEY=VALUE");
+                }
+                String key = line.substring(0, eq).strip();
+                checkKey(key, where);
+                if (out.put(key, line.substring(eq + 1).strip()) != null) {
+                    throw new IllegalArgumentException(where + ": key '" + key + "' is given twice");
+                }
+            }
+            return out;
+        }
+
         StigmemNode start(PrintWriter out) {
             if (!Files.isDirectory(plugins)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "plugin directory " + plugins + " does not exist or is not a directory");
+                throw new IllegalArgumentException("plugin directory " + plugins + " does not exist or is not a directory");
             }
             StigmemNode.Builder b = StigmemNode.builder().pluginDirectory(plugins)
                     .outboundAllowlist(java.util.Set.copyOf(outbound));
@@ -154,6 +215,7 @@ final class NodeCommand implements Callable<Integer> {
                 b.workDirectory(work);
             }
             b.skipRejected(skipRejected);
+            b.config(configuration());
             if (scanPolicy != null) {
                 b.scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy(scanPolicy));
             }
