@@ -134,6 +134,15 @@ public final class StigmemNode implements AutoCloseable {
         return core.recall(principal, query);
     }
 
+    /**
+     * Registers or replaces an identity in the node's directory. Authenticating principals is the
+     * host's business; plugins holding {@code identity.read} see what the host puts here. Audited.
+     */
+    public void putIdentity(dev.stigmem.api.core.Identity identity) {
+        core.directory().putIdentity(Objects.requireNonNull(identity, "identity"));
+        core.audit().record("host", "identity.put", Map.of("principal", identity.principal()));
+    }
+
     /** The audit trail. */
     public AuditReader audit() {
         return core.audit().reader();
@@ -180,7 +189,7 @@ public final class StigmemNode implements AutoCloseable {
 
     /**
      * The core APIs as the host itself uses them, ungated: facts it writes and audit events it
-     * emits carry the actor {@code host}. For seeding state (tenants, identities, peers) and for
+     * emits carry the actor {@code host}. For seeding state (tenants, peers, facts; identities: {@link #putIdentity}) and for
      * host-side flows; never hand these to a plugin.
      */
     public CoreApis hostApis() {
@@ -418,7 +427,9 @@ public final class StigmemNode implements AutoCloseable {
                 lb.allowShadowing(module);
                 audit.record("node", "node.shadowing_allowed", Map.of("module", module));
             }
-            // Trust first: nothing else of an archive is looked at before its signatures are.
+            // Trust is the first check: no plugin code is defined or run before its signatures are
+            // verified. (The archive's zip structure, module descriptors and manifest annotation are
+            // parsed before, within the archive limits: verifying needs them, and none of it runs.)
             Map<String, String> trust = new java.util.concurrent.ConcurrentHashMap<>();
             lb.check(new TrustCheck(trustPolicy, clock, (candidate, decision) -> {
                 trust.put(candidate.manifest().name(), TrustCheck.describe(decision));

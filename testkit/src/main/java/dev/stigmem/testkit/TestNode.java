@@ -5,6 +5,7 @@ import dev.stigmem.api.PluginExecutionError;
 import dev.stigmem.api.core.AuditEvent;
 import dev.stigmem.api.core.Fact;
 import dev.stigmem.api.core.FactDraft;
+import dev.stigmem.api.core.Identity;
 import dev.stigmem.api.core.RecallHit;
 import dev.stigmem.api.core.RecallQuery;
 import dev.stigmem.api.hook.Hook;
@@ -135,11 +136,26 @@ public final class TestNode implements AutoCloseable {
     }
 
     /**
-     * The node's own core APIs, ungated, acting as {@code host}: seed facts, tenants, identities
-     * and peers before firing hooks. Calls made here are not recorded as the plugin's.
+     * The node's own core APIs, ungated, acting as {@code host}: seed facts, tenants and peers
+     * before firing hooks (identities: {@link #putIdentity}). Calls made here are not recorded as the plugin's.
      */
     public CoreApis host() {
         return node.hostApis();
+    }
+
+    /**
+     * Puts an identity into the node's directory, as the host's authentication would; plugins
+     * holding {@code identity.read} see it. (The core APIs have no identity writer: identities are
+     * the host's.)
+     */
+    public TestNode putIdentity(Identity identity) {
+        node.putIdentity(identity);
+        return this;
+    }
+
+    /** Puts an identity with these attributes and no roles; its display name is the principal. */
+    public TestNode putIdentity(String principal, Map<String, String> attributes) {
+        return putIdentity(new Identity(principal, principal, Set.of(), attributes));
     }
 
     /** The core API calls plugins made, in order. */
