@@ -69,8 +69,8 @@ public final class PluginLoader {
         this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
         this.allowlist = RequiresAllowlist.from(b.scanPolicy);
         this.layers = b.parentLayer == null
-                ? PluginLayers.aboveApi(allowlist.reasons().keySet())
-                : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet());
+                ? PluginLayers.aboveApi(allowlist.reasons().keySet(), b.shadowing)
+                : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet(), b.shadowing);
         List<ArchiveCheck> all = new ArrayList<>(b.checks);
         if (b.scan) {
             // Last: trust and other added checks see the archive first; nothing is defined before the scan.
@@ -416,6 +416,7 @@ public final class PluginLoader {
         private dev.stigmem.loader.scan.ScanPolicy scanPolicy = dev.stigmem.loader.scan.ScanPolicy.shipped();
         private java.util.function.BiConsumer<PluginCandidate, dev.stigmem.loader.scan.ScanReport> scanListener = (c, r) -> { };
         private boolean scan = true;
+        private final java.util.Set<String> shadowing = new java.util.TreeSet<>();
 
         private Builder() {
         }
@@ -470,6 +471,25 @@ public final class PluginLoader {
                 throw new IllegalArgumentException("the parent layer does not hold the module dev.stigmem.api");
             }
             this.parentLayer = layer;
+            return this;
+        }
+
+        /**
+         * Lets an archive define a module named like one the host already holds. Only test harnesses
+         * need this: Maven Surefire puts the plugin under test on the test JVM's module path, and the
+         * testkit then loads its own copy of that module as a node would. The copy is isolated like
+         * any plugin module (it reads only its allowed {@code requires}, and nothing in the host reads
+         * it); the refusal it lifts exists to keep reports unambiguous, not to hold a boundary. A
+         * node never calls this.
+         *
+         * @param moduleName the exact module name; Stigmem's own modules and the JDK's are never allowed
+         */
+        public Builder allowShadowing(String moduleName) {
+            Objects.requireNonNull(moduleName, "moduleName");
+            if (moduleName.startsWith("dev.stigmem.") || moduleName.startsWith("java.") || moduleName.startsWith("jdk.")) {
+                throw new IllegalArgumentException("module " + moduleName + " belongs to the host or the JDK and cannot be shadowed");
+            }
+            shadowing.add(moduleName);
             return this;
         }
 

@@ -72,6 +72,31 @@ class LayerTests {
     }
 
     @Test
+    void aTestHarnessMayLoadItsOwnCopyOfAHostModuleByName() {
+        Path jar = JavacJar.named("own-copy.jar")
+                .source("module-info.java", "module org.slf4j { requires dev.stigmem.api; provides dev.stigmem.api.Plugin with i.Entry; }")
+                .source("i/Entry.java", "package i; " + manifest("own-copy") + " public final class Entry implements dev.stigmem.api.Plugin {}")
+                .writeTo(tmp);
+        PluginLoader loader = PluginLoader.builder().workDirectory(work).allowShadowing("org.slf4j").build();
+        try (LoadedPlugin p = loader.load(jar)) {
+            Module copy = p.layer().findModule("org.slf4j").orElseThrow();
+            assertThat(copy).isNotSameAs(ModuleLayer.boot().findModule("org.slf4j").orElseThrow());
+            assertThat(copy.getLayer()).isSameAs(p.layer());
+            // Still isolated: the copy does not read the host module it is named like.
+            assertThat(copy.canRead(ModuleLayer.boot().findModule("org.slf4j").orElseThrow())).isFalse();
+        }
+    }
+
+    @Test
+    void stigmemAndJdkModulesCannotBeShadowed() {
+        for (String name : new String[] {"dev.stigmem.api", "dev.stigmem.node", "java.base", "jdk.unsupported"}) {
+            assertThatThrownBy(() -> PluginLoader.builder().allowShadowing(name))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot be shadowed");
+        }
+    }
+
+    @Test
     void duplicateModuleNameInsideTheArchiveIsRefused() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("dup"));
         Path lib = library(dir, "1.0");

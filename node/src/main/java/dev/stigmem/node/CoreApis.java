@@ -68,6 +68,15 @@ public final class CoreApis {
         return Set.copyOf(out);
     }
 
+    /** The same handles less those of {@code withheld}: a node that does not provide those core APIs. */
+    public CoreApis without(Set<Capability> withheld) {
+        Optional<?>[] copy = handles.clone();
+        for (Capability c : withheld) {
+            copy[c.ordinal()] = Optional.empty();
+        }
+        return new CoreApis(copy);
+    }
+
     private static Capability capabilityOf(Class<?> handleType) {
         return Capability.forHandleType(Objects.requireNonNull(handleType, "handleType"))
                 .orElseThrow(() -> new IllegalArgumentException(handleType.getName()

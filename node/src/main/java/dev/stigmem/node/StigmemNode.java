@@ -31,6 +31,7 @@ import dev.stigmem.node.internal.core.CoreHandlers;
 import dev.stigmem.node.internal.core.DirectoryState;
 import dev.stigmem.node.internal.core.EmbeddedCore;
 import dev.stigmem.node.internal.core.FactStore;
+import dev.stigmem.node.internal.core.ObservedCoreApis;
 import dev.stigmem.node.internal.core.RedactingConfig;
 import dev.stigmem.node.internal.hook.HookRegistry;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +89,7 @@ public final class StigmemNode implements AutoCloseable {
     private final EmbeddedCore core;
     private final Map<String, PluginInfo> infos;
     private final List<Rejection> rejected;
+    private final CoreApis hostApis;
 
     /**
      * A plugin archive the node skipped because the operator asked to run without rejected plugins.
@@ -109,6 +112,7 @@ public final class StigmemNode implements AutoCloseable {
         this.core = core;
         this.infos = infos;
         this.rejected = List.copyOf(rejected);
+        this.hostApis = core.hostApis();
     }
 
     /** The archives skipped at startup ({@link Builder#skipRejected}); empty otherwise. */
@@ -162,8 +166,25 @@ public final class StigmemNode implements AutoCloseable {
     }
 
     /** The handlers of a hook in dispatch order. */
-    public List<HookRegistry.HandlerInfo> handlers(Hook hook) {
+    public List<HandlerInfo> handlers(Hook hook) {
         return hooks.handlers(hook);
+    }
+
+    /**
+     * The hook sites, for host code that fires hooks the embedded core does not (federation,
+     * identity, tenant, migration, configuration). Assert and recall fire their own.
+     */
+    public HookDispatch hooks() {
+        return hooks;
+    }
+
+    /**
+     * The core APIs as the host itself uses them, ungated: facts it writes and audit events it
+     * emits carry the actor {@code host}. For seeding state (tenants, identities, peers) and for
+     * host-side flows; never hand these to a plugin.
+     */
+    public CoreApis hostApis() {
+        return hostApis;
     }
 
     /** Stops every plugin (reverse registration order), releases their layers and closes the audit trail. */
@@ -202,6 +223,11 @@ public final class StigmemNode implements AutoCloseable {
         private TrustPolicy trustPolicy = TrustPolicy.signingRequired();
         private ScanPolicy scanPolicy = ScanPolicy.shipped();
         private boolean skipRejected;
+        private Optional<dev.stigmem.api.core.NetworkOutbound> networkOutbound = Optional.empty();
+        private Optional<Consumer<CoreCall>> coreCallObserver = Optional.empty();
+        private final Set<String> shadowing = new java.util.TreeSet<>();
+        private final Set<Capability> withheld = java.util.EnumSet.noneOf(Capability.class);
+        private final Set<Capability> revoked = java.util.EnumSet.noneOf(Capability.class);
 
         private Builder() {
         }
@@ -276,6 +302,58 @@ public final class StigmemNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The outbound implementation plugins holding {@code network.outbound} get, instead of the
+         * node's allowlisted HTTP client. For hosts with their own egress (a proxy, a test network).
+         * Cannot be combined with {@link #outboundAllowlist}.
+         */
+        public Builder networkOutbound(dev.stigmem.api.core.NetworkOutbound outbound) {
+            this.networkOutbound = Optional.of(Objects.requireNonNull(outbound, "outbound"));
+            return this;
+        }
+
+        /**
+         * Core APIs this node does not provide: a plugin that declared one of these capabilities
+         * gets {@link Optional#empty()} from its accessor ("declaring is not a guarantee").
+         */
+        public Builder withhold(Set<Capability> capabilities) {
+            withheld.addAll(capabilities);
+            return this;
+        }
+
+        /**
+         * Capabilities the node refuses at run time even to plugins that declared them: the plugin
+         * loads and registers on its declaration, and the runtime gate throws {@link dev.stigmem.api.CapabilityError}
+         * (audited as {@code capability.denied}) when it reaches for one. For rehearsing a
+         * revocation and for testing a plugin under the gate (the testkit); to refuse a capability
+         * outright, deny it in a {@code capability_check} vote, which rejects the plugin. Audited.
+         */
+        public Builder revoke(Set<Capability> capabilities) {
+            revoked.addAll(capabilities);
+            return this;
+        }
+
+        /**
+         * Tells {@code observer} of every call a plugin makes on a core API handle, after the call,
+         * on the calling thread (the testkit records them; a host could count them). Costs a proxy
+         * per handle; the observer must be quick and must not throw.
+         */
+        public Builder observeCoreCalls(Consumer<CoreCall> observer) {
+            this.coreCallObserver = Optional.of(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /**
+         * Lets the plugin module named {@code moduleName} be loaded although the host holds a module
+         * of that name: only for test harnesses whose JVM already has the plugin under test on its
+         * module path (see {@link PluginLoader.Builder#allowShadowing}). Audited.
+         */
+        public Builder allowShadowing(String moduleName) {
+            PluginLoader.builder().allowShadowing(moduleName); // same validation as the loader's, at once
+            shadowing.add(moduleName);
+            return this;
+        }
+
         /** A time limit for every plugin handler call (at most 30 s). */
         public Builder handlerTimeout(Duration limit) {
             if (limit.isNegative() || limit.isZero() || limit.compareTo(HookRegistry.MAX_HANDLER_TIMEOUT) > 0) {
@@ -324,7 +402,11 @@ public final class StigmemNode implements AutoCloseable {
         private StigmemNode start(AuditLog audit) {
             audit.record("node", "node.starting", Map.of("plugins", pluginDirectory.toString(),
                     "api", API_VERSION.toString()));
-            Optional<dev.stigmem.api.core.NetworkOutbound> outbound = outboundOrigins.isEmpty()
+            if (networkOutbound.isPresent() && !outboundOrigins.isEmpty()) {
+                throw new IllegalStateException("both an outbound allowlist and a network outbound implementation were given; choose one");
+            }
+            Optional<dev.stigmem.api.core.NetworkOutbound> outbound = networkOutbound.isPresent() ? networkOutbound
+                    : outboundOrigins.isEmpty()
                     ? Optional.empty()
                     : Optional.of(new AllowlistedHttpOutbound(outboundOrigins, dev.stigmem.api.core.OutboundRequest.MAX_TIMEOUT));
             EmbeddedCore core = new EmbeddedCore(new FactStore(clock), new DirectoryState(), audit,
@@ -332,6 +414,10 @@ public final class StigmemNode implements AutoCloseable {
 
             PluginLoader.Builder lb = PluginLoader.builder().hostVersion(API_VERSION);
             workDirectory.ifPresent(lb::workDirectory);
+            for (String module : shadowing) {
+                lb.allowShadowing(module);
+                audit.record("node", "node.shadowing_allowed", Map.of("module", module));
+            }
             // Trust first: nothing else of an archive is looked at before its signatures are.
             Map<String, String> trust = new java.util.concurrent.ConcurrentHashMap<>();
             lb.check(new TrustCheck(trustPolicy, clock, (candidate, decision) -> {
@@ -424,7 +510,22 @@ public final class StigmemNode implements AutoCloseable {
                     continue;
                 }
                 registered.add(p);
-                PluginContext ctx = new GatedPluginContext(m, core.apisFor(m.name()));
+                CoreApis apis = core.apisFor(m.name()).without(withheld);
+                if (coreCallObserver.isPresent()) {
+                    apis = ObservedCoreApis.wrap(m.name(), apis, coreCallObserver.get());
+                }
+                String actor = "plugin:" + m.name();
+                PluginManifest grant = m;
+                if (m.capabilities().stream().anyMatch(revoked::contains)) {
+                    Set<Capability> kept = java.util.EnumSet.noneOf(Capability.class);
+                    m.capabilities().stream().filter(c -> !revoked.contains(c)).forEach(kept::add);
+                    grant = new PluginManifest(m.name(), m.version(), m.requires(), kept, m.dependsOn());
+                    audit.record("node", "plugin.capabilities_revoked", Map.of("plugin", m.name(), "revoked",
+                            m.capabilities().stream().filter(revoked::contains).map(Capability::id).collect(Collectors.joining(","))));
+                }
+                // Audited at the gate, so a plugin that catches its CapabilityError is still on record.
+                PluginContext ctx = new GatedPluginContext(grant, apis, refusal -> audit.record(actor, "capability.denied",
+                        Map.of("accessor", refusal.accessorName(), "capability", refusal.capabilityId())));
                 contexts.put(m.name(), ctx);
                 List<Hook> handled = hb.plugin(m.name(), ctx, p.plugin());
                 infos.put(m.name(), new PluginInfo(m.name(), m.version().toString(), p.archive(), p.moduleName(), p.entryClass(),

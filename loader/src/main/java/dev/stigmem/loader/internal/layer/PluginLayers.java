@@ -36,9 +36,12 @@ public final class PluginLayers {
     private final ModuleLayer parent;
     private final Map<String, String> parentPackages = new HashMap<>();
     private final PlatformModulesLoader platform;
+    // Host module names an archive may reuse (test harnesses only; see PluginLoader.Builder#allowShadowing).
+    private final Set<String> shadowing;
 
-    private PluginLayers(ModuleLayer parent, Set<String> allowedModules) {
+    private PluginLayers(ModuleLayer parent, Set<String> allowedModules, Set<String> shadowing) {
         this.parent = parent;
+        this.shadowing = Set.copyOf(shadowing);
         Set<String> platformPackages = new java.util.HashSet<>();
         ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
         for (ModuleLayer l : layersOf(parent)) {
@@ -58,23 +61,23 @@ public final class PluginLayers {
      *
      * @throws IllegalStateException with what to add to the command line when the api is not a named module
      */
-    public static PluginLayers aboveApi(Set<String> allowedModules) {
+    public static PluginLayers aboveApi(Set<String> allowedModules, Set<String> shadowing) {
         Module api = Plugin.class.getModule();
         if (!api.isNamed() || api.getLayer() == null) {
             throw new IllegalStateException("dev.stigmem.api is on the class path (unnamed module), so plugin modules "
                     + "cannot read it; run the host with the api jar as a named module: "
                     + "-p stigmem-api.jar --add-modules dev.stigmem.api");
         }
-        return new PluginLayers(api.getLayer(), allowedModules);
+        return new PluginLayers(api.getLayer(), allowedModules, shadowing);
     }
 
     /**
      * Layers above a given parent, which must hold {@code dev.stigmem.api}. */
-    public static PluginLayers above(ModuleLayer parent, Set<String> allowedModules) {
+    public static PluginLayers above(ModuleLayer parent, Set<String> allowedModules, Set<String> shadowing) {
         if (parent.findModule("dev.stigmem.api").isEmpty()) {
             throw new IllegalArgumentException("the parent layer does not hold the module dev.stigmem.api");
         }
-        return new PluginLayers(parent, allowedModules);
+        return new PluginLayers(parent, allowedModules, shadowing);
     }
 
     public ModuleLayer parent() {
@@ -100,13 +103,14 @@ public final class PluginLayers {
                 throw new LayerResolutionException(archive, where, String.format(Locale.ROOT,
                         "duplicate module name: jars '%s' and '%s' both hold module %s", other, e.getKey(), d.name()));
             }
-            if (parent.findModule(d.name()).isPresent()) {
+            boolean shadows = shadowing.contains(d.name());
+            if (parent.findModule(d.name()).isPresent() && !shadows) {
                 throw new LayerResolutionException(archive, where, String.format(Locale.ROOT,
                         "module name clash with the host: the host already has a module named %s", d.name()));
             }
             for (String p : new TreeSet<>(d.packages())) {
                 String hostModule = parentPackages.get(p);
-                if (hostModule != null && isReserved(p)) {
+                if (hostModule != null && isReserved(p) && !(shadows && hostModule.equals(d.name()))) {
                     throw new LayerResolutionException(archive, where, String.format(Locale.ROOT,
                             "split package: package %s is already in host module %s", p, hostModule));
                 }

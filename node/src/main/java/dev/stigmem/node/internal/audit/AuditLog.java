@@ -154,7 +154,13 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     /** An {@link AuditEmitter} that records events with {@code plugin:NAME} as the actor. */
     public AuditEmitter emitterFor(String pluginName) {
         Objects.requireNonNull(pluginName, "pluginName");
-        return (action, attributes) -> append("plugin:" + pluginName, Objects.requireNonNull(action, "action"),
+        return emitterAs("plugin:" + pluginName);
+    }
+
+    /** An emitter whose events carry {@code actor} as it is (the host's own: {@code host}). */
+    public AuditEmitter emitterAs(String actor) {
+        Objects.requireNonNull(actor, "actor");
+        return (action, attributes) -> append(actor, Objects.requireNonNull(action, "action"),
                 Objects.requireNonNull(attributes, "attributes"));
     }
 

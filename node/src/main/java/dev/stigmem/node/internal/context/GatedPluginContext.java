@@ -22,6 +22,7 @@ import dev.stigmem.node.CoreApis;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The runtime capability gate: the {@link PluginContext} of one plugin.
@@ -64,14 +65,28 @@ public final class GatedPluginContext implements PluginContext {
     private final Set<Capability> declared;
     private final long declaredMask;
     private final Optional<?>[] handles;
+    private final Consumer<CapabilityError> onDenied;
 
     /**
+     * A gate whose denials are only thrown.
+     *
      * @param manifest the plugin's validated manifest; its capabilities are the grant
      * @param coreApis the handles the node provides
      */
     public GatedPluginContext(PluginManifest manifest, CoreApis coreApis) {
+        this(manifest, coreApis, denied -> { });
+    }
+
+    /**
+     * @param manifest the plugin's validated manifest; its capabilities are the grant
+     * @param coreApis the handles the node provides
+     * @param onDenied told of every denial before it is thrown, so that a plugin that catches its
+     *                 {@link CapabilityError} is still audited; must not throw
+     */
+    public GatedPluginContext(PluginManifest manifest, CoreApis coreApis, Consumer<CapabilityError> onDenied) {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(coreApis, "coreApis");
+        this.onDenied = Objects.requireNonNull(onDenied, "onDenied");
         this.pluginName = manifest.name();
         this.pluginVersion = manifest.version();
         this.declared = manifest.capabilities();
@@ -95,9 +110,16 @@ public final class GatedPluginContext implements PluginContext {
     @SuppressWarnings("unchecked") // handles[c] holds an Optional of c's handle type, checked by CoreApis
     private <H> Optional<H> gate(Capability c) {
         if ((declaredMask & (1L << c.ordinal())) == 0) {
-            throw new CapabilityError(pluginName, c);
+            throw denied(c);
         }
         return (Optional<H>) handles[c.ordinal()];
+    }
+
+    // Off the hot path: a denial is rare, the check above stays a bit test.
+    private CapabilityError denied(Capability c) {
+        CapabilityError e = new CapabilityError(pluginName, c);
+        onDenied.accept(e);
+        return e;
     }
 
     @Override

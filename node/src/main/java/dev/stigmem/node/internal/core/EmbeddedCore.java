@@ -93,13 +93,21 @@ public final class EmbeddedCore {
 
     /** The core APIs as a plugin sees them: its writes and audit events carry {@code plugin:NAME}. */
     public CoreApis apisFor(String pluginName) {
-        String source = "plugin:" + pluginName;
+        return apis("plugin:" + pluginName, audit.emitterFor(pluginName));
+    }
+
+    /** The core APIs as the host itself uses them: writes and audit events carry {@code host}. */
+    public CoreApis hostApis() {
+        return apis("host", audit.emitterAs("host"));
+    }
+
+    private CoreApis apis(String source, AuditEmitter emitter) {
         CoreApis.Builder b = CoreApis.builder()
                 .provide(FactsReader.class, factsReader())
                 .provide(FactsWriter.class, factsWriter(source))
                 .provide(RecallReader.class, query -> recall(source, query))
                 .provide(RecallWriter.class, recallWriter())
-                .provide(AuditEmitter.class, auditEmitter(pluginName))
+                .provide(AuditEmitter.class, auditEmitter(emitter))
                 .provide(AuditReader.class, audit.reader())
                 .provide(IdentityReader.class, directory)
                 .provide(TenantReader.class, directory)
@@ -153,8 +161,7 @@ public final class EmbeddedCore {
         };
     }
 
-    private AuditEmitter auditEmitter(String pluginName) {
-        AuditEmitter raw = audit.emitterFor(pluginName);
+    private AuditEmitter auditEmitter(AuditEmitter raw) {
         return (action, attributes) -> {
             AuditEvent e = raw.emit(action, attributes);
             registry().fire(Hook.AUDIT_EMIT, e);

@@ -6,6 +6,8 @@ import dev.stigmem.api.PluginExecutionError;
 import dev.stigmem.api.hook.Hook;
 import dev.stigmem.api.hook.HookHandler;
 import dev.stigmem.api.hook.Vote;
+import dev.stigmem.node.HandlerInfo;
+import dev.stigmem.node.HookDispatch;
 import dev.stigmem.node.internal.audit.AuditSink;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe once frozen; the dispatch path allocates nothing beyond what handlers return.
  */
-public final class HookRegistry implements AutoCloseable {
+public final class HookRegistry implements HookDispatch, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookRegistry.class);
 
@@ -67,10 +69,6 @@ public final class HookRegistry implements AutoCloseable {
     /** One registered handler. */
     record Entry(Hook hook, boolean core, String pluginName, String handlerName, PluginContext context,
                  HandlerInvoker invoker, Optional<ExecutorService> pool) {
-    }
-
-    /** What operators see of a registered handler. */
-    public record HandlerInfo(Hook hook, boolean core, String pluginName, String handlerName) {
     }
 
     private final Entry[][] byHook;
@@ -90,6 +88,7 @@ public final class HookRegistry implements AutoCloseable {
     }
 
     /** The handlers of a hook in dispatch order. */
+    @Override
     public List<HandlerInfo> handlers(Hook hook) {
         List<HandlerInfo> out = new ArrayList<>();
         for (Entry e : byHook[hook.ordinal()]) {
@@ -103,6 +102,7 @@ public final class HookRegistry implements AutoCloseable {
      *
      * @throws PluginExecutionError if a plugin handler fails or returns {@code null}
      */
+    @Override
     public Vote vote(Hook hook, Object payload) {
         Entry[] entries = entries(hook, Hook.Semantic.VOTING, payload);
         for (Entry e : entries) {
@@ -124,6 +124,7 @@ public final class HookRegistry implements AutoCloseable {
      * @throws PluginExecutionError if a plugin handler fails or returns {@code null}
      */
     @SuppressWarnings("unchecked") // the handler method returns the payload type, checked on entry
+    @Override
     public <T> T filter(Hook hook, T value) {
         Entry[] entries = entries(hook, Hook.Semantic.FILTER_CHAIN, value);
         T current = value;
@@ -145,6 +146,7 @@ public final class HookRegistry implements AutoCloseable {
      * @throws PluginExecutionError if a plugin handler fails, returns {@code null}, a null key or a
      *                              non-finite delta
      */
+    @Override
     public Map<String, Double> scores(Hook hook, Object payload) {
         Entry[] entries = entries(hook, Hook.Semantic.SCORE_DELTA, payload);
         if (entries.length == 0) {
@@ -172,6 +174,7 @@ public final class HookRegistry implements AutoCloseable {
      *
      * @throws PluginExecutionError on a strict hook, if a plugin handler failed
      */
+    @Override
     public void fire(Hook hook, Object payload) {
         Entry[] entries = entries(hook, Hook.Semantic.FIRE_AND_FORGET, payload);
         PluginExecutionError first = null;
@@ -277,8 +280,8 @@ public final class HookRegistry implements AutoCloseable {
         attrs.put("handler", e.handlerName);
         attrs.put("error", detail);
         if (cause instanceof CapabilityError ce) {
+            // The denial itself is audited by the gate (capability.denied); this names the hook it broke.
             attrs.put("capability", ce.capabilityId());
-            audit.record(actor(e), "capability.denied", attrs);
         }
         audit.record(actor(e), "hook.handler_failed", attrs);
         return error;

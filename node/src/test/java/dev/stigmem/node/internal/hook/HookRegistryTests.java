@@ -76,7 +76,7 @@ class HookRegistryTests {
                 });
         HookRegistry registry = builder.freeze();
 
-        assertThat(registry.handlers(Hook.PRE_ASSERT_AUTHORIZE)).extracting(HookRegistry.HandlerInfo::handlerName)
+        assertThat(registry.handlers(Hook.PRE_ASSERT_AUTHORIZE)).extracting(dev.stigmem.node.HandlerInfo::handlerName)
                 .containsExactly("core-acl", "alpha-plugin", "beta-plugin", "zeta-plugin");
         assertThat(registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT)).isEqualTo(Vote.deny("beta says no"));
         assertThat(calls).containsExactly("core-acl", "alpha-plugin", "beta-plugin");
@@ -111,7 +111,7 @@ class HookRegistryTests {
                 .isInstanceOf(PluginExecutionError.class)
                 .hasMessageEndingWith("plugin 'alpha-plugin' cannot call getFactsReader: capability 'facts.read' not declared")
                 .hasCauseInstanceOf(CapabilityError.class);
-        assertThat(audit).anyMatch(a -> a.startsWith("plugin:alpha-plugin capability.denied {capability=facts.read"));
+        assertThat(audit).anyMatch(a -> a.startsWith("plugin:alpha-plugin hook.handler_failed {capability=facts.read"));
     }
 
     @Test

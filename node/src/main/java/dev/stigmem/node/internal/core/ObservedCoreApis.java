@@ -1,0 +1,69 @@
+package dev.stigmem.node.internal.core;
+
+import dev.stigmem.api.Capability;
+import dev.stigmem.node.CoreApis;
+import dev.stigmem.node.CoreCall;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Core API handles that report every call a plugin makes on them ({@link CoreCall}) to a host
+ * listener, then return or throw exactly what the real handle did.
+ *
+ * <p>One dynamic proxy per handle, derived from the api's handle types ({@link Capability#handleType()}),
+ * so a new capability is observed without a change here. Only a node built with an observer pays
+ * for the proxies; the default node hands plugins the handles themselves.
+ */
+public final class ObservedCoreApis {
+
+    private ObservedCoreApis() {
+    }
+
+    /** The same handles as {@code apis}, each reporting its calls by {@code plugin} to {@code listener}. */
+    public static CoreApis wrap(String plugin, CoreApis apis, Consumer<CoreCall> listener) {
+        CoreApis.Builder b = CoreApis.builder();
+        for (Capability c : Capability.values()) {
+            apis.handle(c).ifPresent(h -> provide(b, c, plugin, h, listener));
+        }
+        return b.build();
+    }
+
+    private static <H> void provide(CoreApis.Builder b, Capability c, String plugin, Object handle, Consumer<CoreCall> listener) {
+        @SuppressWarnings("unchecked") // the capability's handle type, as CoreApis stores it
+        Class<H> type = (Class<H>) c.handleType();
+        InvocationHandler h = new Recorder(plugin, c, handle, listener);
+        b.provide(type, type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h)));
+    }
+
+    private record Recorder(String plugin, Capability capability, Object target, Consumer<CoreCall> listener)
+            implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> "observed " + target;
+                };
+            }
+            List<Object> arguments = args == null ? List.of() : Arrays.asList(args);
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                Throwable thrown = e.getCause();
+                listener.accept(new CoreCall(plugin, capability, method.getName(), arguments, Optional.empty(), Optional.of(thrown)));
+                throw thrown;
+            }
+            listener.accept(new CoreCall(plugin, capability, method.getName(), arguments,
+                    Optional.ofNullable(result), Optional.empty()));
+            return result;
+        }
+    }
+}
