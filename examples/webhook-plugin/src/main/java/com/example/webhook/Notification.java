@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
  * }</pre>
  *
  * <p>Every field but the object is cut to {@value #MAX_FIELD_CHARS} characters; the object is cut
- * to whatever still fits. Even fully escaped, the other fields stay far below the bound, so the
- * object can always be cut to fit. {@code truncated} says whether anything was cut. Fact
+ * to as many whole code points as still fit. Even fully escaped, the other fields stay far below
+ * the bound, so the object can always be cut to fit. {@code truncated} says whether anything was cut. Fact
  * attributes are not sent: they may hold data the receiver has no business seeing.
  */
 final class Notification {
@@ -46,16 +46,44 @@ final class Notification {
                 truncated = true;
             }
         }
-        String object = fact.object();
-        byte[] body = render(fields, object, truncated);
-        while (body.length > MAX_BODY_BYTES && !object.isEmpty()) {
-            // Every char removed takes at least one byte with it, so one round normally suffices.
-            int excess = body.length - MAX_BODY_BYTES;
-            object = cut(object, Math.max(0, object.length() - excess));
-            truncated = true;
-            body = render(fields, object, true);
+        byte[] body = render(fields, fact.object(), truncated);
+        if (body.length <= MAX_BODY_BYTES) {
+            return body;
         }
-        return body;
+        // Cut the object to the bytes left once everything else is in; the field caps leave plenty.
+        int budget = MAX_BODY_BYTES - render(fields, "", true).length;
+        String object = fact.object();
+        return render(fields, object.substring(0, prefixFitting(object, budget)), true);
+    }
+
+    /** How many chars of {@code s} fit in {@code budget} bytes once escaped and encoded, whole code points only. */
+    private static int prefixFitting(String s, int budget) {
+        int used = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int cost = encodedLength(cp);
+            if (used + cost > budget) {
+                break;
+            }
+            used += cost;
+            i += Character.charCount(cp);
+        }
+        return i;
+    }
+
+    /** Bytes one code point takes in the body: its JSON escape, or its UTF-8 encoding (a lone surrogate becomes '?'). */
+    private static int encodedLength(int cp) {
+        if (cp == '"' || cp == '\\' || cp == '\n' || cp == '\r' || cp == '\t') {
+            return 2;
+        }
+        if (cp < 0x20) {
+            return 6;
+        }
+        if (cp < 0x80 || cp <= 0xFFFF && Character.isSurrogate((char) cp)) {
+            return 1;
+        }
+        return cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     }
 
     private static byte[] render(String[] f, String object, boolean truncated) {
