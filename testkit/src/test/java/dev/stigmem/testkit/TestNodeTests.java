@@ -219,4 +219,27 @@ class TestNodeTests {
             node.calls().assertNone();
         }
     }
+
+    @Test
+    void aPluginsCapabilityCheckVoteRefusesTheCapabilityToAPluginRegisteredAfterIt() {
+        PluginArchive gatekeeper = PluginArchive.fromBuildOutput(Fixtures.compile("gatekeeper-plugin", project.resolve("gatekeeper-plugin")));
+        // gatekeeper registers before probe (no dependsOn: by name), so it votes on probe's capabilities.
+        assertThatThrownBy(() -> TestNode.builder().plugin(probe).alongside(gatekeeper).start())
+                .isInstanceOf(dev.stigmem.node.NodeStartException.class)
+                .hasMessageContaining("plugin 'probe' denied capabilities: network.outbound (no outbound network on this node)");
+        // A plugin that does not ask for the network passes the same vote.
+        try (TestNode node = TestNode.builder().plugin(Fixtures.example("greeter-plugin.jar")).alongside(gatekeeper).start()) {
+            assertThat(node.plugins()).extracting(p -> p.name()).containsExactly("gatekeeper", "greeter");
+        }
+    }
+
+    @Test
+    void identitiesAreTheHostsToPut() {
+        try (TestNode node = start()) {
+            node.putIdentity("alice", Map.of("tenants", "acme"));
+            assertThat(node.host().handle(dev.stigmem.api.core.IdentityReader.class).orElseThrow().lookup("alice"))
+                    .hasValueSatisfying(i -> assertThat(i.attributes()).containsEntry("tenants", "acme"));
+            node.audit().assertEmitted("host", "identity.put", Map.of("principal", "alice"));
+        }
+    }
 }

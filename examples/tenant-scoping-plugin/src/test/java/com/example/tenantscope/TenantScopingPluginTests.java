@@ -43,10 +43,10 @@ class TenantScopingPluginTests {
         tenants.upsert(new Tenant("acme", "Acme Corp", Map.of()));
         tenants.upsert(new Tenant("globex", "Globex", Map.of("status", "active")));
         tenants.upsert(new Tenant("initech", "Initech", Map.of("status", "suspended")));
-        Identities.put(node, "alice", Map.of("tenants", "acme, globex,umbrella"));
-        Identities.put(node, "bob", Map.of("tenants", "globex"));
-        Identities.put(node, "carol", Map.of("tenants", "initech"));
-        Identities.put(node, "dave", Map.of());
+        node.putIdentity("alice", Map.of("tenants", "acme, globex,umbrella"));
+        node.putIdentity("bob", Map.of("tenants", "globex"));
+        node.putIdentity("carol", Map.of("tenants", "initech"));
+        node.putIdentity("dave", Map.of());
         node.calls().clear();
     }
 
