@@ -32,12 +32,18 @@ final class NodeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     NodeOptions options;
 
-    @Option(names = "--demo", description = "Run the scripted workload over the started node, print what happened, and stop.")
+    @Option(names = "--demo", description = "Run a short built-in workload over the started node, print what happened and the audit trail, and stop.")
     boolean demo;
+
+    @Option(names = "--workload", paramLabel = "FILE",
+            description = "Like --demo, with the steps of FILE (tenant, identity, say, assert, recall; see examples/demo/workload.txt).")
+    Path workload;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // Read before the node starts: a bad workload line should not cost a node start.
+        Workload steps = workload == null ? null : Workload.read(workload);
         StigmemNode node;
         try {
             node = options.start(out);
@@ -51,8 +57,16 @@ final class NodeCommand implements Callable<Integer> {
                         r.reason().replace("\n", "\n  ").stripTrailing());
             }
             PluginsCommand.printTable(out, node.plugins());
-            if (demo) {
-                runDemo(node, out);
+            if (demo || steps != null) {
+                out.println();
+                out.println("== workload");
+                StepPrinter printer = new StepPrinter(out);
+                if (steps != null) {
+                    steps.run(node, printer);
+                } else {
+                    runDemo(node, printer);
+                }
+                printAudit(node, out);
                 return ExitStatus.OK;
             }
             out.printf(Locale.ROOT, "node serving %d plugins; audit trail %s; stop with Ctrl-C%n", node.plugins().size(),
@@ -65,13 +79,11 @@ final class NodeCommand implements Callable<Integer> {
         }
     }
 
-    private static void runDemo(StigmemNode node, PrintWriter out) {
-        out.println();
-        out.println("== workload");
-        step(out, "alice asserts (alice likes tea)", () -> "fact " + node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id());
-        step(out, "bob asserts (bob likes green tea)", () -> "fact " + node.assertFact("bob", FactDraft.of("bob", "likes", "green tea", "default")).id());
-        step(out, "anonymous asserts (x y z)", () -> "fact " + node.assertFact("anonymous", FactDraft.of("x", "y", "z", "default")).id());
-        step(out, "alice recalls 'tea'", () -> {
+    private static void runDemo(StigmemNode node, StepPrinter out) {
+        out.step("alice asserts (alice likes tea)", () -> "fact " + node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id());
+        out.step("bob asserts (bob likes green tea)", () -> "fact " + node.assertFact("bob", FactDraft.of("bob", "likes", "green tea", "default")).id());
+        out.step("anonymous asserts (x y z)", () -> "fact " + node.assertFact("anonymous", FactDraft.of("x", "y", "z", "default")).id());
+        out.step("alice recalls 'tea'", () -> {
             List<RecallHit> hits = node.recall("alice", new RecallQuery("default", "tea", 10));
             StringBuilder b = new StringBuilder(hits.size() + " hits:");
             for (RecallHit h : hits) {
@@ -80,33 +92,51 @@ final class NodeCommand implements Callable<Integer> {
             }
             return b.toString();
         });
+    }
+
+    private static void printAudit(StigmemNode node, PrintWriter out) {
         out.println();
-        out.println("== audit trail (newest 30)");
-        for (AuditEvent e : node.audit().recent(30)) {
+        out.println("== audit trail (newest 40)");
+        for (AuditEvent e : node.audit().recent(40)) {
             java.util.Map<String, String> shown = new java.util.TreeMap<>();
             // One line per event here; the trail itself keeps every value whole (a scan report, say).
             e.attributes().forEach((k, v) -> {
                 String first = v.lines().findFirst().orElse("");
                 shown.put(k, first.length() > 100 || !first.equals(v) ? first.substring(0, Math.min(100, first.length())) + " ..." : v);
             });
-            out.printf(Locale.ROOT, "%4d %-22s %-26s %s%n", e.sequence(), e.actor(), e.action(), shown);
+            out.printf(Locale.ROOT, "%4d %-22s %-30s %s%n", e.sequence(), e.actor(), e.action(), shown);
         }
     }
 
-    private interface Step {
+    /** What a workload step does; returns what to print after "ok, ". */
+    interface Step {
         String run();
     }
 
-    private static void step(PrintWriter out, String what, Step step) {
-        String result;
-        try {
-            result = "ok, " + step.run();
-        } catch (OperationDeniedException e) {
-            result = "DENIED at " + e.hook().id() + ": " + e.reason();
-        } catch (PluginExecutionError e) {
-            result = "FAILED: " + e.getMessage();
+    /** Prints workload steps one a line, with their outcome: ok, denied at a hook, or failed. */
+    static final class StepPrinter {
+        private final PrintWriter out;
+
+        StepPrinter(PrintWriter out) {
+            this.out = out;
         }
-        out.printf(Locale.ROOT, "%-36s -> %s%n", what, result);
+
+        void say(String text) {
+            out.println();
+            out.println("-- " + text);
+        }
+
+        void step(String what, Step step) {
+            String result;
+            try {
+                result = "ok, " + step.run();
+            } catch (OperationDeniedException e) {
+                result = "DENIED at " + e.hook().id() + ": " + e.reason();
+            } catch (PluginExecutionError e) {
+                result = "FAILED: " + e.getMessage();
+            }
+            out.printf(Locale.ROOT, "%-44s -> %s%n", what, result);
+        }
     }
 
     /** Options every command that starts a node shares. */
