@@ -1,0 +1,64 @@
+package dev.stigmem.node.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** stigmem node --workload: steps run in order; a bad line names file:line before any node starts. */
+class WorkloadTests {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int node(Path workload) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        return StigmemCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                "node", "--plugins", plugins.toString(), "--workload", workload.toString());
+    }
+
+    @Test
+    void stepsRunInOrderOnAnEmptyNode() throws IOException {
+        Path w = Files.writeString(tmp.resolve("w.txt"), """
+                # a comment
+                say hello there
+                tenant default | Default
+                identity alice | tenants=default; team=tea
+                assert alice | alice | likes | tea | default | source=notebook
+                assert alice | alice |  | tea | default
+                recall alice | default | tea | 5
+                """);
+        assertThat(node(w)).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("-- hello there")
+                .contains("host adds tenant default")
+                .contains("host puts identity alice")
+                .contains("alice asserts (alice likes tea)")
+                .contains("-> ok, fact f-00000001")
+                .contains("DENIED at pre_assert_validate: subject and predicate must not be blank")
+                .contains("-> ok, 1 hits: [f-00000001 alice likes tea score")
+                .contains("identity.put");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "frobnicate x;                     :1: unknown step 'frobnicate'",
+            "assert a | b | c;                 :1: 'assert' takes 5 or 6 fields separated by |, found 3",
+            "recall a | default | tea | many;  :1: recall LIMIT 'many' is not a number",
+            "identity a | tenants;             :1: attribute 'tenants' is not key=value"})
+    void aBadLineNamesFileAndLineAndNoNodeStarts(String line, String message) throws IOException {
+        Path w = Files.writeString(tmp.resolve("w.txt"), line + "\n");
+        assertThat(node(w)).isEqualTo(2);
+        assertThat(err.toString()).contains(w + message);
+        assertThat(out.toString()).doesNotContain("plugins registered");
+    }
+}
