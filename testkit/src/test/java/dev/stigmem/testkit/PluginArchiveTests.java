@@ -75,6 +75,18 @@ class PluginArchiveTests {
         assertThatThrownBy(() -> scan.assertDenied(RuleIds.REFERENCE_NOT_ALLOWED)).isInstanceOf(AssertionFailedError.class);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "bad-undeclared-accessor.jar, capability.accessor, getFactsWriter",
+            "bad-raw-socket.jar,          network.raw,         java.net.Socket",
+            "bad-reflection.jar,          reflection,          setAccessible"})
+    void everyMisbehavingExampleIsDeniedByTheScanAndRefusedByTheNode(String jar, String rule, String target) {
+        PluginArchive bad = Fixtures.example(jar);
+        assertThat(bad.scan().assertDenied(rule).target()).isNotEmpty();
+        assertThat(bad.scan().report().findings(rule)).anyMatch(f -> f.target().contains(target));
+        assertThat(bad.assertRejectedByNode()).contains(jar).contains("DENY " + rule);
+    }
+
     @Test
     void theNodeRefusesTheMisbehavingExampleWithItsReport() {
         String refusal = Fixtures.example("bad-undeclared-accessor.jar").assertRejectedByNode();
