@@ -81,6 +81,8 @@ public final class StigmemNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StigmemNode.class);
     private static final String CORE_NAME = "stigmem-core";
+    // Each plugin's first gate refusals are audited one by one, then every this-many-th (with the count).
+    private static final long DENIALS_AUDITED_IN_FULL = 100;
 
     private final PluginSet plugins;
     // The loaded plugins that passed the capability vote, in registration order.
@@ -534,9 +536,16 @@ public final class StigmemNode implements AutoCloseable {
                     audit.record("node", "plugin.capabilities_revoked", Map.of("plugin", m.name(), "revoked",
                             m.capabilities().stream().filter(revoked::contains).map(Capability::id).collect(Collectors.joining(","))));
                 }
-                // Audited at the gate, so a plugin that catches its CapabilityError is still on record.
-                PluginContext ctx = new GatedPluginContext(grant, apis, refusal -> audit.record(actor, "capability.denied",
-                        Map.of("accessor", refusal.accessorName(), "capability", refusal.capabilityId())));
+                // Audited at the gate, so a plugin that catches its CapabilityError is still on record;
+                // bounded, so a plugin looping on a refused accessor cannot flood the (fsynced) trail.
+                java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
+                PluginContext ctx = new GatedPluginContext(grant, apis, refusal -> {
+                    long n = refusals.incrementAndGet();
+                    if (n <= DENIALS_AUDITED_IN_FULL || n % DENIALS_AUDITED_IN_FULL == 0) {
+                        audit.record(actor, "capability.denied", Map.of("accessor", refusal.accessorName(),
+                                "capability", refusal.capabilityId(), "refusals", Long.toString(n)));
+                    }
+                });
                 contexts.put(m.name(), ctx);
                 List<Hook> handled = hb.plugin(m.name(), ctx, p.plugin());
                 infos.put(m.name(), new PluginInfo(m.name(), m.version().toString(), p.archive(), p.moduleName(), p.entryClass(),

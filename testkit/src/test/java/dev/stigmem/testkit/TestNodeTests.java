@@ -242,4 +242,17 @@ class TestNodeTests {
             node.audit().assertEmitted("host", "identity.put", Map.of("principal", "alice"));
         }
     }
+
+    @Test
+    void gateRefusalsAreAuditedOneByOneThenSampledSoALoopCannotFloodTheTrail() {
+        try (TestNode node = TestNode.builder().plugin(probe).revoke(Capability.FACTS_READ).start()) {
+            for (int i = 0; i < 250; i++) {
+                node.vote(Hook.PRE_ASSERT_VALIDATE, assertion("alice", "bob")).assertAllowed();
+            }
+            List<dev.stigmem.api.core.AuditEvent> denied = node.audit().events("capability.denied");
+            assertThat(denied).hasSize(101);
+            assertThat(denied.get(99).attributes()).containsEntry("refusals", "100");
+            assertThat(denied.get(100).attributes()).containsEntry("refusals", "200");
+        }
+    }
 }
