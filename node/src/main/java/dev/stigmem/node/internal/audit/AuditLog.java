@@ -154,7 +154,53 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     /** An {@link AuditEmitter} that records events with {@code plugin:NAME} as the actor. */
     public AuditEmitter emitterFor(String pluginName) {
         Objects.requireNonNull(pluginName, "pluginName");
-        return emitterAs("plugin:" + pluginName);
+        AuditEmitter raw = emitterAs("plugin:" + pluginName);
+        return (action, attributes) -> {
+            checkPluginEvent(pluginName, action, attributes);
+            return raw.emit(action, attributes);
+        };
+    }
+
+    private static final java.util.regex.Pattern PLUGIN_ACTION = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+
+    // The AuditEmitter contract's bounds (api): a plugin's event cannot pass for the node's or swamp the trail.
+    private static void checkPluginEvent(String plugin, String action, Map<String, String> attributes) {
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(attributes, "attributes");
+        String prefix = "plugin '" + plugin + "' cannot emit audit event '" + printable(action) + "': ";
+        if (!PLUGIN_ACTION.matcher(action).matches()) {
+            throw new IllegalArgumentException(prefix + "an action is 1 to 64 characters of [a-z0-9_.-], starting with a letter or digit");
+        }
+        for (String reserved : AuditEmitter.RESERVED_ACTION_PREFIXES) {
+            if (action.startsWith(reserved)) {
+                throw new IllegalArgumentException(prefix + "actions starting with '" + reserved + "' are the node's own");
+            }
+        }
+        if (attributes.size() > AuditEmitter.MAX_ATTRIBUTES) {
+            throw new IllegalArgumentException(prefix + attributes.size() + " attributes, at most " + AuditEmitter.MAX_ATTRIBUTES);
+        }
+        for (Map.Entry<String, String> a : attributes.entrySet()) {
+            if (a.getKey() == null || a.getValue() == null) {
+                throw new IllegalArgumentException(prefix + "attribute keys and values must not be null");
+            }
+            if (a.getKey().isEmpty() || a.getKey().length() > 64) {
+                throw new IllegalArgumentException(prefix + "attribute key '" + printable(a.getKey()) + "' must be 1 to 64 characters");
+            }
+            if (a.getValue().length() > AuditEmitter.MAX_VALUE_LENGTH) {
+                throw new IllegalArgumentException(prefix + "attribute '" + printable(a.getKey()) + "' is " + a.getValue().length()
+                        + " characters, at most " + AuditEmitter.MAX_VALUE_LENGTH);
+            }
+        }
+    }
+
+    // Hostile text in a message: control characters escaped, length capped.
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 80; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return s.length() > 80 ? b + "..." : b.toString();
     }
 
     /** An emitter whose events carry {@code actor} as it is (the host's own: {@code host}). */

@@ -24,6 +24,43 @@ class AuditLogTests {
     @TempDir
     Path dir;
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"node.started", "plugin.registered", "capability.denied",
+            "hook.denied", "fact.asserted", "identity.put", "install.accepted"})
+    void aPluginCannotEmitTheNodesOwnActions(String action) {
+        AuditLog log = AuditLog.inMemory(clock);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.emitterFor("alpha").emit(action, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("plugin 'alpha' cannot emit audit event '" + action + "'")
+                .hasMessageContaining("are the node's own");
+        assertThat(log.reader().recent(10)).isEmpty();
+        // The node itself, and plugins with their own namespace, may.
+        log.record("node", action, Map.of());
+        log.emitterFor("alpha").emit("alpha.did", Map.of("k", "v"));
+        assertThat(log.reader().recent(10)).hasSize(2);
+    }
+
+    @Test
+    void aPluginsEventIsBounded() {
+        AuditLog log = AuditLog.inMemory(clock);
+        var emitter = log.emitterFor("alpha");
+        Map<String, String> many = new java.util.TreeMap<>();
+        for (int i = 0; i <= dev.stigmem.api.core.AuditEmitter.MAX_ATTRIBUTES; i++) {
+            many.put("k" + i, "v");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> emitter.emit("alpha.did", many))
+                .hasMessageContaining("33 attributes, at most 32");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> emitter.emit("alpha.did", Map.of("k", "x".repeat(4097))))
+                .hasMessageContaining("attribute 'k' is 4097 characters, at most 4096");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> emitter.emit("Alpha Did\n", Map.of()))
+                .hasMessageContaining("cannot emit audit event 'Alpha Did\\u000a'")
+                .hasMessageContaining("1 to 64 characters of [a-z0-9_.-]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> emitter.emit("alpha.did", Map.of("k".repeat(65), "v")))
+                .hasMessageContaining("must be 1 to 64 characters");
+        emitter.emit("alpha.did", Map.of("k", "x".repeat(4096)));
+        assertThat(log.reader().recent(10)).hasSize(1);
+    }
+
     @Test
     void eventsAreWrittenAsJsonLinesAndReadBackAfterReopen() throws IOException {
         Path file = dir.resolve("audit/audit.jsonl");
