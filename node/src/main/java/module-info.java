@@ -18,8 +18,6 @@ module dev.stigmem.node {
     requires java.net.http;
 
     exports dev.stigmem.node;
-    // The testkit builds gated contexts exactly as the node does.
-    exports dev.stigmem.node.internal.context to dev.stigmem.testkit;
 
     // picocli reads the command classes reflectively.
     opens dev.stigmem.node.internal.cli to info.picocli;

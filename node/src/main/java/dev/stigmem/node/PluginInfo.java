@@ -31,7 +31,9 @@ public record PluginInfo(String name, String version, Path archive, String modul
         Objects.requireNonNull(module, "module");
         Objects.requireNonNull(entryClass, "entryClass");
         Objects.requireNonNull(trust, "trust");
-        capabilities = Set.copyOf(capabilities);
+        // Capability (enum) order, the same on every run: tables and reports print it as it is.
+        capabilities = capabilities.isEmpty() ? Set.of()
+                : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(capabilities));
         hooks = List.copyOf(hooks);
         dependsOn = List.copyOf(dependsOn);
         Objects.requireNonNull(health, "health");

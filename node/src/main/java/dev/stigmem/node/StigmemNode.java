@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * try (StigmemNode node = StigmemNode.builder()
  *         .pluginDirectory(Path.of("plugins"))
  *         .dataDirectory(Path.of("data"))
- *         .check(trustCheck).check(scanCheck)
+ *         .trustPolicy(TrustPolicy.read(Path.of("trust.policy")))   // trust and the pre-scan always run
  *         .start()) {
  *     node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default"));
  * }
@@ -309,6 +309,9 @@ public final class StigmemNode implements AutoCloseable {
                     throw new IllegalArgumentException("outbound origin '" + o + "' is not scheme://host:port");
                 }
             }
+            if (!origins.isEmpty() && networkOutbound.isPresent()) {
+                throw new IllegalStateException("a network outbound implementation was already given; choose it or an outbound allowlist");
+            }
             this.outboundOrigins = Set.copyOf(origins);
             return this;
         }
@@ -319,6 +322,9 @@ public final class StigmemNode implements AutoCloseable {
          * Cannot be combined with {@link #outboundAllowlist}.
          */
         public Builder networkOutbound(dev.stigmem.api.core.NetworkOutbound outbound) {
+            if (!outboundOrigins.isEmpty()) {
+                throw new IllegalStateException("an outbound allowlist was already given; choose it or a network outbound implementation");
+            }
             this.networkOutbound = Optional.of(Objects.requireNonNull(outbound, "outbound"));
             return this;
         }

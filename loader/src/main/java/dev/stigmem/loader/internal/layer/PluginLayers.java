@@ -26,9 +26,10 @@ import java.util.TreeSet;
  *
  * <p>The class loader delegates to the api's loader only for the packages the api exports, and to
  * the narrowed platform loader for the rest, so neither the host's class path, nor its internal
- * modules, nor other plugins' layers are visible. Module names and packages that the parent layers already hold are refused before
- * resolution: the resolver would otherwise let a plugin module shadow a host module of the same
- * name.
+ * modules, nor other plugins' layers are visible. Module names the parent layers already hold are
+ * refused before resolution (the resolver would otherwise let a plugin module shadow a host module
+ * of the same name), and so are the JDK's and Stigmem's own packages ({@link #isReserved}); other
+ * host packages are left to the resolver.
  *
  * <p>Thread-safe: the package index of the parent layers is computed once.
  */

@@ -42,6 +42,9 @@ final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (demo && workload != null) {
+            throw new IllegalArgumentException("--demo and --workload FILE both choose the workload; give one");
+        }
         // Read before the node starts: a bad workload line should not cost a node start.
         Workload steps = workload == null ? null : Workload.read(workload);
         StigmemNode node;
@@ -116,9 +119,15 @@ final class NodeCommand implements Callable<Integer> {
     /** Prints workload steps one a line, with their outcome: ok, denied at a hook, or failed. */
     static final class StepPrinter {
         private final PrintWriter out;
+        private String where = "";
 
         StepPrinter(PrintWriter out) {
             this.out = out;
+        }
+
+        /** Where the next step comes from (file:line), named when it fails. */
+        void at(String location) {
+            this.where = location;
         }
 
         void say(String text) {
@@ -134,6 +143,9 @@ final class NodeCommand implements Callable<Integer> {
                 result = "DENIED at " + e.hook().id() + ": " + e.reason();
             } catch (PluginExecutionError e) {
                 result = "FAILED: " + e.getMessage();
+            } catch (RuntimeException e) {
+                // The node refused the step itself (a value it does not accept): show it and go on.
+                result = "FAILED" + (where.isEmpty() ? "" : " (" + where + ")") + ": " + e.getMessage();
             }
             out.printf(Locale.ROOT, "%-44s -> %s%n", what, result);
         }
@@ -173,7 +185,7 @@ final class NodeCommand implements Callable<Integer> {
         java.util.Map<String, String> config = new java.util.TreeMap<>();
 
         @Option(names = "--config-file", paramLabel = "FILE",
-                description = "Node configuration as KEY=VALUE lines ('#' starts a comment).")
+                description = "Node configuration as KEY=VALUE lines (lines starting with '#' are comments).")
         Path configFile;
 
         /** The configuration: the file's entries, then --config over them. */

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * A scripted workload for {@code stigmem node --workload FILE}: one step a line, fields separated
- * by {@code |}, {@code #} starts a comment.
+ * by {@code |}; a line starting with {@code #} is a comment.
  *
  * <pre>
  * tenant   ID | NAME
@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * recall   PRINCIPAL | TENANT | TEXT | LIMIT
  * </pre>
  *
- * The whole file is parsed before the first step runs; a bad line names file:line.
+ * The whole file is parsed before the first step runs; a bad line names file:line. A step the
+ * node refuses or that fails at run time is printed with its file:line and the workload goes on.
  */
 final class Workload {
     private static final long MAX_BYTES = 1 << 20;
@@ -40,9 +41,11 @@ final class Workload {
     private record Step(int line, String verb, List<String> fields) {
     }
 
+    private final Path file;
     private final List<Step> steps;
 
-    private Workload(List<Step> steps) {
+    private Workload(Path file, List<Step> steps) {
+        this.file = file;
         this.steps = steps;
     }
 
@@ -83,10 +86,14 @@ final class Workload {
                         + (arity[1] > arity[0] ? " or " + arity[1] : "") + " fields separated by |, found " + fields.size());
             }
             if (verb.equals("recall")) {
+                int limit;
                 try {
-                    Integer.parseInt(fields.get(3));
+                    limit = Integer.parseInt(fields.get(3));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(where + ": recall LIMIT '" + fields.get(3) + "' is not a number");
+                }
+                if (limit < 1 || limit > RecallQuery.MAX_LIMIT) {
+                    throw new IllegalArgumentException(where + ": recall LIMIT " + limit + " is not between 1 and " + RecallQuery.MAX_LIMIT);
                 }
             }
             if (verb.equals("identity")) {
@@ -100,7 +107,7 @@ final class Workload {
                 throw new IllegalArgumentException(where + ": more than " + MAX_STEPS + " steps");
             }
         }
-        return new Workload(List.copyOf(steps));
+        return new Workload(file, List.copyOf(steps));
     }
 
     /** Runs every step, printing one line each; a denied or failed step is shown and the workload goes on. */
@@ -109,6 +116,7 @@ final class Workload {
                 .orElseThrow(() -> new IllegalStateException("this node does not provide tenant.write to its host"));
         for (Step s : steps) {
             List<String> f = s.fields();
+            out.at(file + ":" + s.line());
             switch (s.verb()) {
                 case "say" -> out.say(f.get(0));
                 case "tenant" -> out.step("host adds tenant " + f.get(0), () -> {

@@ -54,11 +54,35 @@ class WorkloadTests {
             "frobnicate x;                     :1: unknown step 'frobnicate'",
             "assert a | b | c;                 :1: 'assert' takes 5 or 6 fields separated by |, found 3",
             "recall a | default | tea | many;  :1: recall LIMIT 'many' is not a number",
+            "recall a | default | tea | 0;     :1: recall LIMIT 0 is not between 1 and 1000",
             "identity a | tenants;             :1: attribute 'tenants' is not key=value"})
     void aBadLineNamesFileAndLineAndNoNodeStarts(String line, String message) throws IOException {
         Path w = Files.writeString(tmp.resolve("w.txt"), line + "\n");
         assertThat(node(w)).isEqualTo(2);
         assertThat(err.toString()).contains(w + message);
         assertThat(out.toString()).doesNotContain("plugins registered");
+    }
+
+    @Test
+    void aStepTheNodeRefusesIsShownWithItsLineAndTheNextStepRuns() {
+        NodeCommand.StepPrinter printer = new NodeCommand.StepPrinter(new PrintWriter(out, true));
+        printer.at("w.txt:7");
+        printer.step("host adds tenant x", () -> {
+            throw new IllegalArgumentException("tenant id must not be blank");
+        });
+        printer.at("w.txt:8");
+        printer.step("alice recalls", () -> "0 hits");
+        assertThat(out.toString().lines()).containsExactly(
+                String.format("%-44s -> %s", "host adds tenant x", "FAILED (w.txt:7): tenant id must not be blank"),
+                String.format("%-44s -> %s", "alice recalls", "ok, 0 hits"));
+    }
+
+    @Test
+    void demoAndWorkloadTogetherAreAUsageError() throws IOException {
+        Path w = Files.writeString(tmp.resolve("w.txt"), "say hi\n");
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        assertThat(StigmemCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                "node", "--plugins", plugins.toString(), "--workload", w.toString(), "--demo")).isEqualTo(2);
+        assertThat(err.toString()).contains("--demo and --workload FILE both choose the workload");
     }
 }
