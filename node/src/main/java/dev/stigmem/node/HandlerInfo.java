@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param hook        the hook it handles
  * @param core        whether it is the node's own handler rather than a plugin's
- * @param pluginName  the plugin that registered it ({@code stigmem-core} for core handlers)
+ * @param pluginName  the plugin that registered it ({@code node} for core handlers)
  * @param handlerName its name, which fixes its place within its partition
  */
 public record HandlerInfo(Hook hook, boolean core, String pluginName, String handlerName) {

@@ -92,6 +92,9 @@ public final class StigmemNode implements AutoCloseable {
     private final Map<String, PluginInfo> infos;
     private final List<Rejection> rejected;
     private final CoreApis hostApis;
+    // A view, so that host code cannot close the registry through the object it is handed.
+    private final HookDispatch dispatch;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * A plugin archive the node skipped because the operator asked to run without rejected plugins.
@@ -115,6 +118,32 @@ public final class StigmemNode implements AutoCloseable {
         this.infos = infos;
         this.rejected = List.copyOf(rejected);
         this.hostApis = core.hostApis();
+        this.dispatch = new HookDispatch() {
+            @Override
+            public Vote vote(Hook hook, Object payload) {
+                return hooks.vote(hook, payload);
+            }
+
+            @Override
+            public <T> T filter(Hook hook, T value) {
+                return hooks.filter(hook, value);
+            }
+
+            @Override
+            public Map<String, Double> scores(Hook hook, Object payload) {
+                return hooks.scores(hook, payload);
+            }
+
+            @Override
+            public void fire(Hook hook, Object payload) {
+                hooks.fire(hook, payload);
+            }
+
+            @Override
+            public List<HandlerInfo> handlers(Hook hook) {
+                return hooks.handlers(hook);
+            }
+        };
     }
 
     /** The archives skipped at startup ({@link Builder#skipRejected}); empty otherwise. */
@@ -141,8 +170,13 @@ public final class StigmemNode implements AutoCloseable {
      * host's business; plugins holding {@code identity.read} see what the host puts here. Audited.
      */
     public void putIdentity(dev.stigmem.api.core.Identity identity) {
-        core.directory().putIdentity(Objects.requireNonNull(identity, "identity"));
+        Objects.requireNonNull(identity, "identity");
+        if (closed.get()) {
+            throw new IllegalStateException("the node has stopped");
+        }
+        // On the record first: an identity the trail cannot hold does not take effect.
         core.audit().record("host", "identity.put", Map.of("principal", identity.principal()));
+        core.directory().putIdentity(identity);
     }
 
     /** The audit trail. */
@@ -186,7 +220,7 @@ public final class StigmemNode implements AutoCloseable {
      * identity, tenant, migration, configuration). Assert and recall fire their own.
      */
     public HookDispatch hooks() {
-        return hooks;
+        return dispatch;
     }
 
     /**
@@ -198,9 +232,15 @@ public final class StigmemNode implements AutoCloseable {
         return hostApis;
     }
 
-    /** Stops every plugin (reverse registration order), releases their layers and closes the audit trail. */
+    /**
+     * Stops every plugin (reverse registration order), releases their layers and closes the audit
+     * trail. Idempotent; afterwards every hook site, assert and recall throws {@link IllegalStateException}.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // closing twice must not stop the plugins twice
+        }
         List<LoadedPlugin> reverse = new ArrayList<>(registered);
         java.util.Collections.reverse(reverse);
         for (LoadedPlugin p : reverse) {

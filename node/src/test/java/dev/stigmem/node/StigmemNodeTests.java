@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,26 @@ class StigmemNodeTests {
         // The trail is durable: a second node over the same data continues it.
         String trail = Files.readString(data.resolve("audit.jsonl"));
         assertThat(trail).contains("\"action\":\"node.stopped\"");
+    }
+
+    @Test
+    void aStoppedNodeRefusesWorkAndClosingTwiceStopsThePluginsOnce() throws IOException {
+        install("greeter-plugin.jar");
+        StigmemNode node = node().handlerTimeout(java.time.Duration.ofSeconds(1)).start();
+        HookDispatch hooks = node.hooks();
+        assertThat(hooks).isNotInstanceOf(AutoCloseable.class);
+        node.close();
+        node.close();
+        assertThat(node.audit().byAction("node.stopped", 10)).hasSize(1);
+        assertThatThrownBy(() -> node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("the node has stopped");
+        assertThatThrownBy(() -> hooks.vote(Hook.PRE_ASSERT_AUTHORIZE,
+                new dev.stigmem.api.hook.AssertRequest("alice", FactDraft.of("alice", "likes", "tea", "default"))))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> node.putIdentity(new dev.stigmem.api.core.Identity("a", "a", java.util.Set.of(), Map.of())))
+                .isInstanceOf(IllegalStateException.class);
+        // No handler ran after the stop, so nothing blamed the plugin.
+        assertThat(node.audit().byAction("hook.handler_failed", 10)).isEmpty();
     }
 
     @Test

@@ -49,22 +49,35 @@ public final class TestNetwork implements NetworkOutbound {
     @Override
     public OutboundResponse send(OutboundRequest request) throws IOException {
         requests.add(request);
-        String url = request.destination().toString();
-        String origin = origin(url);
+        URI url = request.destination();
+        // Matched as the node's allowlist matches: by parsed origin (scheme, host, port; userinfo
+        // and look-alike hosts do not pass), then by path prefix within it.
+        String origin = origin(url.toString());
+        String path = pathOf(url);
+        boolean allowed = false;
         for (Map.Entry<String, Answer> e : answers.entrySet()) {
-            if (url.startsWith(e.getKey())) {
+            URI prefix = URI.create(e.getKey());
+            if (!origin(e.getKey()).equals(origin)) {
+                continue;
+            }
+            allowed = true;
+            if (path.startsWith(pathOf(prefix))) {
                 if (e.getValue().failure() != null) {
                     throw new IOException(e.getValue().failure());
                 }
                 return e.getValue().response();
             }
         }
-        boolean allowed = answers.keySet().stream().anyMatch(p -> origin(p).equals(origin));
         if (!allowed) {
             throw new SecurityException("destination " + origin + " is not on the node's outbound allowlist"
                     + " (in a test: node.network().respond(\"" + origin + "/...\", 200, \"...\"))");
         }
         return new OutboundResponse(404, Map.of(), new byte[0]);
+    }
+
+    private static String pathOf(URI u) {
+        String p = u.getRawPath();
+        return p == null || p.isEmpty() ? "/" : p;
     }
 
     /** Every request plugins sent, oldest first, including refused ones. */
@@ -102,7 +115,8 @@ public final class TestNetwork implements NetworkOutbound {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a URL: " + url, e);
         }
-        if (u.getScheme() == null || u.getHost() == null) {
+        if (u.getScheme() == null || u.getHost() == null
+                || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))) {
             throw new IllegalArgumentException("not an absolute http(s) URL: " + url);
         }
         int port = u.getPort() != -1 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;

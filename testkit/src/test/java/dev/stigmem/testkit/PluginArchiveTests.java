@@ -31,6 +31,12 @@ class PluginArchiveTests {
     void aClassesDirectoryIsPackedDeterministicallyBesideIt() throws IOException {
         PluginArchive one = PluginArchive.fromBuildOutput(classes);
         byte[] first = Files.readAllBytes(one.path());
+        // A rebuild touches every file: the archive must not change.
+        try (var files = Files.walk(classes)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2031-05-06T07:08:09Z")));
+            }
+        }
         PluginArchive two = PluginArchive.fromBuildOutput(classes);
         assertThat(two.path()).isEqualTo(project.resolve("probe-plugin/target/stigmem-testkit/probe-plugin.jar"));
         assertThat(Files.readAllBytes(two.path())).isEqualTo(first);
@@ -38,6 +44,8 @@ class PluginArchiveTests {
         try (JarFile jar = new JarFile(one.path().toFile())) {
             assertThat(jar.stream().map(e -> e.getName()))
                     .containsExactly("META-INF/MANIFEST.MF", "com/example/probe/ProbePlugin.class", "module-info.class");
+            assertThat(jar.stream().filter(e -> !e.getName().startsWith("META-INF/")).map(e -> e.getTimeLocal()))
+                    .containsOnly(java.time.LocalDateTime.of(2000, 1, 1, 0, 0));
         }
     }
 

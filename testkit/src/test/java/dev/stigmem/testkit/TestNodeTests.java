@@ -255,4 +255,20 @@ class TestNodeTests {
             assertThat(denied.get(100).attributes()).containsEntry("refusals", "200");
         }
     }
+
+    @Test
+    void theTestNetworkMatchesOriginsAsTheNodesAllowlistDoes() throws Exception {
+        try (TestNode node = start()) {
+            TestNetwork net = node.network().respond("https://hooks.example.com/stigmem", 204, "");
+            java.util.function.Function<String, OutboundRequest> post = url -> OutboundRequest.post(java.net.URI.create(url),
+                    "text/plain", new byte[0], java.time.Duration.ofSeconds(1));
+            assertThat(net.send(post.apply("https://HOOKS.example.com:443/stigmem/x")).status()).isEqualTo(204);
+            assertThat(net.send(post.apply("https://hooks.example.com/other")).status()).isEqualTo(404);
+            for (String lookalike : List.of("https://hooks.example.com.evil.net/stigmem", "https://hooks.example.com@evil.net/stigmem",
+                    "http://hooks.example.com/stigmem", "https://hooks.example.com:8443/stigmem")) {
+                assertThatThrownBy(() -> net.send(post.apply(lookalike))).as(lookalike)
+                        .isInstanceOf(SecurityException.class).hasMessageContaining("not on the node's outbound allowlist");
+            }
+        }
+    }
 }

@@ -94,7 +94,18 @@ public final class BuildOutput {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read build output " + classesDir, e);
         }
+        // A manifest in the classes directory (Multi-Release, Automatic-Module-Name, ...) is kept, so
+        // the loader sees what the jar would declare. (One configured in maven-jar-plugin is not
+        // here before the package phase; the scan reads every META-INF/versions entry either way.)
         Manifest manifest = new Manifest();
+        Path own = classesDir.resolve(JarFile.MANIFEST_NAME);
+        if (Files.isRegularFile(own)) {
+            try (InputStream in = Files.newInputStream(own)) {
+                manifest.read(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + own, e);
+            }
+        }
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Created-By", "stigmem-testkit");
         return writeAtomically(outputDir, jarName, out -> {

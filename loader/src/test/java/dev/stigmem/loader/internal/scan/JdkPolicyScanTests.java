@@ -103,6 +103,7 @@ class JdkPolicyScanTests {
                     Object call(Method m) throws Exception { return m.invoke(null); }
                     Object proxy(InvocationHandler h) { return Proxy.newProxyInstance(null, new Class<?>[0], h); }
                     String fine(Class<?> c) { return c.getSimpleName() + c.getName(); }
+                    Object handler(Object o) { return Proxy.getInvocationHandler(o); }
                 }
                 """);
 
@@ -115,7 +116,9 @@ class JdkPolicyScanTests {
                         + " @ p.Reflect.call(Ljava/lang/reflect/Method;)Ljava/lang/Object;:7",
                 "DENY class.define java.lang.ClassLoader @ p.Reflect.proxy(Ljava/lang/reflect/InvocationHandler;)Ljava/lang/Object;:8",
                 "DENY reflection java.lang.reflect.Proxy#newProxyInstance(Ljava/lang/ClassLoader;[Ljava/lang/Class;Ljava/lang/reflect/InvocationHandler;)Ljava/lang/Object;"
-                        + " @ p.Reflect.proxy(Ljava/lang/reflect/InvocationHandler;)Ljava/lang/Object;:8");
+                        + " @ p.Reflect.proxy(Ljava/lang/reflect/InvocationHandler;)Ljava/lang/Object;:8",
+                "DENY reflection java.lang.reflect.Proxy#getInvocationHandler(Ljava/lang/Object;)Ljava/lang/reflect/InvocationHandler;"
+                        + " @ p.Reflect.handler(Ljava/lang/Object;)Ljava/lang/Object;:10");
     }
 
     @Test

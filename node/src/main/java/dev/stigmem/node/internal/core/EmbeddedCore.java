@@ -109,14 +109,72 @@ public final class EmbeddedCore {
                 .provide(RecallWriter.class, recallWriter())
                 .provide(AuditEmitter.class, auditEmitter(emitter))
                 .provide(AuditReader.class, audit.reader())
-                .provide(IdentityReader.class, directory)
-                .provide(TenantReader.class, directory)
-                .provide(TenantWriter.class, directory)
-                .provide(FederationReader.class, directory)
-                .provide(FederationWriter.class, directory)
+                // One object per handle, each implementing only its own interface: a plugin holding
+                // identity.read must not be able to cast its handle to a TenantWriter.
+                .provide(IdentityReader.class, directory::lookup)
+                .provide(TenantReader.class, tenantReader())
+                .provide(TenantWriter.class, tenantWriter())
+                .provide(FederationReader.class, federationReader())
+                .provide(FederationWriter.class, federationWriter())
                 .provide(ConfigReader.class, config);
         outbound.ifPresent(o -> b.provide(NetworkOutbound.class, o));
         return b.build();
+    }
+
+    private TenantReader tenantReader() {
+        return new TenantReader() {
+            @Override
+            public Optional<dev.stigmem.api.core.Tenant> tenant(String id) {
+                return directory.tenant(id);
+            }
+
+            @Override
+            public List<dev.stigmem.api.core.Tenant> tenants() {
+                return directory.tenants();
+            }
+        };
+    }
+
+    private TenantWriter tenantWriter() {
+        return new TenantWriter() {
+            @Override
+            public void upsert(dev.stigmem.api.core.Tenant tenant) {
+                directory.upsert(tenant);
+            }
+
+            @Override
+            public boolean remove(String tenantId) {
+                return directory.remove(tenantId);
+            }
+        };
+    }
+
+    private FederationReader federationReader() {
+        return new FederationReader() {
+            @Override
+            public List<dev.stigmem.api.core.Peer> peers() {
+                return directory.peers();
+            }
+
+            @Override
+            public Optional<dev.stigmem.api.core.Peer> peer(String id) {
+                return directory.peer(id);
+            }
+        };
+    }
+
+    private FederationWriter federationWriter() {
+        return new FederationWriter() {
+            @Override
+            public void upsertPeer(dev.stigmem.api.core.Peer peer) {
+                directory.upsertPeer(peer);
+            }
+
+            @Override
+            public boolean removePeer(String peerId) {
+                return directory.removePeer(peerId);
+            }
+        };
     }
 
     private FactsReader factsReader() {

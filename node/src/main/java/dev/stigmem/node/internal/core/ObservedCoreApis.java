@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Core API handles that report every call a plugin makes on them ({@link CoreCall}) to a host
@@ -21,6 +23,7 @@ import java.util.function.Consumer;
  * for the proxies; the default node hands plugins the handles themselves.
  */
 public final class ObservedCoreApis {
+    private static final Logger LOG = LoggerFactory.getLogger(ObservedCoreApis.class);
 
     private ObservedCoreApis() {
     }
@@ -41,16 +44,36 @@ public final class ObservedCoreApis {
         b.provide(type, type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h)));
     }
 
-    private record Recorder(String plugin, Capability capability, Object target, Consumer<CoreCall> listener)
-            implements InvocationHandler {
+    /**
+     * Calls the real handle and reports the call. Not a record, and its {@code toString} names no
+     * field: the handler is host code, and nothing of it (the real handle, the listener) may show
+     * through to a plugin, which the scan keeps from {@code Proxy.getInvocationHandler} anyway.
+     */
+    private static final class Recorder implements InvocationHandler {
+        private final String plugin;
+        private final Capability capability;
+        private final Object target;
+        private final Consumer<CoreCall> listener;
+
+        Recorder(String plugin, Capability capability, Object target, Consumer<CoreCall> listener) {
+            this.plugin = plugin;
+            this.capability = capability;
+            this.target = target;
+            this.listener = listener;
+        }
+
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             if (method.getDeclaringClass() == Object.class) {
                 return switch (method.getName()) {
                     case "equals" -> proxy == args[0];
                     case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "observed " + target;
+                    default -> capability.handleType().getSimpleName() + " of plugin " + plugin;
                 };
+            }
+            // Only the handle's own interface methods are passed on, whoever calls invoke.
+            if (!method.getDeclaringClass().isAssignableFrom(capability.handleType()) || !method.getDeclaringClass().isInterface()) {
+                throw new IllegalArgumentException(method + " is not a method of " + capability.handleType().getName());
             }
             List<Object> arguments = args == null ? List.of() : Arrays.asList(args);
             Object result;
@@ -58,12 +81,25 @@ public final class ObservedCoreApis {
                 result = method.invoke(target, args);
             } catch (InvocationTargetException e) {
                 Throwable thrown = e.getCause();
-                listener.accept(new CoreCall(plugin, capability, method.getName(), arguments, Optional.empty(), Optional.of(thrown)));
+                report(new CoreCall(plugin, capability, method.getName(), arguments, Optional.empty(), Optional.of(thrown)));
                 throw thrown;
             }
-            listener.accept(new CoreCall(plugin, capability, method.getName(), arguments,
-                    Optional.ofNullable(result), Optional.empty()));
+            report(new CoreCall(plugin, capability, method.getName(), arguments, Optional.ofNullable(result), Optional.empty()));
             return result;
+        }
+
+        // The observer is the host's; its failure must not change what the plugin's call returns.
+        private void report(CoreCall call) {
+            try {
+                listener.accept(call);
+            } catch (RuntimeException e) {
+                LOG.warn("core call observer failed on {}: {}", call.method(), e.toString());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "core call recorder";
         }
     }
 }

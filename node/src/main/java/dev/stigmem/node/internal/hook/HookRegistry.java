@@ -75,6 +75,7 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
     private final AuditSink audit;
     private final Optional<Duration> timeout;
     private final List<ExecutorService> pools;
+    private volatile boolean closed;
 
     private HookRegistry(Entry[][] byHook, AuditSink audit, Optional<Duration> timeout, List<ExecutorService> pools) {
         this.byHook = byHook;
@@ -199,6 +200,9 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
     }
 
     private Entry[] entries(Hook hook, Hook.Semantic semantic, Object payload) {
+        if (closed) {
+            throw new IllegalStateException("the hook registry is closed: the node has stopped");
+        }
         if (hook.semantic() != semantic) {
             throw new IllegalArgumentException("hook " + hook.id() + " is " + hook.semantic() + ", not " + semantic);
         }
@@ -294,6 +298,7 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
     /** Stops the handler pools (time-limited mode); handlers still running are interrupted. */
     @Override
     public void close() {
+        closed = true;
         pools.forEach(ExecutorService::shutdownNow);
     }
 

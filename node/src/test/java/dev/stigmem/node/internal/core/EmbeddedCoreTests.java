@@ -83,6 +83,22 @@ class EmbeddedCoreTests {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Capability.class)
+    void noHandleCanBeCastToTheHandleOfAnotherCapability(Capability held) {
+        // The gate hands out one handle per capability; a handle that also implemented another
+        // capability's interface would let a cast step around it.
+        dev.stigmem.node.CoreApis apis = core.apisFor("alpha-plugin");
+        apis.handle(held).ifPresent(handle -> {
+            for (Capability other : Capability.values()) {
+                if (other != held) {
+                    assertThat(other.handleType().isInstance(handle))
+                            .as("%s handle is also a %s", held.id(), other.handleType().getSimpleName()).isFalse();
+                }
+            }
+        });
+    }
+
     @Test
     void assertAndRecallFlowThroughEveryHookSite() {
         Tagger tagger = new Tagger();
