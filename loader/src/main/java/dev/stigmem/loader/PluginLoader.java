@@ -486,7 +486,8 @@ public final class PluginLoader {
          */
         public Builder allowShadowing(String moduleName) {
             Objects.requireNonNull(moduleName, "moduleName");
-            if (moduleName.startsWith("dev.stigmem.") || moduleName.startsWith("java.") || moduleName.startsWith("jdk.")) {
+            if (moduleName.equals("dev.stigmem") || moduleName.startsWith("dev.stigmem.") || moduleName.startsWith("java.")
+                    || moduleName.startsWith("jdk.")) {
                 throw new IllegalArgumentException("module " + moduleName + " belongs to the host or the JDK and cannot be shadowed");
             }
             shadowing.add(moduleName);

@@ -303,9 +303,10 @@ public final class TestNode implements AutoCloseable {
                         .networkOutbound(network)
                         .observeCoreCalls(calls::add)
                         .clock(clock);
-                // Surefire's module path holds the plugin under test itself; the node loads its own copy.
+                // Surefire's module path holds the plugin under test (and its libraries) from the same
+                // build output; the node loads its own copies. Any other name clash stays a refusal.
                 for (PluginArchive a : all) {
-                    a.moduleName().filter(m -> ModuleLayer.boot().findModule(m).isPresent()).ifPresent(b::allowShadowing);
+                    a.modulesAlsoInTheTestJvm().forEach(b::allowShadowing);
                 }
                 return new TestNode(b.start(), plugin, calls, network, root);
             } catch (IOException e) {
