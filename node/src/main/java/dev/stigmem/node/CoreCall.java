@@ -41,10 +41,16 @@ public record CoreCall(String plugin, Capability capability, String method, List
      * The argument at {@code index} as {@code type}.
      *
      * @throws IndexOutOfBoundsException if there is no such argument
+     * @throws IllegalStateException     if the plugin passed {@code null} there
      * @throws ClassCastException        if it is not a {@code type}
      */
     public <T> T argument(int index, Class<T> type) {
-        return type.cast(arguments.get(index));
+        Object a = arguments.get(index);
+        if (a instanceof Optional<?> o && o.isEmpty() && type != Optional.class) {
+            throw new IllegalStateException("argument " + index + " of " + capability.handleType().getSimpleName() + "." + method
+                    + " was null");
+        }
+        return type.cast(a);
     }
 
     @Override

@@ -381,7 +381,7 @@ public final class StigmemNode implements AutoCloseable {
         /**
          * Capabilities the node refuses at run time even to plugins that declared them: the plugin
          * loads and registers on its declaration, and the runtime gate throws {@link dev.stigmem.api.CapabilityError}
-         * (audited as {@code capability.denied}) when it reaches for one. For rehearsing a
+         * (audited as {@code capability.denied}, sampled after a plugin's first 100 refusals) when it reaches for one. For rehearsing a
          * revocation and for testing a plugin under the gate (the testkit); to refuse a capability
          * outright, deny it in a {@code capability_check} vote, which rejects the plugin. Audited.
          */

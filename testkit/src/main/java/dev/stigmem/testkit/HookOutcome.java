@@ -142,11 +142,12 @@ public final class HookOutcome<T> {
 
     /**
      * Asserts the runtime gate refused {@code capability} to a plugin during the call, whether the
-     * plugin let the {@link CapabilityError} fail its handler or caught it (the gate audits every
-     * refusal as {@code capability.denied}).
+     * plugin let the {@link CapabilityError} fail its handler (audited as {@code hook.handler_failed}
+     * with the capability) or caught it (the gate audits its refusals as {@code capability.denied}:
+     * a plugin's first 100 one by one, then every 100th).
      */
     public HookOutcome<T> assertCapabilityDenied(Capability capability) {
-        boolean denied = events.stream().anyMatch(e -> e.action().equals("capability.denied")
+        boolean denied = events.stream().anyMatch(e -> (e.action().equals("capability.denied") || e.action().equals("hook.handler_failed"))
                 && capability.id().equals(e.attributes().get("capability")));
         if (!denied) {
             throw new AssertionFailedError("expected the gate to refuse capability '" + capability.id() + "' during "

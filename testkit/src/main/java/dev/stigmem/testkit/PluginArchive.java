@@ -133,14 +133,26 @@ public final class PluginArchive {
     }
 
     /**
-     * Starts a node on this archive and expects it to refuse the plugin (trust, declaration,
+     * Starts a default test node on this archive (development trust, the shipped scan policy, no
+     * configuration, nothing alongside) and expects it to refuse the plugin (trust, declaration,
      * scan, capability vote or start).
      *
      * @return the node's refusal, every failure it listed
      * @throws AssertionFailedError if the node started
      */
     public String assertRejectedByNode() {
-        try (TestNode node = TestNode.builder().plugin(this).start()) {
+        return assertRejectedBy(TestNode.builder());
+    }
+
+    /**
+     * Starts the node {@code builder} describes on this archive (its trust and scan policies,
+     * configuration, plugins alongside) and expects it to refuse the plugin.
+     *
+     * @return the node's refusal, every failure it listed
+     * @throws AssertionFailedError if the node started
+     */
+    public String assertRejectedBy(TestNode.Builder builder) {
+        try (TestNode node = builder.plugin(this).start()) {
             throw new AssertionFailedError("expected the node to refuse " + path.getFileName() + ", but it started with "
                     + node.plugins().stream().map(p -> p.name()).toList());
         } catch (NodeStartException e) {

@@ -33,6 +33,13 @@ public final class PluginTestExtension implements BeforeAllCallback, ParameterRe
         });
     }
 
+    // Constructor parameters resolve in the test method's context (JUnit's default is the class's),
+    // so a TestNode taken by the constructor is that test's, closed after it.
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
@@ -45,6 +52,11 @@ public final class PluginTestExtension implements BeforeAllCallback, ParameterRe
         PluginArchive archive = archive(context, config);
         if (parameter.getParameter().getType() == PluginArchive.class) {
             return archive;
+        }
+        if (context.getTestMethod().isEmpty()) {
+            throw new ParameterResolutionException("a TestNode is started for each test method and closed after it: take it as a"
+                    + " parameter of the test method, a @BeforeEach/@AfterEach method or the constructor, not of @BeforeAll/@AfterAll"
+                    + " (build one yourself with TestNode.builder() for a node shared by a class)");
         }
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         TestNode existing = store.get(TestNode.class, TestNode.class);

@@ -44,6 +44,17 @@ class ExtensionFailureTests {
         }
     }
 
+    @PluginTest("target/examples/greeter-plugin.jar")
+    static class ANodeForTheWholeClass {
+        @org.junit.jupiter.api.BeforeAll
+        static void shared(TestNode node) {
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
     static class NoAnnotation {
         @Test
         @org.junit.jupiter.api.extension.ExtendWith(PluginTestExtension.class)
@@ -85,6 +96,13 @@ class ExtensionFailureTests {
         assertThat(failureOf(AMisspelledCapability.class).getMessage())
                 .contains("facts.raed")
                 .contains("facts.read");
+    }
+
+    @Test
+    void aNodeAskedForInBeforeAllSaysItIsPerTestMethod() {
+        assertThat(failureOf(ANodeForTheWholeClass.class).getMessage())
+                .contains("a TestNode is started for each test method and closed after it")
+                .contains("not of @BeforeAll/@AfterAll");
     }
 
     @Test

@@ -42,6 +42,29 @@ class PluginTestExtensionTests {
     }
 
     @Nested
+    class TakenByTheConstructor {
+        private final TestNode fromConstructor;
+
+        TakenByTheConstructor(TestNode node) {
+            this.fromConstructor = node;
+        }
+
+        @Test
+        void theConstructorsNodeIsThisTestsNode(TestNode node) {
+            assertThat(fromConstructor).isSameAs(node);
+            assertThat(node).isNotSameAs(previous);
+            previous = node;
+        }
+
+        @Test
+        void andAnotherTestGetsAnother(TestNode node) {
+            assertThat(fromConstructor).isSameAs(node);
+            assertThat(node).isNotSameAs(previous);
+            previous = node;
+        }
+    }
+
+    @Nested
     class InANestedClass {
         @Test
         void theEnclosingConfigurationApplies(TestNode node) {
