@@ -16,7 +16,7 @@ public interface AuditEmitter {
 
     /** The node's own action namespaces; a plugin's action may not start with any of them. */
     Set<String> RESERVED_ACTION_PREFIXES = Set.of("node.", "plugin.", "hook.", "capability.", "fact.", "recall.",
-            "identity.", "install.", "trust.", "host.");
+            "identity.", "install.", "trust.", "host.", "tenant.", "federation.");
 
     /** The most attributes one event may carry. */
     int MAX_ATTRIBUTES = 32;

@@ -113,9 +113,9 @@ public final class EmbeddedCore {
                 // identity.read must not be able to cast its handle to a TenantWriter.
                 .provide(IdentityReader.class, directory::lookup)
                 .provide(TenantReader.class, tenantReader())
-                .provide(TenantWriter.class, tenantWriter())
+                .provide(TenantWriter.class, tenantWriter(source))
                 .provide(FederationReader.class, federationReader())
-                .provide(FederationWriter.class, federationWriter())
+                .provide(FederationWriter.class, federationWriter(source))
                 .provide(ConfigReader.class, config);
         outbound.ifPresent(o -> b.provide(NetworkOutbound.class, o));
         return b.build();
@@ -135,15 +135,20 @@ public final class EmbeddedCore {
         };
     }
 
-    private TenantWriter tenantWriter() {
+    // Tenant and federation writes are high impact: each is on the record, before it takes effect.
+    private TenantWriter tenantWriter(String source) {
         return new TenantWriter() {
             @Override
             public void upsert(dev.stigmem.api.core.Tenant tenant) {
+                Objects.requireNonNull(tenant, "tenant");
+                audit.record(source, "tenant.upserted", Map.of("tenant", tenant.id()));
                 directory.upsert(tenant);
             }
 
             @Override
             public boolean remove(String tenantId) {
+                Objects.requireNonNull(tenantId, "tenantId");
+                audit.record(source, "tenant.removed", Map.of("tenant", tenantId));
                 return directory.remove(tenantId);
             }
         };
@@ -163,15 +168,20 @@ public final class EmbeddedCore {
         };
     }
 
-    private FederationWriter federationWriter() {
+    private FederationWriter federationWriter(String source) {
         return new FederationWriter() {
             @Override
             public void upsertPeer(dev.stigmem.api.core.Peer peer) {
+                Objects.requireNonNull(peer, "peer");
+                audit.record(source, "federation.peer_upserted", Map.of("peer", peer.id(), "endpoint", String.valueOf(peer.endpoint()),
+                        "trusted", Boolean.toString(peer.trusted())));
                 directory.upsertPeer(peer);
             }
 
             @Override
             public boolean removePeer(String peerId) {
+                Objects.requireNonNull(peerId, "peerId");
+                audit.record(source, "federation.peer_removed", Map.of("peer", peerId));
                 return directory.removePeer(peerId);
             }
         };

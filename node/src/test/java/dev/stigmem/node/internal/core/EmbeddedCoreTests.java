@@ -100,6 +100,23 @@ class EmbeddedCoreTests {
     }
 
     @Test
+    void tenantAndFederationWritesAreAuditedWithTheWriter() {
+        dev.stigmem.node.CoreApis apis = core.apisFor("alpha-plugin");
+        apis.handle(dev.stigmem.api.core.TenantWriter.class).orElseThrow()
+                .upsert(new dev.stigmem.api.core.Tenant("acme", "Acme", Map.of()));
+        apis.handle(dev.stigmem.api.core.TenantWriter.class).orElseThrow().remove("acme");
+        apis.handle(dev.stigmem.api.core.FederationWriter.class).orElseThrow().upsertPeer(
+                new dev.stigmem.api.core.Peer("peer-1", java.net.URI.create("https://peer.example.com:443"), "ab".repeat(32), true));
+        apis.handle(dev.stigmem.api.core.FederationWriter.class).orElseThrow().removePeer("peer-1");
+        assertThat(audit.reader().recent(10)).extracting(e -> e.actor() + " " + e.action() + " " + new java.util.TreeMap<>(e.attributes()))
+                .containsExactly(
+                        "plugin:alpha-plugin tenant.upserted {tenant=acme}",
+                        "plugin:alpha-plugin tenant.removed {tenant=acme}",
+                        "plugin:alpha-plugin federation.peer_upserted {endpoint=https://peer.example.com:443, peer=peer-1, trusted=true}",
+                        "plugin:alpha-plugin federation.peer_removed {peer=peer-1}");
+    }
+
+    @Test
     void assertAndRecallFlowThroughEveryHookSite() {
         Tagger tagger = new Tagger();
         start(h -> h.plugin("tagger", context("tagger"), tagger));
