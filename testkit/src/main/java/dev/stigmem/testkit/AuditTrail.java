@@ -65,8 +65,11 @@ public final class AuditTrail {
         return last.isEmpty() ? 0 : last.get(0).sequence();
     }
 
+    // The trail's sequence is gapless, so the events after `sequence` are the newest (last - sequence):
+    // read just those, not the whole trail on every hook call.
     List<AuditEvent> since(long sequence) {
-        return events().stream().filter(e -> e.sequence() > sequence).toList();
+        long count = lastSequence() - sequence;
+        return count <= 0 ? List.of() : reader.recent((int) Math.min(count, LIMIT));
     }
 
     private String describe() {

@@ -193,14 +193,18 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         }
     }
 
-    // Hostile text in a message: control characters escaped, length capped.
+    // Hostile text in a message, escaped as PluginManifest and ArchiveReader escape theirs (control
+    // and format characters, bidi overrides included), length capped. Those copies are module-private.
     private static String printable(String s) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && b.length() < 80; i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return s.length() > 80 ? b + "..." : b.toString();
+        s.codePoints().limit(80).forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7f || Character.getType(cp) == Character.FORMAT) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return s.codePointCount(0, s.length()) > 80 ? b + "..." : b.toString();
     }
 
     /** An emitter whose events carry {@code actor} as it is (the host's own: {@code host}). */
