@@ -31,7 +31,23 @@ public record PolicyRule(Kind kind, String ruleId, String reason, String owner, 
         DENY_MEMBER("deny-member"),
         REVIEW_PACKAGE("review-package"),
         REVIEW_CLASS("review-class"),
-        REVIEW_MEMBER("review-member");
+        REVIEW_MEMBER("review-member"),
+        /**
+         * A JDK member denied by both lines: the pre-scan reports any reference to it (as
+         * {@link #DENY_MEMBER}) and the runtime JDK guard refuses a call to it whose immediate caller,
+         * past reflection and method-handle frames, is plugin code.
+         */
+        GUARD_MEMBER("guard-member"),
+        /**
+         * A JDK choke point of the runtime guard, judged by the first caller outside the JDK (so that
+         * a route through JDK wrappers is caught too); JDK class initialisation and class loading on
+         * the way are the JDK's own work and pass. The pre-scan treats it as {@link #DENY_MEMBER}.
+         */
+        GUARD_ENTRY("guard-entry"),
+        /** A system property key that plugin code may read at run time (target: the key). */
+        ALLOW_PROPERTY("allow-property"),
+        /** A JDK bootstrap method that {@code invokedynamic} and dynamic constants of plugins may use. */
+        ALLOW_BOOTSTRAP("allow-bootstrap");
 
         private final String directive;
 
@@ -44,12 +60,17 @@ public record PolicyRule(Kind kind, String ruleId, String reason, String owner, 
             return directive;
         }
 
+        /** Whether the runtime JDK guard enforces lines of this kind. */
+        public boolean guarded() {
+            return this == GUARD_MEMBER || this == GUARD_ENTRY;
+        }
+
         /** The severity of findings of this kind; allow kinds produce no findings. */
         public Optional<Severity> severity() {
             return switch (this) {
-                case DENY_PACKAGE, DENY_CLASS, DENY_MEMBER -> Optional.of(Severity.DENY);
+                case DENY_PACKAGE, DENY_CLASS, DENY_MEMBER, GUARD_MEMBER, GUARD_ENTRY -> Optional.of(Severity.DENY);
                 case REVIEW_PACKAGE, REVIEW_CLASS, REVIEW_MEMBER -> Optional.of(Severity.WARN);
-                case ALLOW_PACKAGE, ALLOW_MODULE -> Optional.empty();
+                case ALLOW_PACKAGE, ALLOW_MODULE, ALLOW_PROPERTY, ALLOW_BOOTSTRAP -> Optional.empty();
             };
         }
     }

@@ -29,7 +29,12 @@ import java.util.regex.Pattern;
  * give its own reason after {@code " @ "}). Directives: {@code allow-package P}, {@code allow-package P.**}
  * (with subpackages), {@code allow-module M}, {@code deny-package}, {@code deny-class C},
  * {@code deny-member C#name}, {@code C#prefix*} or {@code C#name(descriptor)}, and {@code review-package},
- * {@code review-class}, {@code review-member} (findings of severity {@link Severity#WARN}). Nested classes
+ * {@code review-class}, {@code review-member} (findings of severity {@link Severity#WARN}); for the runtime JDK
+ * guard, which reads the same file, {@code guard-member C#name} (denied by the scan and refused at run time
+ * to a plugin caller), {@code guard-entry C#name} (a JDK choke point judged by the first caller outside the
+ * JDK; denied by the scan too) and {@code allow-property KEY} (a system property plugin code may read);
+ * and {@code allow-bootstrap C#name}, a JDK bootstrap method plugin {@code invokedynamic} may use (any
+ * other bootstrap is denied). Nested classes
  * are written with {@code $}. Any other directive, a line outside a group or a malformed target is
  * rejected with {@code file:line}.
  *
@@ -55,6 +60,7 @@ public final class ScanPolicy {
     private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
     private static final Pattern IDENT = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
     private static final Pattern MODULE = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    private static final Pattern PROPERTY_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Pattern MEMBER = Pattern.compile("(<init>|<clinit>|[\\p{L}_$][\\p{L}\\p{N}_$]*\\*?|\\*)(\\(.*\\).+)?");
 
     private static volatile ScanPolicy shipped;
@@ -203,6 +209,10 @@ public final class ScanPolicy {
                     }
                 }
             }
+            if (!base.isEmpty() && (kind == PolicyRule.Kind.ALLOW_PROPERTY || kind == PolicyRule.Kind.ALLOW_BOOTSTRAP)) {
+                throw new ScanPolicyException(at + ": '" + line + "' would widen what plugin code may do at run time;"
+                        + " " + kind.directive() + " lines belong to the shipped policy only");
+            }
             if (!base.isEmpty() && kind == PolicyRule.Kind.ALLOW_MODULE && rule.owner().startsWith("dev.stigmem.")
                     && !rule.owner().equals("dev.stigmem.api")) {
                 throw new ScanPolicyException(at + ": '" + line + "' would let a plugin read a host module;"
@@ -233,6 +243,12 @@ public final class ScanPolicy {
             case ALLOW_MODULE -> {
                 if (!MODULE.matcher(target).matches()) {
                     throw new ScanPolicyException(at + ": '" + target + "' is not a module name");
+                }
+                return new PolicyRule(kind, id, reason, target, Optional.empty(), Optional.empty(), at);
+            }
+            case ALLOW_PROPERTY -> {
+                if (!PROPERTY_KEY.matcher(target).matches()) {
+                    throw new ScanPolicyException(at + ": '" + target + "' is not a system property key");
                 }
                 return new PolicyRule(kind, id, reason, target, Optional.empty(), Optional.empty(), at);
             }

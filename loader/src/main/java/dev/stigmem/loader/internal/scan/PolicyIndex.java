@@ -25,7 +25,7 @@ final class PolicyIndex {
     PolicyIndex(ScanPolicy policy) {
         for (PolicyRule r : policy.rules()) {
             switch (r.kind()) {
-                case DENY_MEMBER -> denyMembers.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
+                case DENY_MEMBER, GUARD_MEMBER, GUARD_ENTRY -> denyMembers.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
                 case REVIEW_MEMBER -> reviewMembers.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
                 case DENY_CLASS -> denyClasses.putIfAbsent(r.owner(), r);
                 case REVIEW_CLASS -> reviewClasses.putIfAbsent(r.owner(), r);
@@ -33,6 +33,9 @@ final class PolicyIndex {
                 case REVIEW_PACKAGE -> reviewPackages.add(r);
                 case ALLOW_PACKAGE -> allowPackages.add(r);
                 case ALLOW_MODULE -> allowModules.add(r.owner());
+                case ALLOW_PROPERTY, ALLOW_BOOTSTRAP -> {
+                    // read by the runtime guard and the bootstrap check, not by reference judging
+                }
             }
         }
     }
