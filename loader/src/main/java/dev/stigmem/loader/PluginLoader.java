@@ -60,6 +60,7 @@ public final class PluginLoader {
     private final ArchiveLimits limits;
     private final Path workDirectory;
     private final PluginLayers layers;
+    private final java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> layerListener;
     private final List<ArchiveCheck> checks;
     private final RequiresAllowlist allowlist;
     private final Optional<SemanticVersion> hostVersion;
@@ -68,6 +69,7 @@ public final class PluginLoader {
         this.limits = b.limits;
         this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
         this.allowlist = RequiresAllowlist.from(b.scanPolicy);
+        this.layerListener = b.layerListener;
         this.layers = b.parentLayer == null
                 ? PluginLayers.aboveApi(allowlist.reasons().keySet(), b.shadowing)
                 : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet(), b.shadowing);
@@ -327,6 +329,8 @@ public final class PluginLoader {
         Path archive = p.candidate().archive();
         try {
             ModuleLayer layer = layers.define(archive, p.modules());
+            // Before any class of the layer is initialised: the host encloses it (runtime JDK guard).
+            layerListener.accept(p.declaration().manifest(), layer);
             Plugin plugin = instantiate(archive, layer, p.declaration());
             LOG.info("loaded plugin '{}' {} from {} (module {}, {} jar(s))", p.declaration().manifest().name(),
                     p.declaration().manifest().version(), archive, p.declaration().moduleName(), p.modules().size());
@@ -415,6 +419,7 @@ public final class PluginLoader {
         private SemanticVersion hostVersion;
         private dev.stigmem.loader.scan.ScanPolicy scanPolicy = dev.stigmem.loader.scan.ScanPolicy.shipped();
         private java.util.function.BiConsumer<PluginCandidate, dev.stigmem.loader.scan.ScanReport> scanListener = (c, r) -> { };
+        private java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> layerListener = (m, l) -> { };
         private boolean scan = true;
         private final java.util.Set<String> shadowing = new java.util.TreeSet<>();
 
@@ -428,6 +433,16 @@ public final class PluginLoader {
          */
         public Builder scanPolicy(dev.stigmem.loader.scan.ScanPolicy policy) {
             this.scanPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Receives each plugin's layer as soon as it is defined, before any of its classes is
+         * initialised (the node encloses it in the runtime JDK guard here). If the listener throws, the
+         * plugin is not loaded: the failure propagates and its private copy is removed.
+         */
+        public Builder onLayer(java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> listener) {
+            this.layerListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -1,0 +1,133 @@
+package dev.stigmem.guard;
+
+/** Sources of the hostile test module: each method one route to one effect the guard must refuse. */
+final class HostileSources {
+    private HostileSources() {
+    }
+
+    static final String ATTACKS = """
+            package p;
+
+            import java.io.*;
+            import java.lang.invoke.*;
+            import java.net.*;
+            import java.nio.channels.SocketChannel;
+            import java.nio.file.*;
+            import java.security.*;
+            import java.util.*;
+            import java.util.concurrent.*;
+            import java.util.function.*;
+
+            public final class Attacks {
+                public static Object envDirect() { return System.getenv("PATH"); }
+                public static Object envMap() { return System.getenv(); }
+                public static Object envByMethodReference() { Function<String, String> f = System::getenv; return f.apply("PATH"); }
+                public static Object envThroughJdkCallback() { return Optional.of("PATH").map(System::getenv).orElse("none"); }
+                public static Object envThroughComparator() {
+                    List<String> l = new ArrayList<>(List.of("b", "a"));
+                    l.sort((x, y) -> { System.getenv("PATH"); return x.compareTo(y); });
+                    return l;
+                }
+                public static Object userHome() { return System.getProperty("user.home"); }
+                public static Object tmpDirWithDefault() { return System.getProperty("java.io.tmpdir", "/tmp"); }
+                public static Object integerGetInteger() { return Integer.getInteger("sun.arch.data.model"); }
+                public static Object processEnvironment() { return new ProcessBuilder("true").environment(); }
+                public static Object processBuilderStart() throws Exception { return new ProcessBuilder("true").start(); }
+                public static Object runtimeExec() throws Exception { return Runtime.getRuntime().exec(new String[] {"true"}); }
+                public static Object processHandleCurrent() { return ProcessHandle.current().pid(); }
+                public static Object fileInputStream() throws Exception { return new FileInputStream("/etc/hostname"); }
+                public static Object fileReaderWrapper() throws Exception { return new FileReader("/etc/hostname"); }
+                public static Object randomAccessFile() throws Exception { return new RandomAccessFile("/etc/hostname", "r"); }
+                public static Object fileList() { return new File("/").list(); }
+                public static Object nioReadString() throws Exception { return Files.readString(Path.of("/etc/hostname")); }
+                public static Object nioNewByteChannel() throws Exception { return Files.newByteChannel(Path.of("/etc/hostname")); }
+                public static Object nioWrite() throws Exception { return Files.writeString(Path.of("/tmp/stigmem-guard-x"), "x"); }
+                public static Object scannerOverPath() throws Exception { return new Scanner(Path.of("/etc/hostname")); }
+                public static Object zipFile() throws Exception { return new java.util.zip.ZipFile("/nonexistent.zip"); }
+                public static Object printStreamToFile() throws Exception { return new PrintStream("/tmp/stigmem-guard-x"); }
+                public static Object inetAddressByName() throws Exception { return InetAddress.getByName("stigmem-guard-test.invalid"); }
+                public static Object inetSocketAddressResolves() { return new InetSocketAddress("stigmem-guard-test.invalid", 80); }
+                public static Object urlHashCodeResolves() throws Exception { return new URL("http://stigmem-guard-test.invalid/").hashCode(); }
+                public static Object socketConnect() throws Exception { return new Socket(InetAddress.getLoopbackAddress(), 9); }
+                public static Object socketChannelOpen() throws Exception { return SocketChannel.open(); }
+                public static Object serverSocket() throws Exception { return new ServerSocket(0); }
+                public static Object datagramSocket() throws Exception { return new DatagramSocket(); }
+                public static Object localeSetDefault() { Locale.setDefault(Locale.GERMANY); return "changed"; }
+                public static Object timeZoneSetDefault() { TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo")); return "changed"; }
+                public static Object securityAddProvider() { return Security.addProvider(new Provider("X", "1", "x") { }); }
+                public static Object providerPut() { return Security.getProvider("SUN").put("MessageDigest.SHA-256", "p.Evil"); }
+                public static Object providerSetPropertyRoute() { return Security.getProvider("SUN").setProperty("MessageDigest.SHA-256", "p.Evil"); }
+                public static Object shutdownHook() { Runtime.getRuntime().addShutdownHook(new Thread(() -> { })); return "added"; }
+                public static Object systemSetOut() { System.setOut(new PrintStream(new ByteArrayOutputStream())); return "changed"; }
+                public static Object defaultUncaughtHandler() { Thread.setDefaultUncaughtExceptionHandler((t, e) -> { }); return "changed"; }
+                public static Object lookup() { return MethodHandles.lookup(); }
+                public static Object publicLookupFindStatic() throws Throwable {
+                    return MethodHandles.publicLookup().findStatic(System.class, "getenv", MethodType.methodType(Map.class));
+                }
+                public static Object classForName() throws Exception { return Class.forName("java.lang.Runtime"); }
+                public static Object getDeclaredMethods() { return Runtime.class.getDeclaredMethods(); }
+                public static Object classLoaderOfHost() { return List.class.getClassLoader(); }
+                public static Object ownClassLoader() { return Attacks.class.getClassLoader(); }
+                public static Object methodTypeFromString() { return MethodType.fromMethodDescriptorString("()V", null); }
+                public static Object commonPoolRunAsync() { return CompletableFuture.runAsync(() -> { }); }
+                public static Object thenApplyAsyncDefault() { return CompletableFuture.completedFuture(1).thenApplyAsync(x -> x + 1); }
+                public static Object parallelStream() { return List.of(1, 2, 3).parallelStream().count(); }
+                public static Object systemExit() { System.exit(42); return "still here"; }
+                public static Object runtimeHalt() { Runtime.getRuntime().halt(42); return "still here"; }
+                public static Object nativeLoad() { System.loadLibrary("stigmemnothing"); return "loaded"; }
+
+                // a bootstrap method of the plugin's own: the JVM hands it a full-privilege Lookup
+                public static CallSite boot(MethodHandles.Lookup l, String name, MethodType type) throws Exception {
+                    return new ConstantCallSite(l.findStatic(System.class, "getenv", MethodType.methodType(Map.class)));
+                }
+
+                public static Object lineSeparator() { return System.getProperty("line.separator"); }
+                public static Object pureComputation() { return new TreeMap<>(Map.of("a", 1, "b", 2)).toString(); }
+                record R(int a) { }
+                public static Object lambdasAndRecords() {
+                    Supplier<R> s = () -> new R(3);
+                    return List.of(1, 2).stream().map(x -> s.get().a() + x).toList() + "" + s.get();
+                }
+                public static Object ownResource() throws Exception {
+                    try (InputStream in = Attacks.class.getResourceAsStream("Attacks.class")) { return in.readAllBytes().length; }
+                }
+                public static Object stringFormat() { return String.format(Locale.ROOT, "%.2f %s", 1.5, java.time.ZonedDateTime.now(java.time.ZoneId.of("Europe/Paris"))); }
+                public static Object digest() throws Exception { return MessageDigest.getInstance("SHA-256").digest(new byte[1]).length; }
+            }
+            """;
+
+    static final String THREADS = """
+            package p;
+
+            import java.util.concurrent.CountDownLatch;
+
+            public final class Threads {
+                static final CountDownLatch RELEASE = new CountDownLatch(1);
+                static volatile boolean hold = true;
+
+                public static Object startSleepers() {
+                    for (int i = 0; i < 3; i++) {
+                        Thread t = new Thread(() -> { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }, "hostile-sleeper-" + i);
+                        t.setDaemon(true);
+                        t.start();
+                    }
+                    Thread stubborn = new Thread(() -> { while (hold) { Thread.onSpinWait(); } }, "hostile-stubborn");
+                    stubborn.setDaemon(true);
+                    stubborn.start();
+                    return "started";
+                }
+                public static Object startOneMore() { Thread t = new Thread(() -> { }); t.start(); return "started"; }
+                public static Object fileFromOwnThread() throws Throwable {
+                    Throwable[] seen = new Throwable[1];
+                    Thread t = new Thread(() -> {
+                        try { new java.io.FileInputStream("/etc/hostname").close(); } catch (Throwable e) { seen[0] = e; }
+                    });
+                    t.start();
+                    t.join();
+                    if (seen[0] != null) { throw seen[0]; }
+                    return "read";
+                }
+                public static Object release() { hold = false; return "released"; }
+            }
+            """;
+}

@@ -1,0 +1,162 @@
+package dev.stigmem.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stigmem.api.JdkAccessError;
+import dev.stigmem.loader.scan.ScanPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The runtime JDK guard against a hostile module in a real layer: several routes per family (direct
+ * call, method reference, lambda called back by the JDK, JDK wrappers around the choke point, a
+ * method handle from a bootstrap's full-privilege Lookup, a JDK pool), each refused with the rule,
+ * and the same calls from host code untouched.
+ */
+class JdkGuardTests {
+
+    static HostileLayer hostile;
+    static PluginDomain domain;
+    static final List<GuardRefusal> REFUSALS = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void load(@TempDir Path dir) {
+        JdkGuard.install(ScanPolicy.shipped());
+        hostile = HostileLayer.compile(dir, "hostile", Map.of(
+                "module-info.java", "module hostile { exports p; }",
+                "p/Attacks.java", HostileSources.ATTACKS), IndyClass.calling("p/Indy", "p/Attacks", "boot"));
+        domain = JdkGuard.enclose(hostile.layer, "hostile-plugin", 4, REFUSALS::add);
+    }
+
+    @ParameterizedTest(name = "{0} is refused ({1})")
+    @CsvSource({
+            // environment and properties
+            "envDirect, system.properties",
+            "envMap, system.properties",
+            "envByMethodReference, system.properties",
+            "envThroughJdkCallback, system.properties",
+            "envThroughComparator, system.properties",
+            "userHome, system.properties",
+            "tmpDirWithDefault, system.properties",
+            "integerGetInteger, system.properties",
+            "processEnvironment, process.spawn",
+            // processes
+            "processBuilderStart, process.spawn",
+            "runtimeExec, process.spawn",
+            "processHandleCurrent, process.spawn",
+            // files, by every route
+            "fileInputStream, filesystem",
+            "fileReaderWrapper, filesystem",
+            "randomAccessFile, filesystem",
+            "fileList, filesystem",
+            "nioReadString, filesystem",
+            "nioNewByteChannel, filesystem",
+            "nioWrite, filesystem",
+            "scannerOverPath, filesystem",
+            "zipFile, filesystem",
+            "printStreamToFile, filesystem",
+            // name resolution and sockets
+            "inetAddressByName, network.resolve",
+            "inetSocketAddressResolves, network.resolve",
+            "socketConnect, network.raw",
+            "socketChannelOpen, network.raw",
+            "serverSocket, network.raw",
+            "datagramSocket, network.raw",
+            // JVM-wide state
+            "localeSetDefault, jvm.global",
+            "timeZoneSetDefault, jvm.global",
+            "securityAddProvider, jvm.global",
+            "providerPut, jvm.global",
+            "providerSetPropertyRoute, jvm.global",
+            "shutdownHook, jvm.global",
+            "systemSetOut, jvm.global",
+            "defaultUncaughtHandler, jvm.global",
+            // class definition, reflection, lookups
+            "lookup, lookup",
+            "publicLookupFindStatic, lookup",
+            "classForName, reflection",
+            "getDeclaredMethods, reflection",
+            "classLoaderOfHost, class.define",
+            "ownClassLoader, class.define",
+            "methodTypeFromString, lookup",
+            // shared JDK pools
+            "commonPoolRunAsync, thread.pool.shared",
+            "thenApplyAsyncDefault, thread.pool.shared",
+            "parallelStream, thread.pool.shared",
+            // exit
+            "systemExit, vm.exit",
+            "runtimeHalt, vm.exit",
+            "nativeLoad, native.load",
+    })
+    void hostileCallIsRefused(String attack, String rule) {
+        int before = REFUSALS.size();
+        assertThatThrownBy(() -> hostile.call("p.Attacks", attack))
+                .satisfies(e -> assertThat(e).as(() -> String.valueOf(e)).isInstanceOf(JdkAccessError.class))
+                .satisfies(e -> {
+                    JdkAccessError j = (JdkAccessError) e;
+                    assertThat(j.pluginName()).isEqualTo("hostile-plugin");
+                    assertThat(j.ruleId()).isEqualTo(rule);
+                    assertThat(j.getMessage()).startsWith("plugin 'hostile-plugin' cannot call ").contains("rule '" + rule + "'");
+                });
+        assertThat(REFUSALS.size()).as("audited through the host's listener").isGreaterThan(before);
+    }
+
+    @ParameterizedTest(name = "{0} is allowed")
+    @CsvSource({"lineSeparator", "pureComputation", "lambdasAndRecords", "ownResource", "stringFormat", "digest"})
+    void ordinaryCodeRuns(String method) throws Throwable {
+        assertThat(hostile.call("p.Attacks", method)).isNotNull();
+    }
+
+    @Test
+    void hostCodeIsNeverRefused() throws Exception {
+        assertThat(System.getenv()).isNotNull();
+        assertThat(System.getProperty("user.home")).isNotNull();
+        assertThat(java.nio.file.Files.exists(Path.of("."))).isTrue();
+        assertThat(Class.forName("java.lang.Runtime")).isNotNull();
+    }
+
+    @Test
+    void aBootstrapsFullPrivilegeLookupCannotReachTheJdk() {
+        assertThatThrownBy(() -> hostile.call("p.Indy", "run"))
+                .isInstanceOf(BootstrapMethodError.class)
+                .cause().isInstanceOf(JdkAccessError.class)
+                .hasMessageContaining("MethodHandles$Lookup#findStatic");
+    }
+
+    @Test
+    void urlHashCodeDoesNotResolveForAPlugin() throws Throwable {
+        // URL#hashCode swallows the refusal (it treats any failure to resolve as "no address"): no
+        // name left the machine, and the refusal is on record.
+        int before = REFUSALS.size();
+        hostile.call("p.Attacks", "urlHashCodeResolves");
+        assertThat(REFUSALS.subList(before, REFUSALS.size())).extracting(GuardRefusal::ruleId).contains("network.resolve");
+    }
+
+    @Test
+    void pluginThreadsAreBoundedAttributedAndStopped(@TempDir Path dir) throws Throwable {
+        HostileLayer hostile = HostileLayer.compile(dir, "threads", Map.of(
+                "module-info.java", "module threads { exports p; }", "p/Threads.java", HostileSources.THREADS), Map.of());
+        PluginDomain domain = JdkGuard.enclose(hostile.layer, "threads-plugin", 4, r -> { });
+        hostile.call("p.Threads", "startSleepers");   // 3 sleepers + 1 that ignores interrupts
+        assertThat(domain.liveThreads()).isEqualTo(4);
+        assertThatThrownBy(() -> hostile.call("p.Threads", "startOneMore"))
+                .isInstanceOf(JdkAccessError.class).hasMessageContaining("at most 4 threads");
+        assertThatThrownBy(() -> hostile.call("p.Threads", "fileFromOwnThread"))
+                .as("code on the plugin's own thread is still the plugin's")
+                .isInstanceOf(JdkAccessError.class);
+        List<String> left = domain.stop(Duration.ofMillis(500));
+        assertThat(left).containsExactly("hostile-stubborn");
+        assertThatThrownBy(() -> hostile.call("p.Threads", "startOneMore"))
+                .isInstanceOf(JdkAccessError.class).hasMessageContaining("stopped");
+        hostile.call("p.Threads", "release");
+    }
+}
