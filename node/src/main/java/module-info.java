@@ -8,6 +8,8 @@
 module dev.stigmem.node {
     requires transitive dev.stigmem.api;
     requires transitive dev.stigmem.loader;
+    // The runtime JDK guard: installed before any plugin loads, each plugin layer enclosed in it.
+    requires dev.stigmem.guard;
     // Logging facade only; the launcher (../stigmem) adds the binding.
     requires org.slf4j;
     // The stigmem command line.

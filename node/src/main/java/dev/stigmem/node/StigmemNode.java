@@ -16,6 +16,9 @@ import dev.stigmem.api.hook.Vote;
 import dev.stigmem.loader.ArchiveCheck;
 import dev.stigmem.loader.LoadedPlugin;
 import dev.stigmem.loader.PluginLoadException;
+import dev.stigmem.guard.GuardUnavailableException;
+import dev.stigmem.guard.JdkGuard;
+import dev.stigmem.guard.PluginDomain;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSet;
 import dev.stigmem.loader.PluginSetException;
@@ -83,8 +86,12 @@ public final class StigmemNode implements AutoCloseable {
     private static final String CORE_NAME = "stigmem-core";
     // Each plugin's first gate refusals are audited one by one, then every this-many-th (with the count).
     private static final long DENIALS_AUDITED_IN_FULL = 100;
+    /** How long a stopped plugin's threads get to end after their interrupt. */
+    private static final Duration THREAD_GRACE = Duration.ofSeconds(2);
 
     private final PluginSet plugins;
+    // Each plugin's layer as the runtime JDK guard knows it: its threads are ended when it stops.
+    private final Map<String, PluginDomain> domains;
     // The loaded plugins that passed the capability vote, in registration order.
     private final List<LoadedPlugin> registered;
     private final HookRegistry hooks;
@@ -109,9 +116,10 @@ public final class StigmemNode implements AutoCloseable {
         }
     }
 
-    private StigmemNode(PluginSet plugins, List<LoadedPlugin> registered, HookRegistry hooks, EmbeddedCore core,
+    private StigmemNode(PluginSet plugins, Map<String, PluginDomain> domains, List<LoadedPlugin> registered, HookRegistry hooks, EmbeddedCore core,
                         Map<String, PluginInfo> infos, List<Rejection> rejected) {
         this.plugins = plugins;
+        this.domains = Map.copyOf(domains);
         this.registered = List.copyOf(registered);
         this.hooks = hooks;
         this.core = core;
@@ -250,6 +258,7 @@ public final class StigmemNode implements AutoCloseable {
                 LOG.warn("plugin '{}' failed to stop: {}", p.name(), e.toString());
                 core.audit().record("plugin:" + p.name(), "plugin.stop_failed", Map.of("error", e.toString()));
             }
+            endThreads(domains.get(p.name()), core.audit());
         }
         hooks.close();
         core.audit().record("node", "node.stopped", Map.of());
@@ -258,6 +267,19 @@ public final class StigmemNode implements AutoCloseable {
             core.audit().close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the audit trail", e);
+        }
+    }
+
+    /** Interrupts a stopped plugin's threads and reports those that outlive the grace period. */
+    private static void endThreads(PluginDomain domain, AuditLog audit) {
+        if (domain == null) {
+            return;
+        }
+        List<String> left = domain.stop(THREAD_GRACE);
+        if (!left.isEmpty()) {
+            LOG.warn("plugin '{}' left {} thread(s) running after stop: {}", domain.pluginName(), left.size(), left);
+            audit.record("plugin:" + domain.pluginName(), "plugin.threads_left", Map.of("threads", String.join(",", left),
+                    "count", Integer.toString(left.size())));
         }
     }
 
@@ -469,8 +491,29 @@ public final class StigmemNode implements AutoCloseable {
             EmbeddedCore core = new EmbeddedCore(new FactStore(clock), new DirectoryState(), audit,
                     new RedactingConfig(config), outbound);
 
+            // The second line for JDK access: no plugin is loaded in a JVM the guard cannot instrument.
+            try {
+                JdkGuard.install(scanPolicy);
+            } catch (GuardUnavailableException e) {
+                audit.record("node", "node.start_failed", Map.of("failures", "1", "reason", e.getMessage()));
+                throw new NodeStartException(e.getMessage(), List.of(e.getMessage()), e);
+            }
             PluginLoader.Builder lb = PluginLoader.builder().hostVersion(API_VERSION);
             workDirectory.ifPresent(lb::workDirectory);
+            // Each layer is enclosed before any of its classes is initialised; refusals are audited like
+            // the gate's, in full for the first 100 per plugin and then every 100th.
+            Map<String, PluginDomain> domains = new java.util.concurrent.ConcurrentHashMap<>();
+            lb.onLayer((manifest, layer) -> {
+                String actor = "plugin:" + manifest.name();
+                java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
+                domains.put(manifest.name(), JdkGuard.enclose(layer, manifest.name(), JdkGuard.DEFAULT_THREAD_LIMIT, refusal -> {
+                    long n = refusals.incrementAndGet();
+                    if (n <= DENIALS_AUDITED_IN_FULL || n % DENIALS_AUDITED_IN_FULL == 0) {
+                        audit.record(actor, "jdk.denied", Map.of("member", refusal.member(), "rule", refusal.ruleId(),
+                                "refusals", Long.toString(n)));
+                    }
+                }));
+            });
             for (String module : shadowing) {
                 lb.allowShadowing(module);
                 audit.record("node", "node.shadowing_allowed", Map.of("module", module));
@@ -522,14 +565,16 @@ public final class StigmemNode implements AutoCloseable {
             }
 
             try {
-                return register(loaded, core, audit, trust);
+                return register(loaded, core, audit, trust, domains);
             } catch (RuntimeException | Error e) {
+                domains.values().forEach(d -> endThreads(d, audit));
                 loaded.close();
                 throw e;
             }
         }
 
-        private StigmemNode register(PluginSet loaded, EmbeddedCore core, AuditLog audit, Map<String, String> trust) {
+        private StigmemNode register(PluginSet loaded, EmbeddedCore core, AuditLog audit, Map<String, String> trust,
+                                     Map<String, PluginDomain> domains) {
             HookRegistry.Builder hb = HookRegistry.builder(audit);
             handlerTimeout.ifPresent(hb::handlerTimeout);
             PluginManifest coreManifest = PluginManifest.of(CORE_NAME, API_VERSION.toString(), ">=" + API_VERSION,
@@ -625,7 +670,7 @@ public final class StigmemNode implements AutoCloseable {
             }
             audit.record("node", "node.started", Map.of("plugins", String.join(",", infos.keySet())));
             LOG.info("node started with {} plugins: {}", infos.size(), infos.keySet());
-            return new StigmemNode(loaded, registered, hooks, core, infos, rejections);
+            return new StigmemNode(loaded, domains, registered, hooks, core, infos, rejections);
         }
     }
 }
