@@ -17,10 +17,17 @@ public final class RuleIds {
     public static final String REFERENCE_NOT_ALLOWED = "reference.not-allowed";
     /** A module of the archive {@code requires} a module that is neither allowlisted nor in the archive. */
     public static final String MODULE_REQUIRES = "module.requires";
+    /**
+     * An {@code invokedynamic} or a dynamic constant names a bootstrap method that no
+     * {@code allow-bootstrap} line of the policy allows (a bootstrap of the plugin's own, or a JDK one
+     * that resolves by name). Its reason is that of the policy's {@code allow-bootstrap} group, the
+     * only group allowed to carry this id.
+     */
+    public static final String LINKAGE_BOOTSTRAP = "linkage.bootstrap";
 
     /** Every reserved id. */
     public static final Set<String> RESERVED = Set.of(CAPABILITY_ACCESSOR, CAPABILITY_HANDLE, CAPABILITY_UNUSED,
-            REFERENCE_NOT_ALLOWED, MODULE_REQUIRES);
+            REFERENCE_NOT_ALLOWED, MODULE_REQUIRES, LINKAGE_BOOTSTRAP);
 
     private RuleIds() {
     }

@@ -11,34 +11,49 @@ package dev.stigmem.loader.scan;
  *                             newer files may hold reference forms the scanner does not know
  * @param maxFindings          findings in one report; an archive beyond it is refused rather than
  *                             reported in an unbounded report
+ * @param maxHierarchyDepth    longest chain of supertypes (superclasses and interfaces, counted in
+ *                             edges, JDK types included) of any class of the archive
  */
 public record ScanLimits(int maxClasses, int maxClassFileBytes, int maxBootstrapDepth, int maxClassMajorVersion,
-                         int maxFindings) {
+                         int maxFindings, int maxHierarchyDepth) {
 
-    /** The defaults: 100 000 classes, 8 MiB per class file, bootstrap depth 8, Java 25, 200 000 findings. */
-    public static final ScanLimits DEFAULT = new ScanLimits(100_000, 8 << 20, 8, 69, 200_000);
+    /**
+     * The defaults: 100 000 classes, 8 MiB per class file, bootstrap depth 8, Java 25, 200 000 findings,
+     * hierarchy depth 2 000.
+     */
+    public static final ScanLimits DEFAULT = new ScanLimits(100_000, 8 << 20, 8, 69, 200_000, 2_000);
 
     public ScanLimits {
-        if (maxClasses < 1 || maxClassFileBytes < 10 || maxBootstrapDepth < 1 || maxClassMajorVersion < 45 || maxFindings < 1) {
+        if (maxClasses < 1 || maxClassFileBytes < 10 || maxBootstrapDepth < 1 || maxClassMajorVersion < 45 || maxFindings < 1
+                || maxHierarchyDepth < 1) {
             throw new IllegalArgumentException("scan limits out of range: " + maxClasses + " classes, "
                     + maxClassFileBytes + " bytes, depth " + maxBootstrapDepth + ", major " + maxClassMajorVersion
-                    + ", " + maxFindings + " findings");
+                    + ", " + maxFindings + " findings, hierarchy depth " + maxHierarchyDepth);
         }
     }
 
+    /** The limits before {@code maxHierarchyDepth} existed, with its default. */
+    public ScanLimits(int maxClasses, int maxClassFileBytes, int maxBootstrapDepth, int maxClassMajorVersion, int maxFindings) {
+        this(maxClasses, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, maxFindings, 2_000);
+    }
+
     public ScanLimits withMaxClasses(int value) {
-        return new ScanLimits(value, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, maxFindings);
+        return new ScanLimits(value, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, maxFindings, maxHierarchyDepth);
     }
 
     public ScanLimits withMaxClassFileBytes(int value) {
-        return new ScanLimits(maxClasses, value, maxBootstrapDepth, maxClassMajorVersion, maxFindings);
+        return new ScanLimits(maxClasses, value, maxBootstrapDepth, maxClassMajorVersion, maxFindings, maxHierarchyDepth);
     }
 
     public ScanLimits withMaxBootstrapDepth(int value) {
-        return new ScanLimits(maxClasses, maxClassFileBytes, value, maxClassMajorVersion, maxFindings);
+        return new ScanLimits(maxClasses, maxClassFileBytes, value, maxClassMajorVersion, maxFindings, maxHierarchyDepth);
     }
 
     public ScanLimits withMaxFindings(int value) {
-        return new ScanLimits(maxClasses, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, value);
+        return new ScanLimits(maxClasses, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, value, maxHierarchyDepth);
+    }
+
+    public ScanLimits withMaxHierarchyDepth(int value) {
+        return new ScanLimits(maxClasses, maxClassFileBytes, maxBootstrapDepth, maxClassMajorVersion, maxFindings, value);
     }
 }

@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
  * guard, which reads the same file, {@code guard-member C#name} (denied by the scan and refused at run time
  * to a plugin caller), {@code guard-entry C#name} (a JDK choke point judged by the first caller outside the
  * JDK; denied by the scan too) and {@code allow-property KEY} (a system property plugin code may read);
- * and {@code allow-bootstrap C#name}, a JDK bootstrap method plugin {@code invokedynamic} may use (any
- * other bootstrap is denied). Nested classes
+ * and {@code allow-bootstrap C#name}, a JDK bootstrap method that {@code invokedynamic} and dynamic constants
+ * of a plugin may name (any other bootstrap is denied, rule {@link RuleIds#LINKAGE_BOOTSTRAP}; these lines
+ * stand in the shipped group of that reserved id, whose reason the findings print). Nested classes
  * are written with {@code $}. Any other directive, a line outside a group or a malformed target is
  * rejected with {@code file:line}.
  *
@@ -174,7 +175,10 @@ public final class ScanPolicy {
                 if (parts.length < 3 || !RULE_ID.matcher(parts[1]).matches()) {
                     throw new ScanPolicyException(at + ": expected '@rule ID REASON' with ID like 'vm.exit'");
                 }
-                if (RuleIds.RESERVED.contains(parts[1])) {
+                // The shipped allow-bootstrap lines stand in the group of the rule they exempt from, so that
+                // the reason a denied bootstrap prints is written beside the list of allowed ones.
+                boolean bootstrapGroup = base.isEmpty() && parts[1].equals(RuleIds.LINKAGE_BOOTSTRAP);
+                if (RuleIds.RESERVED.contains(parts[1]) && !bootstrapGroup) {
                     throw new ScanPolicyException(at + ": rule id '" + parts[1] + "' is reserved for the scanner");
                 }
                 groupId = parts[1];
@@ -212,6 +216,17 @@ public final class ScanPolicy {
             if (!base.isEmpty() && (kind == PolicyRule.Kind.ALLOW_PROPERTY || kind == PolicyRule.Kind.ALLOW_BOOTSTRAP)) {
                 throw new ScanPolicyException(at + ": '" + line + "' would widen what plugin code may do at run time;"
                         + " " + kind.directive() + " lines belong to the shipped policy only");
+            }
+            if (kind == PolicyRule.Kind.ALLOW_BOOTSTRAP && !groupId.equals(RuleIds.LINKAGE_BOOTSTRAP)) {
+                throw new ScanPolicyException(at + ": allow-bootstrap lines belong to the group '@rule "
+                        + RuleIds.LINKAGE_BOOTSTRAP + " REASON', whose reason every denied bootstrap prints");
+            }
+            if (kind == PolicyRule.Kind.ALLOW_BOOTSTRAP && reasonAt >= 0) {
+                throw new ScanPolicyException(at + ": an allow-bootstrap line takes the reason of its group, not one of its own");
+            }
+            if (groupId.equals(RuleIds.LINKAGE_BOOTSTRAP) && kind != PolicyRule.Kind.ALLOW_BOOTSTRAP) {
+                throw new ScanPolicyException(at + ": the group " + RuleIds.LINKAGE_BOOTSTRAP
+                        + " holds only allow-bootstrap lines; the scanner reports its findings");
             }
             if (!base.isEmpty() && kind == PolicyRule.Kind.ALLOW_MODULE && rule.owner().startsWith("dev.stigmem.")
                     && !rule.owner().equals("dev.stigmem.api")) {

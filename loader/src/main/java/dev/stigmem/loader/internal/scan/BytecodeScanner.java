@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * classes, module descriptors and every {@code META-INF/versions/N/} entry for every N (more than the
  * JVM would pick, never less). Each class file is first checked structurally ({@link ClassFileCheck}),
  * then its header is read to build the archive's type hierarchy, then its bodies are scanned
- * ({@link ClassScan}) against the manifest and the {@link ScanPolicy}. Any class file that cannot be
+ * ({@link ClassScan}) against the manifest and the {@link ScanPolicy}. The hierarchy is resolved and
+ * bounded in between ({@link TypeHierarchy}). Any class file that cannot be
  * read fully fails the whole scan ({@link ScanInputException}); so does any bound of
  * {@link dev.stigmem.loader.scan.ScanLimits} ({@link ScanLimitException}).
  *
@@ -90,6 +92,7 @@ public final class BytecodeScanner {
         // Pass 1: structure check and header of every class file; this gives the archive's types.
         List<Header> headers = runAll(units, executor, u -> header(u, policy));
         Map<String, SortedSet<String>> supertypes = new HashMap<>();
+        Map<String, String> where = new LinkedHashMap<>();
         Set<String> modules = new HashSet<>();
         for (int i = 0; i < jars.size(); i++) {
             automaticModuleName(jars.get(i)).ifPresent(modules::add);
@@ -103,10 +106,14 @@ public final class BytecodeScanner {
             }
             if (h.moduleName().isEmpty()) {
                 supertypes.computeIfAbsent(h.name(), k -> new TreeSet<>()).addAll(h.supertypes());
+                where.putIfAbsent(h.name(), h.unit().where());
             }
         }
-        ReferenceJudge judge = new ReferenceJudge(new PolicyIndex(policy), manifest.capabilities(), supertypes,
-                modules, JdkTypes.instance());
+        PolicyIndex index = new PolicyIndex(policy);
+        // Every class's supertypes, resolved once and bounded in depth before any body is scanned.
+        TypeHierarchy hierarchy = new TypeHierarchy(supertypes, where, JdkTypes.instance(), ReferenceJudge.namedByPolicy(index),
+                policy.limits().maxHierarchyDepth());
+        ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy);
 
         // Pass 2: every reference of every class file.
         int maxDepth = policy.limits().maxBootstrapDepth();

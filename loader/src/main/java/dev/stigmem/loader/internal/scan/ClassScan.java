@@ -6,10 +6,13 @@ import dev.stigmem.loader.scan.Finding;
 import dev.stigmem.loader.scan.RuleIds;
 import dev.stigmem.loader.scan.ScanLimitException;
 import dev.stigmem.loader.scan.Severity;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -31,6 +34,17 @@ import net.bytebuddy.jar.asm.Type;
  * (its bootstrap method and every bootstrap argument), {@code ldc} of types, method handles and
  * constant-dynamic (recursively, within the depth bound), {@code multianewarray} and exception types.
  * For a module descriptor, every {@code requires}. Not thread-safe: one instance per class file.
+ *
+ * <p>Dynamic linkage fails closed: the bootstrap method of every {@code invokedynamic} and of every
+ * constant-dynamic (nested ones inside bootstrap arguments too) must be one the policy allows
+ * ({@code allow-bootstrap}), else the reference is denied ({@link RuleIds#LINKAGE_BOOTSTRAP}). An allowed
+ * bootstrap's own descriptor is not judged (it names {@code MethodHandles.Lookup}, which the JVM passes
+ * to every bootstrap); its arguments are, as any reference.
+ *
+ * <p>A system property read whose key is a string constant pushed by the instruction right before
+ * the call (for the two-argument forms: the key, then a constant default), with no jump into that
+ * sequence, and whose key the policy allows ({@code allow-property}), reports nothing: the key is
+ * known and harmless. Any other read stays denied.
  */
 final class ClassScan extends ClassVisitor {
 
@@ -134,13 +148,66 @@ final class ClassScan extends ClassVisitor {
                 type(e);
             }
         }
+        body.reset();
         return body;
+    }
+
+    /**
+     * The static methods that read a system property by a key passed as their first argument, with the
+     * number of arguments each takes; a read with a constant, allowed key reports nothing.
+     */
+    private static final Map<String, Integer> PROPERTY_READS = Map.of(
+            "java/lang/System#getProperty(Ljava/lang/String;)Ljava/lang/String;", 1,
+            "java/lang/System#getProperty(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;", 2,
+            "java/lang/Integer#getInteger(Ljava/lang/String;)Ljava/lang/Integer;", 1,
+            "java/lang/Integer#getInteger(Ljava/lang/String;I)Ljava/lang/Integer;", 2,
+            "java/lang/Long#getLong(Ljava/lang/String;)Ljava/lang/Long;", 1,
+            "java/lang/Long#getLong(Ljava/lang/String;J)Ljava/lang/Long;", 2,
+            "java/lang/Boolean#getBoolean(Ljava/lang/String;)Z", 1);
+
+    /** The window holds at most a key, a default and a label after each (one label per code offset). */
+    private static final int WINDOW = 6;
+    /** Stands for {@code aconst_null} in the window. */
+    private static final Object NULL = new Object();
+
+    /** A property read with an allowed constant key whose sequence holds a label: decided at the method's end. */
+    private record PendingRead(String owner, String name, String desc, int line, List<Label> labels) {
     }
 
     /** One reusable visitor for method bodies: ASM visits a method completely before the next. */
     private final class BodyScan extends MethodVisitor {
+        /**
+         * The constants pushed by the instructions right before the current one (no other instruction in
+         * between), and the labels among them, oldest first; bounded.
+         */
+        private final ArrayDeque<Object> window = new ArrayDeque<>();
+        /** Where control can arrive other than from the instruction before: jump and switch targets, handlers. */
+        private final Set<Label> targets = new HashSet<>();
+        private final List<PendingRead> pending = new ArrayList<>();
+
         BodyScan() {
             super(Opcodes.ASM9);
+        }
+
+        void reset() {
+            window.clear();
+            targets.clear();
+            pending.clear();
+        }
+
+        private void push(Object constant) {
+            window.addLast(constant);
+            while (window.size() > WINDOW) {
+                window.removeFirst();
+            }
+        }
+
+        @Override
+        public void visitLabel(Label label) {
+            // A label before the first constant of a sequence does not matter; one inside it might be a target.
+            if (!window.isEmpty()) {
+                push(label);
+            }
         }
 
         @Override
@@ -149,24 +216,113 @@ final class ClassScan extends ClassVisitor {
         }
 
         @Override
+        public void visitInsn(int opcode) {
+            switch (opcode) {
+                case Opcodes.ACONST_NULL -> push(NULL);
+                case Opcodes.ICONST_M1, Opcodes.ICONST_0, Opcodes.ICONST_1, Opcodes.ICONST_2, Opcodes.ICONST_3,
+                        Opcodes.ICONST_4, Opcodes.ICONST_5 -> push(opcode - Opcodes.ICONST_0);
+                case Opcodes.LCONST_0, Opcodes.LCONST_1 -> push((long) (opcode - Opcodes.LCONST_0));
+                default -> window.clear();
+            }
+        }
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            if (opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH) {
+                push(operand);
+            } else {
+                window.clear();
+            }
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int varIndex) {
+            window.clear();
+        }
+
+        @Override
+        public void visitIincInsn(int varIndex, int increment) {
+            window.clear();
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, Label label) {
+            targets.add(label);
+            window.clear();
+        }
+
+        @Override
+        public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            targets.add(dflt);
+            targets.addAll(List.of(labels));
+            window.clear();
+        }
+
+        @Override
+        public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            targets.add(dflt);
+            targets.addAll(List.of(labels));
+            window.clear();
+        }
+
+        @Override
         public void visitTypeInsn(int opcode, String type) {
+            window.clear();
             type(type);
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            window.clear();
             member(owner, name, descriptor);
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (opcode == Opcodes.INVOKESTATIC && propertyRead(owner, name, descriptor)) {
+                window.clear();
+                return;
+            }
+            window.clear();
             member(owner, name, descriptor);
+        }
+
+        /**
+         * Whether this call reads a system property by an allowed constant key; when labels stand inside
+         * its sequence, the call is decided at the method's end, when every jump target is known.
+         */
+        private boolean propertyRead(String owner, String name, String descriptor) {
+            Integer arity = PROPERTY_READS.get(owner + '#' + name + descriptor);
+            if (arity == null) {
+                return false;
+            }
+            List<Label> labels = new ArrayList<>(2);
+            Object key = null;
+            int constants = 0;
+            var it = window.descendingIterator();
+            while (constants < arity && it.hasNext()) {
+                Object o = it.next();
+                if (o instanceof Label l) {
+                    labels.add(l);
+                } else {
+                    constants++;
+                    key = o;
+                }
+            }
+            if (constants < arity || !(key instanceof String k) || !judge.propertyAllowed(k)) {
+                return false;
+            }
+            if (!labels.isEmpty()) {
+                pending.add(new PendingRead(owner, name, descriptor, line, List.copyOf(labels)));
+            }
+            return true;
         }
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            window.clear();
             descriptor(descriptor);
-            handle(bootstrap);
+            bootstrap(bootstrap);
             for (Object a : arguments) {
                 constant(a, 1);
             }
@@ -174,19 +330,36 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitLdcInsn(Object value) {
+            push(value);
             constant(value, 0);
         }
 
         @Override
         public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            window.clear();
             descriptor(descriptor);
         }
 
         @Override
         public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+            targets.add(handler);
             if (type != null) {
                 type(type);
             }
+        }
+
+        @Override
+        public void visitEnd() {
+            int at = line;
+            for (PendingRead r : pending) {
+                if (r.labels().stream().anyMatch(targets::contains)) {
+                    // Control can reach the call with another key on the stack: an ordinary, denied read.
+                    line = r.line();
+                    member(r.owner(), r.name(), r.desc());
+                }
+            }
+            line = at;
+            reset();
         }
     }
 
@@ -206,7 +379,7 @@ final class ClassScan extends ClassVisitor {
                         + maxBootstrapDepth);
             }
             descriptor(c.getDescriptor());
-            handle(c.getBootstrapMethod());
+            bootstrap(c.getBootstrapMethod());
             for (int i = 0; i < c.getBootstrapMethodArgumentCount(); i++) {
                 constant(c.getBootstrapMethodArgument(i), depth + 1);
             }
@@ -217,8 +390,25 @@ final class ClassScan extends ClassVisitor {
         member(h.getOwner(), h.getName(), h.getDesc());
     }
 
+    /**
+     * The bootstrap method of an {@code invokedynamic} or a constant-dynamic: an allowed one is judged
+     * as a member without its descriptor's types; any other is denied, and judged as any handle.
+     */
+    private void bootstrap(Handle h) {
+        if (judge.bootstrapAllowed(h.getTag(), h.getOwner(), h.getName(), h.getDesc())) {
+            member(judge.allowedBootstrapInfo(h.getOwner(), h.getName(), h.getDesc()), h.getName());
+            return;
+        }
+        add(Severity.DENY, RuleIds.LINKAGE_BOOTSTRAP, judge.bootstrapReason(),
+                h.getOwner().replace('/', '.') + '#' + h.getName() + h.getDesc());
+        handle(h);
+    }
+
     private void member(String owner, String name, String descriptor) {
-        ReferenceJudge.MemberInfo m = judge.memberInfo(owner, name, descriptor);
+        member(judge.memberInfo(owner, name, descriptor), name);
+    }
+
+    private void member(ReferenceJudge.MemberInfo m, String name) {
         if (m.quiet()) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.stigmem.loader.internal.scan;
 
 import dev.stigmem.loader.scan.PolicyRule;
+import dev.stigmem.loader.scan.RuleIds;
 import dev.stigmem.loader.scan.ScanPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +22,22 @@ final class PolicyIndex {
     private final List<PolicyRule> reviewPackages = new ArrayList<>();
     private final List<PolicyRule> allowPackages = new ArrayList<>();
     private final Set<String> allowModules = new HashSet<>();
+    private final Map<String, List<PolicyRule>> allowBootstraps = new HashMap<>();
+    private final Set<String> allowProperties = new HashSet<>();
+    private final String bootstrapReason;
+
+    /** The reason of a denied bootstrap when the policy allows none (so has no allow-bootstrap group to take it from). */
+    static final String NO_BOOTSTRAP_ALLOWED = "The JVM hands a bootstrap method a full-privilege Lookup of the calling class,"
+            + " and this policy allows no bootstrap method";
 
     PolicyIndex(ScanPolicy policy) {
-        for (PolicyRule r : policy.rules()) {
+        this(policy.rules());
+    }
+
+    /** An index of these rules (tests build policies the file format would not accept). */
+    PolicyIndex(List<PolicyRule> rules) {
+        String reason = null;
+        for (PolicyRule r : rules) {
             switch (r.kind()) {
                 case DENY_MEMBER, GUARD_MEMBER, GUARD_ENTRY -> denyMembers.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
                 case REVIEW_MEMBER -> reviewMembers.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
@@ -33,11 +47,48 @@ final class PolicyIndex {
                 case REVIEW_PACKAGE -> reviewPackages.add(r);
                 case ALLOW_PACKAGE -> allowPackages.add(r);
                 case ALLOW_MODULE -> allowModules.add(r.owner());
-                case ALLOW_PROPERTY, ALLOW_BOOTSTRAP -> {
-                    // read by the runtime guard and the bootstrap check, not by reference judging
+                case ALLOW_PROPERTY -> allowProperties.add(r.owner());
+                case ALLOW_BOOTSTRAP -> {
+                    allowBootstraps.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
+                    if (reason == null) {
+                        reason = r.reason();
+                    }
                 }
             }
         }
+        bootstrapReason = reason != null ? reason : NO_BOOTSTRAP_ALLOWED;
+    }
+
+    /**
+     * Whether an {@code allow-bootstrap} rule names this method ({@code owner} in internal form). The
+     * caller checks that the handle invokes a static method and that the owner is no class of the archive.
+     */
+    boolean bootstrapAllowed(String owner, String name, String desc) {
+        List<PolicyRule> candidates = allowBootstraps.get(owner);
+        if (candidates != null) {
+            for (PolicyRule r : candidates) {
+                if (r.matchesMember(name, desc)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The reason a denied bootstrap prints (rule {@link RuleIds#LINKAGE_BOOTSTRAP}): that of the policy's allow-bootstrap group. */
+    String bootstrapReason() {
+        return bootstrapReason;
+    }
+
+    /** Whether plugin code may read this system property key ({@code allow-property}). */
+    boolean propertyAllowed(String key) {
+        return allowProperties.contains(key);
+    }
+
+    /** Whether a class or member rule names this class (internal form); only such supertypes can change a decision. */
+    boolean namesType(String internalName) {
+        return denyMembers.containsKey(internalName) || reviewMembers.containsKey(internalName)
+                || denyClasses.containsKey(internalName) || reviewClasses.containsKey(internalName);
     }
 
     /** The first member rule of {@code owners} (a class and its supertypes, nearest first) matching; deny before review. */

@@ -5,18 +5,16 @@ import dev.stigmem.api.PluginContext;
 import dev.stigmem.loader.scan.PolicyRule;
 import dev.stigmem.loader.scan.RuleIds;
 import dev.stigmem.loader.scan.Severity;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
@@ -30,24 +28,24 @@ final class ReferenceJudge {
     record Decision(Severity severity, String rule, String reason) {
     }
 
-    private static final String PLUGIN_CONTEXT = Type.getInternalName(PluginContext.class);
+    static final String PLUGIN_CONTEXT = Type.getInternalName(PluginContext.class);
     private static final Decision ALLOWED = new Decision(Severity.INFO, "", "");
 
     private final PolicyIndex policy;
     private final Set<Capability> declared;
-    private final Map<String, SortedSet<String>> archiveSupertypes;
+    private final Set<String> archiveClasses;
     private final Set<String> archiveModules;
-    private final JdkTypes jdk;
+    private final TypeHierarchy hierarchy;
     private final Map<String, Capability> byHandleType;
 
     // Presized: a large library references some thousands of distinct classes and members.
-    private final ConcurrentHashMap<String, List<String>> closures = new ConcurrentHashMap<>(4096);
     private final ConcurrentHashMap<String, Decision> classDecisions = new ConcurrentHashMap<>(4096);
     private final ConcurrentHashMap<MemberKey, Decision> memberDecisions = new ConcurrentHashMap<>(16384);
     private final ConcurrentHashMap<String, String[]> descriptorTypes = new ConcurrentHashMap<>(8192);
     private final ConcurrentHashMap<String, TypeInfo> typeInfos = new ConcurrentHashMap<>(4096);
     private final ConcurrentHashMap<String, TypeInfo[]> descriptorInfos = new ConcurrentHashMap<>(8192);
     private final ConcurrentHashMap<MemberKey, MemberInfo> memberInfos = new ConcurrentHashMap<>(16384);
+    private final ConcurrentHashMap<MemberKey, MemberInfo> bootstrapInfos = new ConcurrentHashMap<>(64);
 
     /**
      * Cache key of a member reference. ASM hands out the same String instances for one class's
@@ -56,18 +54,30 @@ final class ReferenceJudge {
     private record MemberKey(String owner, String name, String desc) {
     }
 
-    ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Map<String, SortedSet<String>> archiveSupertypes,
-                   Set<String> archiveModules, JdkTypes jdk) {
+    /**
+     * @param archiveClasses the classes of the archive (internal names)
+     * @param hierarchy      built with {@link #namedByPolicy(PolicyIndex)}: the supertypes that decisions need
+     */
+    ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Set<String> archiveClasses, Set<String> archiveModules,
+                   TypeHierarchy hierarchy) {
         this.policy = policy;
         this.declared = declared.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(declared);
-        this.archiveSupertypes = archiveSupertypes;
+        this.archiveClasses = archiveClasses;
         this.archiveModules = archiveModules;
-        this.jdk = jdk;
+        this.hierarchy = hierarchy;
         Map<String, Capability> handles = new HashMap<>();
         for (Capability c : Capability.values()) {
             handles.put(Type.getInternalName(c.handleType()), c);
         }
         this.byHandleType = Map.copyOf(handles);
+    }
+
+    /**
+     * The supertypes whose presence can change a decision: those the policy's class and member rules
+     * name, and {@code PluginContext} (accessors through a plugin's subtype of it).
+     */
+    static Predicate<String> namedByPolicy(PolicyIndex policy) {
+        return t -> t.equals(PLUGIN_CONTEXT) || policy.namesType(t);
     }
 
     boolean declares(Capability c) {
@@ -92,7 +102,7 @@ final class ReferenceJudge {
         if (c.isEmpty()) {
             return c;
         }
-        return owner.equals(PLUGIN_CONTEXT) || closure(owner).contains(PLUGIN_CONTEXT) ? c : Optional.empty();
+        return owner.equals(PLUGIN_CONTEXT) || hierarchy.named(owner).contains(PLUGIN_CONTEXT) ? c : Optional.empty();
     }
 
     /** The policy's decision on a member reference (member rules only; the owner type is judged separately). */
@@ -100,7 +110,7 @@ final class ReferenceJudge {
         MemberKey key = new MemberKey(owner, name, desc);
         Decision d = memberDecisions.get(key);
         if (d == null) {
-            d = memberDecisions.computeIfAbsent(key, k -> policy.memberRule(closure(owner), name, desc)
+            d = memberDecisions.computeIfAbsent(key, k -> policy.memberRule(hierarchy.named(owner), name, desc)
                 .map(ReferenceJudge::of).orElse(ALLOWED));
         }
         return d == ALLOWED ? Optional.empty() : Optional.of(d);
@@ -116,7 +126,7 @@ final class ReferenceJudge {
     }
 
     private Decision judgeType(String name) {
-        Optional<PolicyRule> classRule = policy.classRule(closure(name));
+        Optional<PolicyRule> classRule = policy.classRule(hierarchy.named(name));
         if (classRule.isPresent()) {
             return of(classRule.get());
         }
@@ -126,7 +136,7 @@ final class ReferenceJudge {
         if (packageRule.isPresent() && packageRule.get().kind() == PolicyRule.Kind.DENY_PACKAGE) {
             return of(packageRule.get());
         }
-        boolean allowed = archiveSupertypes.containsKey(name) || policy.packageAllowed(pkg);
+        boolean allowed = archiveClasses.contains(name) || policy.packageAllowed(pkg);
         if (!allowed) {
             return new Decision(Severity.DENY, RuleIds.REFERENCE_NOT_ALLOWED,
                     "Not a class of the archive, of dev.stigmem.api or of an allowlisted JDK package; a plugin may reference nothing else");
@@ -197,21 +207,49 @@ final class ReferenceJudge {
     MemberInfo memberInfo(String owner, String name, String desc) {
         MemberKey key = new MemberKey(owner, name, desc);
         MemberInfo m = memberInfos.get(key);
-        if (m == null) {
-            m = memberInfos.computeIfAbsent(key, k -> {
-                TypeInfo[] types = descriptorInfo(desc);
-                String element = elementType(owner);
-                if (element == null) {
-                    return new MemberInfo(null, null, "", null, types, allQuiet(types));
-                }
-                Capability accessor = accessorCapability(element, name, desc).orElse(null);
-                Decision rule = member(element, name, desc).orElse(null);
-                TypeInfo ownerInfo = typeInfo(element);
-                boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
-                return new MemberInfo(accessor, rule, element.replace('/', '.') + '#' + name + desc, ownerInfo, types, quiet);
-            });
+        return m != null ? m : memberInfos.computeIfAbsent(key, k -> judgeMember(owner, name, desc, descriptorInfo(desc)));
+    }
+
+    /**
+     * The judged handle of an allowed bootstrap method: its owner and the member rules, not the types
+     * of its descriptor, which names {@code MethodHandles.Lookup} (the JVM's argument to every
+     * bootstrap, not a lookup the plugin holds).
+     */
+    MemberInfo allowedBootstrapInfo(String owner, String name, String desc) {
+        MemberKey key = new MemberKey(owner, name, desc);
+        MemberInfo m = bootstrapInfos.get(key);
+        return m != null ? m : bootstrapInfos.computeIfAbsent(key, k -> judgeMember(owner, name, desc, NO_TYPES));
+    }
+
+    /**
+     * Whether {@code invokedynamic} and dynamic constants may name this bootstrap method: an
+     * {@code allow-bootstrap} rule names it, the handle invokes it as the static method it is, and it is
+     * no class of the archive (a plugin's own bootstrap gets a full-privilege lookup of its caller).
+     */
+    boolean bootstrapAllowed(int tag, String owner, String name, String desc) {
+        return tag == Opcodes.H_INVOKESTATIC && !archiveClasses.contains(owner) && policy.bootstrapAllowed(owner, name, desc);
+    }
+
+    /** The reason of a {@link RuleIds#LINKAGE_BOOTSTRAP} finding, from the policy. */
+    String bootstrapReason() {
+        return policy.bootstrapReason();
+    }
+
+    /** Whether plugin code may read this system property key. */
+    boolean propertyAllowed(String key) {
+        return policy.propertyAllowed(key);
+    }
+
+    private MemberInfo judgeMember(String owner, String name, String desc, TypeInfo[] types) {
+        String element = elementType(owner);
+        if (element == null) {
+            return new MemberInfo(null, null, "", null, types, allQuiet(types));
         }
-        return m;
+        Capability accessor = accessorCapability(element, name, desc).orElse(null);
+        Decision rule = member(element, name, desc).orElse(null);
+        TypeInfo ownerInfo = typeInfo(element);
+        boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
+        return new MemberInfo(accessor, rule, element.replace('/', '.') + '#' + name + desc, ownerInfo, types, quiet);
     }
 
     private static boolean allQuiet(TypeInfo[] types) {
@@ -238,30 +276,6 @@ final class ReferenceJudge {
     /** Whether a module of the archive may require this module. */
     boolean moduleAllowed(String module) {
         return policy.moduleAllowed(module) || archiveModules.contains(module);
-    }
-
-    /** A class and all its supertypes known from the archive and the runtime image, nearest first. */
-    List<String> closure(String internalName) {
-        return closures.computeIfAbsent(internalName, this::computeClosure);
-    }
-
-    private List<String> computeClosure(String start) {
-        LinkedHashSet<String> seen = new LinkedHashSet<>();
-        ArrayDeque<String> queue = new ArrayDeque<>();
-        queue.add(start);
-        while (!queue.isEmpty()) {
-            String t = queue.poll();
-            if (!seen.add(t)) {
-                continue;
-            }
-            SortedSet<String> fromArchive = archiveSupertypes.get(t);
-            if (fromArchive != null) {
-                queue.addAll(fromArchive);
-            } else {
-                queue.addAll(jdk.directSupertypes(t));
-            }
-        }
-        return Collections.unmodifiableList(new ArrayList<>(seen));
     }
 
     private static Decision of(PolicyRule r) {

@@ -42,12 +42,15 @@ class JdkPolicyScanTests {
                 }
                 """);
 
+        // The classes are denied, and the guarded members (which the runtime guard refuses too) as well.
         assertThat(brief(report.findings())).containsExactly(
                 "DENY process.spawn java.lang.Process @ p.Spawn.builder()V:3",
                 "DENY process.spawn java.lang.ProcessBuilder @ p.Spawn.builder()V:3",
+                "DENY process.spawn java.lang.ProcessBuilder#start()Ljava/lang/Process; @ p.Spawn.builder()V:3",
                 "DENY process.spawn java.lang.Process @ p.Spawn.exec()V:4",
                 "DENY process.spawn java.lang.Runtime#exec(Ljava/lang/String;)Ljava/lang/Process; @ p.Spawn.exec()V:4",
-                "DENY process.spawn java.lang.ProcessHandle @ p.Spawn.self()J:5");
+                "DENY process.spawn java.lang.ProcessHandle @ p.Spawn.self()J:5",
+                "DENY process.spawn java.lang.ProcessHandle#current()Ljava/lang/ProcessHandle; @ p.Spawn.self()J:5");
     }
 
     @Test
@@ -77,18 +80,31 @@ class JdkPolicyScanTests {
                     Object urls() { return new java.net.URLClassLoader(new java.net.URL[0]); }
                     Object hidden(MethodHandles.Lookup l, byte[] b) throws Exception { return l.defineHiddenClass(b, true); }
                     Object plain(MethodHandles.Lookup l, byte[] b) throws Exception { return l.defineClass(b); }
-                    Object fine(MethodHandles.Lookup l) { return l.lookupClass(); }
+                    Object lookupClass(MethodHandles.Lookup l) { return l.lookupClass(); }
+                    Object fine(Object o) { return o.getClass().getSimpleName(); }
                 }
                 """);
 
+        // The Lookup class itself is denied (rule lookup): holding one, even only as a parameter, is
+        // the capability to resolve members by name; so every method that names it has a finding.
+        String hidden = " @ p.Define.hidden(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;";
+        String plain = " @ p.Define.plain(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;";
+        String lookupClass = " @ p.Define.lookupClass(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;";
         assertThat(brief(report.findings())).containsExactly(
                 "DENY class.define java.lang.ClassLoader @ p.Define$Loader.-:-1",
                 "DENY class.define java.lang.ClassLoader @ p.Define$Loader.<init>()V:4",
+                "DENY class.define java.lang.ClassLoader#<init>()V @ p.Define$Loader.<init>()V:4",
+                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + hidden + ":-1",
+                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + lookupClass + ":-1",
+                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + plain + ":-1",
                 "DENY class.define java.net.URLClassLoader @ p.Define.urls()Ljava/lang/Object;:6",
+                "DENY class.define java.net.URLClassLoader#<init>([Ljava/net/URL;)V @ p.Define.urls()Ljava/lang/Object;:6",
                 "DENY class.define java.lang.invoke.MethodHandles$Lookup#defineHiddenClass([BZ[Ljava/lang/invoke/MethodHandles$Lookup$ClassOption;)Ljava/lang/invoke/MethodHandles$Lookup;"
-                        + " @ p.Define.hidden(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;:7",
-                "DENY class.define java.lang.invoke.MethodHandles$Lookup#defineClass([B)Ljava/lang/Class;"
-                        + " @ p.Define.plain(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;:8");
+                        + hidden + ":7",
+                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + hidden + ":7",
+                "DENY class.define java.lang.invoke.MethodHandles$Lookup#defineClass([B)Ljava/lang/Class;" + plain + ":8",
+                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + plain + ":8",
+                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + lookupClass + ":9");
     }
 
     @Test
@@ -136,12 +152,20 @@ class JdkPolicyScanTests {
                 }
                 """);
 
+        String lookup = "DENY lookup java.lang.invoke.MethodHandles$Lookup @ ";
+        String other = "p.Lookups.other(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;";
+        String find = "p.Lookups.find(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;";
         assertThat(brief(report.findings())).containsExactly(
+                lookup + find + ":-1",
+                lookup + other + ":-1",
                 "DENY lookup java.lang.invoke.MethodHandles#lookup()Ljava/lang/invoke/MethodHandles$Lookup; @ p.Lookups.mine()Ljava/lang/Object;:4",
+                lookup + "p.Lookups.mine()Ljava/lang/Object;:4",
                 "DENY lookup java.lang.invoke.MethodHandles#privateLookupIn(Ljava/lang/Class;Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/invoke/MethodHandles$Lookup;"
-                        + " @ p.Lookups.other(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;:5",
+                        + " @ " + other + ":5",
+                lookup + other + ":5",
+                lookup + find + ":7",
                 "DENY lookup java.lang.invoke.MethodHandles$Lookup#findVirtual(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/MethodHandle;"
-                        + " @ p.Lookups.find(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;:7");
+                        + " @ " + find + ":7");
     }
 
     @Test
@@ -173,7 +197,29 @@ class JdkPolicyScanTests {
         assertThat(brief(report.findings())).containsExactly(
                 "DENY network.raw java.net.Socket @ p.Net.socket()V:4",
                 "DENY network.raw java.net.URL#openStream()Ljava/io/InputStream; @ p.Net.stream(Ljava/net/URL;)Ljava/lang/Object;:5",
-                "DENY network.raw java.net.http.HttpClient @ p.Net.http()Ljava/lang/Object;:6");
+                "DENY network.resolve java.net.http.HttpClient @ p.Net.http()Ljava/lang/Object;:6");
+    }
+
+    @Test
+    void nameResolutionIsDeniedAndLiteralAddressesPass() {
+        ScanReport report = scanSource("p/Resolve.java", """
+                package p;
+                import java.net.*;
+                public final class Resolve {
+                    Object byName() throws Exception { return InetAddress.getByName("example.org"); }
+                    String name(InetAddress a) { return a.getHostName(); }
+                    Object socketAddress() { return new InetSocketAddress("example.org", 443); }
+                    boolean same(URL a, URL b) { return a.equals(b); }
+                    String fine() throws Exception { return InetAddress.getByAddress(new byte[] {127, 0, 0, 1}).getHostAddress(); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY network.resolve java.net.InetAddress#getByName(Ljava/lang/String;)Ljava/net/InetAddress; @ p.Resolve.byName()Ljava/lang/Object;:4",
+                "DENY network.resolve java.net.InetAddress#getHostName()Ljava/lang/String; @ p.Resolve.name(Ljava/net/InetAddress;)Ljava/lang/String;:5",
+                "DENY network.resolve java.net.InetSocketAddress#<init>(Ljava/lang/String;I)V @ p.Resolve.socketAddress()Ljava/lang/Object;:6",
+                "DENY network.resolve java.net.URL#equals(Ljava/lang/Object;)Z @ p.Resolve.same(Ljava/net/URL;Ljava/net/URL;)Z:7");
+        assertThat(report.findings().get(0).reason()).startsWith("Name resolution sends the host name to the resolver");
     }
 
     @Test
@@ -191,9 +237,11 @@ class JdkPolicyScanTests {
 
         assertThat(brief(report.findings())).containsExactly(
                 "DENY filesystem java.io.FileOutputStream @ p.Fs.write()V:4",
+                "DENY filesystem java.io.FileOutputStream#<init>(Ljava/lang/String;)V @ p.Fs.write()V:4",
                 "DENY filesystem java.nio.file.Files @ p.Fs.read()Ljava/lang/String;:5",
                 "DENY filesystem java.nio.file.Path @ p.Fs.read()Ljava/lang/String;:5",
-                "DENY filesystem java.io.RandomAccessFile @ p.Fs.random()V:6");
+                "DENY filesystem java.io.RandomAccessFile @ p.Fs.random()V:6",
+                "DENY filesystem java.io.RandomAccessFile#<init>(Ljava/lang/String;Ljava/lang/String;)V @ p.Fs.random()V:6");
     }
 
     @Test
@@ -280,7 +328,7 @@ class JdkPolicyScanTests {
     }
 
     @Test
-    void otherThreadsAreDeniedAndBorrowedOnesAreForReview() {
+    void otherThreadsAndSharedPoolsAreDeniedAndBorrowedThreadsAreForReview() {
         ScanReport report = scanSource("p/Foreign.java", """
                 package p;
                 import java.util.List;
@@ -299,8 +347,32 @@ class JdkPolicyScanTests {
                 "DENY thread.foreign java.lang.Thread#getThreadGroup()Ljava/lang/ThreadGroup; @ p.Foreign.group()Ljava/lang/Object;:5",
                 "DENY thread.foreign java.lang.ThreadGroup @ p.Foreign.group()Ljava/lang/Object;:5",
                 "WARN thread.shared java.lang.Thread#interrupt()V @ p.Foreign.interrupt()V:6",
-                "WARN thread.shared java.util.List#parallelStream()Ljava/util/stream/Stream; @ p.Foreign.pooled(Ljava/util/List;)J:7",
-                "WARN thread.shared java.util.concurrent.ForkJoinPool#commonPool()Ljava/util/concurrent/ForkJoinPool; @ p.Foreign.common()Ljava/lang/Object;:8");
+                "DENY thread.pool.shared java.util.List#parallelStream()Ljava/util/stream/Stream; @ p.Foreign.pooled(Ljava/util/List;)J:7",
+                "DENY thread.pool.shared java.util.concurrent.ForkJoinPool#commonPool()Ljava/util/concurrent/ForkJoinPool; @ p.Foreign.common()Ljava/lang/Object;:8");
+    }
+
+    @Test
+    void asyncWorkOnJdkWidePoolsIsDeniedAndOnThePluginsOwnExecutorPasses() {
+        ScanReport report = scanSource("p/Async.java", """
+                package p;
+                import java.util.concurrent.*;
+                public final class Async {
+                    Object run(Runnable r) { return CompletableFuture.runAsync(r); }
+                    Object supply() { return CompletableFuture.supplyAsync(() -> 1); }
+                    Object timeout(CompletableFuture<Integer> f) { return f.orTimeout(1, TimeUnit.SECONDS); }
+                    long parallel(java.util.List<Integer> l) { return l.stream().parallel().count(); }
+                    Object fine(Executor own) { return CompletableFuture.supplyAsync(() -> 1, own).thenApply(i -> i + 1); }
+                }
+                """);
+
+        assertThat(brief(report.findings())).containsExactly(
+                "DENY thread.pool.shared java.util.concurrent.CompletableFuture#runAsync(Ljava/lang/Runnable;)Ljava/util/concurrent/CompletableFuture;"
+                        + " @ p.Async.run(Ljava/lang/Runnable;)Ljava/lang/Object;:4",
+                "DENY thread.pool.shared java.util.concurrent.CompletableFuture#supplyAsync(Ljava/util/function/Supplier;)Ljava/util/concurrent/CompletableFuture;"
+                        + " @ p.Async.supply()Ljava/lang/Object;:5",
+                "DENY thread.pool.shared java.util.concurrent.CompletableFuture#orTimeout(JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/CompletableFuture;"
+                        + " @ p.Async.timeout(Ljava/util/concurrent/CompletableFuture;)Ljava/lang/Object;:6",
+                "DENY thread.pool.shared java.util.stream.Stream#parallel()Ljava/util/stream/BaseStream; @ p.Async.parallel(Ljava/util/List;)J:7");
     }
 
     @Test
