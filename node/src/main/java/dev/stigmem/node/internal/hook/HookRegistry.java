@@ -9,6 +9,9 @@ import dev.stigmem.api.hook.Vote;
 import dev.stigmem.node.HandlerInfo;
 import dev.stigmem.node.HookDispatch;
 import dev.stigmem.node.internal.audit.AuditSink;
+import dev.stigmem.node.internal.untrusted.PluginText;
+import dev.stigmem.node.internal.untrusted.PluginValueException;
+import dev.stigmem.node.internal.untrusted.PluginValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,18 +46,29 @@ import org.slf4j.LoggerFactory;
  * {@code plugin_only}: plugins, and registering a core handler is refused).
  *
  * <p>Failures of plugin handlers (an exception, {@link CapabilityError} included, a {@code null}
- * vote, filter value or score map, a handler over its time limit) become
+ * or unusable vote, filter value or score map, a handler over its time limit) become
  * {@link PluginExecutionError} naming plugin, handler and hook. Voting, filter and score hooks
  * surface them; fire-and-forget hooks log and audit them and go on, except the strict audit hooks,
  * which run every handler and then surface the first failure. Core handlers are the node's own
  * code: their exceptions propagate unchanged.
  *
+ * <p>No plugin code runs on the caller's thread after a handler's call, nor under a node lock:
+ * inside the call (on the plugin's pool thread and within the time limit, when one is set) the
+ * result is copied and checked into values of the node's own making ({@link PluginValues}: a deny
+ * reason bounded and escaped, a filter value rebuilt of final api and JDK types, score deltas read
+ * once), and an exception is rendered to bounded, escaped text ({@link PluginText#thrown}). What
+ * the node keeps is that copy and that text: a {@link PluginExecutionError} carries no cause of
+ * the plugin's (only the node's own copy of a gate refusal). An exception that escapes a handler
+ * from a nested call (an assert a handler made failed or was denied) is that handler's failure
+ * too, rendered the same way; the nested failure was audited where it happened.
+ *
  * <p>Time limits: Java cannot stop a thread. With a limit set, each plugin's handlers run on that
  * plugin's own small pool; a call over time fails, its thread is interrupted and stays counted
  * against the plugin until it returns, so a plugin that hangs exhausts only its own pool, after
- * which its calls fail at once. Without a limit, handlers run on the caller's thread.
+ * which its calls fail at once. Without a limit, handlers run on the caller's thread, and so do
+ * the copy and the rendering: they are part of the handler's call.
  *
- * <p>Thread-safe once frozen; the dispatch path allocates nothing beyond what handlers return.
+ * <p>Thread-safe once frozen.
  */
 public final class HookRegistry implements HookDispatch, AutoCloseable {
 
@@ -99,9 +113,10 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
     }
 
     /**
-     * Runs a voting hook: the first {@link Vote.Deny} wins and stops the vote.
+     * Runs a voting hook: the first {@link Vote.Deny} wins and stops the vote. A plugin's deny is
+     * returned (and audited) with its reason bounded and escaped ({@link PluginText}).
      *
-     * @throws PluginExecutionError if a plugin handler fails or returns {@code null}
+     * @throws PluginExecutionError if a plugin handler fails, returns {@code null} or something else than a Vote
      */
     @Override
     public Vote vote(Hook hook, Object payload) {
@@ -120,11 +135,12 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
     }
 
     /**
-     * Runs a filter chain: each handler receives the value the previous one returned.
+     * Runs a filter chain: each handler receives the value the previous one returned (a plugin's
+     * value as the node's checked copy, see {@link PluginValues}).
      *
-     * @throws PluginExecutionError if a plugin handler fails or returns {@code null}
+     * @throws PluginExecutionError if a plugin handler fails or returns {@code null} or an unusable value
      */
-    @SuppressWarnings("unchecked") // the handler method returns the payload type, checked on entry
+    @SuppressWarnings("unchecked") // the handler method returns the payload type, checked on entry and in the copy
     @Override
     public <T> T filter(Hook hook, T value) {
         Entry[] entries = entries(hook, Hook.Semantic.FILTER_CHAIN, value);
@@ -160,8 +176,9 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
                 throw failed(e, "returned null instead of score deltas", null);
             }
             for (Map.Entry<?, ?> d : deltas.entrySet()) {
+                // The node's own copy (PluginValues.scoreDeltas) or a core handler's map.
                 if (!(d.getKey() instanceof String id) || !(d.getValue() instanceof Double delta) || !Double.isFinite(delta)) {
-                    throw failed(e, "returned a score delta that is not a finite number keyed by id: " + d.getKey(), null);
+                    throw failed(e, "returned a score delta that is not a finite number keyed by id", null);
                 }
                 sum.merge(id, delta, Double::sum);
             }
@@ -214,53 +231,117 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
         return byHook[hook.ordinal()];
     }
 
+    /**
+     * What a plugin handler's call left for the node: a value of the node's own making (see
+     * {@link PluginValues}) or a failure as text. Nothing the plugin made reaches node code after
+     * the call: not its returned object, not its exception.
+     */
+    private sealed interface Outcome permits Returned, Failed, Fatal {
+    }
+
+    private record Returned(Object value) implements Outcome {
+    }
+
+    /** A failure; {@code capability} is the node's own copy of a gate refusal that failed the handler, if that is what it was. */
+    private record Failed(String detail, CapabilityError capability) implements Outcome {
+    }
+
+    /** The JVM's own error (out of memory, internal error), passed on as the JVM's, rendered. */
+    private record Fatal(boolean outOfMemory, String text) implements Outcome {
+    }
+
     private Object call(Entry e, Object payload) {
         if (e.core) {
             return callCore(e, payload);
         }
+        Outcome outcome = e.pool.isEmpty() ? run(e, payload) : runWithTimeout(e, payload, e.pool.get());
+        if (outcome instanceof Returned r) {
+            return r.value();
+        }
+        if (outcome instanceof Failed f) {
+            throw failed(e, f.detail(), f.capability());
+        }
+        Fatal fatal = (Fatal) outcome;
+        String text = "plugin '" + e.pluginName + "' handler " + e.handlerName + " on hook " + e.hook.id() + ": " + fatal.text();
+        throw fatal.outOfMemory() ? new OutOfMemoryError(text) : new InternalError(text);
+    }
+
+    /**
+     * The handler's call: invokes it, then copies and checks what it returned, or renders what it
+     * threw, all on the thread that ran the handler and within its time limit. Never throws.
+     */
+    private static Outcome run(Entry e, Object payload) {
+        Object result;
         try {
-            if (e.pool.isEmpty()) {
-                return e.invoker.invoke(e.context, payload);
-            }
-            return callWithTimeout(e, payload, e.pool.get());
-        } catch (PluginExecutionError already) {
-            throw already;
+            result = e.invoker.invoke(e.context, payload);
         } catch (Throwable t) {
-            if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
-                throw vme; // out of memory and the like are the JVM's, not the plugin's, to report
+            return thrown(e, t);
+        }
+        try {
+            return new Returned(accept(e.hook, result));
+        } catch (PluginValueException refused) {
+            return new Failed(refused.getMessage(), null); // the node's text (exact class: final, not exported)
+        } catch (Throwable t) {
+            // The plugin's code failed while its value was read (an iterator, an entry, ...).
+            if (fatal(t)) {
+                return new Fatal(t instanceof OutOfMemoryError, PluginText.thrown(t));
             }
-            String detail = t instanceof CapabilityError ? t.getMessage() : "threw " + t;
-            throw failed(e, detail, t);
+            return new Failed("returned a value that could not be read: threw " + PluginText.thrown(t), null);
         }
     }
 
-    private Object callWithTimeout(Entry e, Object payload, ExecutorService pool) throws Throwable {
-        Future<Object> f;
+    /** What the node keeps of a handler's result, by semantic. */
+    private static Object accept(Hook hook, Object result) {
+        return switch (hook.semantic()) {
+            case VOTING -> PluginValues.vote(result);
+            case FILTER_CHAIN -> PluginValues.hookValue(HandlerInvoker.payloadType(hook), result);
+            case SCORE_DELTA -> PluginValues.scoreDeltas(result);
+            case FIRE_AND_FORGET -> null; // returns nothing; whatever hostile bytecode returned is not read
+        };
+    }
+
+    private static Outcome thrown(Entry e, Throwable t) {
+        if (fatal(t)) {
+            return new Fatal(t instanceof OutOfMemoryError, PluginText.thrown(t));
+        }
+        if (t.getClass() == CapabilityError.class) {
+            // The gate's refusal (or one the plugin made of the exact class): kept as a fresh copy
+            // naming this plugin, with no cause or suppressed exceptions the plugin could have added.
+            CapabilityError copy = new CapabilityError(e.pluginName, ((CapabilityError) t).capability());
+            return new Failed(copy.getMessage(), copy);
+        }
+        return new Failed("threw " + PluginText.thrown(t), null);
+    }
+
+    /**
+     * The JVM's own trouble: out of memory and the like are the JVM's, not the plugin's, to report.
+     * Only the JDK's classes count (a plugin may subclass {@link VirtualMachineError}); a stack
+     * overflow is the handler's failure.
+     */
+    private static boolean fatal(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError) && t.getClass().getClassLoader() == null;
+    }
+
+    private Outcome runWithTimeout(Entry e, Object payload, ExecutorService pool) {
+        Future<Outcome> f;
         try {
-            f = pool.submit(() -> {
-                try {
-                    return e.invoker.invoke(e.context, payload);
-                } catch (Exception | Error x) {
-                    throw x;
-                } catch (Throwable x) {
-                    throw new ExecutionException(x);
-                }
-            });
+            f = pool.submit(() -> run(e, payload));
         } catch (RejectedExecutionException full) {
-            throw failed(e, "not run: the plugin's " + THREADS_PER_PLUGIN + " handler threads are busy (handlers stuck past their time limit)", null);
+            return new Failed("not run: the plugin's " + THREADS_PER_PLUGIN + " handler threads are busy (handlers stuck past their time limit)", null);
         }
         Duration limit = timeout.orElseThrow();
         try {
             return f.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException late) {
             f.cancel(true);
-            throw failed(e, String.format(Locale.ROOT, "did not return within %d ms", limit.toMillis()), null);
+            return new Failed(String.format(Locale.ROOT, "did not return within %d ms", limit.toMillis()), null);
         } catch (ExecutionException x) {
-            throw x.getCause();
+            // run() returns every failure of the plugin's; this is the node's own (say, memory while rendering).
+            return new Failed("failed: " + x.getCause().getClass().getName(), null);
         } catch (InterruptedException x) {
             f.cancel(true);
             Thread.currentThread().interrupt();
-            throw failed(e, "interrupted while waiting for the handler", x);
+            return new Failed("interrupted while waiting for the handler", null);
         }
     }
 
@@ -274,18 +355,23 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
         }
     }
 
-    private PluginExecutionError failed(Entry e, String detail, Throwable cause) {
+    /**
+     * Audits a plugin handler's failure and returns it as the exception to throw. {@code detail} is
+     * the node's text (plugin parts already bounded and escaped); {@code capability}, the node's copy
+     * of a gate refusal, is the only cause ever attached.
+     */
+    private PluginExecutionError failed(Entry e, String detail, CapabilityError capability) {
         if (e.core) {
-            throw new IllegalStateException("core handler " + e.handlerName + " on " + e.hook.id() + ": " + detail, cause);
+            throw new IllegalStateException("core handler " + e.handlerName + " on " + e.hook.id() + ": " + detail);
         }
-        PluginExecutionError error = new PluginExecutionError(e.pluginName, e.handlerName, e.hook.id(), detail, cause);
+        PluginExecutionError error = new PluginExecutionError(e.pluginName, e.handlerName, e.hook.id(), detail, capability);
         Map<String, String> attrs = new TreeMap<>();
         attrs.put("hook", e.hook.id());
         attrs.put("handler", e.handlerName);
         attrs.put("error", detail);
-        if (cause instanceof CapabilityError ce) {
+        if (capability != null) {
             // The denial itself is audited by the gate (capability.denied); this names the hook it broke.
-            attrs.put("capability", ce.capabilityId());
+            attrs.put("capability", capability.capabilityId());
         }
         audit.record(actor(e), "hook.handler_failed", attrs);
         return error;

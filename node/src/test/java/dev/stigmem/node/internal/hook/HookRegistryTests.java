@@ -115,7 +115,7 @@ class HookRegistryTests {
     }
 
     @Test
-    void exceptionInAVoterSurfacesWithItsCause() {
+    void exceptionInAVoterSurfacesAsTextWithoutThePluginsException() {
         plugin("alpha-plugin", new Voter("alpha-plugin", calls, (c, p) -> {
             throw new IllegalStateException("boom");
         }));
@@ -123,7 +123,71 @@ class HookRegistryTests {
         assertThatThrownBy(() -> registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
                 .isInstanceOf(PluginExecutionError.class)
                 .hasMessageContaining("threw java.lang.IllegalStateException: boom")
-                .hasRootCauseMessage("boom");
+                .hasNoCause();
+    }
+
+    @Test
+    void aGateRefusalIsKeptAsTheNodesOwnCopyWithoutWhatThePluginAttachedToIt() {
+        plugin("alpha-plugin", new Voter("alpha-plugin", calls, (c, p) -> {
+            try {
+                c.getFactsReader();
+                return Vote.allow();
+            } catch (CapabilityError refused) {
+                refused.initCause(new IllegalStateException("the plugin's own cause"));
+                refused.addSuppressed(new IllegalStateException("the plugin's own suppressed"));
+                throw refused;
+            }
+        }));
+        HookRegistry registry = builder.freeze();
+        assertThatThrownBy(() -> registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
+                .isInstanceOf(PluginExecutionError.class)
+                .cause().isExactlyInstanceOf(CapabilityError.class)
+                .hasMessage("plugin 'alpha-plugin' cannot call getFactsReader: capability 'facts.read' not declared")
+                .hasNoCause()
+                .satisfies(c -> assertThat(c.getSuppressed()).isEmpty());
+    }
+
+    /** A plugin's own subclass of the gate's error: not a refusal of the gate's. */
+    static final class ForgedCapabilityError extends CapabilityError {
+        ForgedCapabilityError() {
+            super("other-plugin", Capability.TENANT_WRITE);
+        }
+
+        @Override
+        public String getMessage() {
+            return "forged\nline";
+        }
+    }
+
+    @Test
+    void aPluginsSubclassOfTheGatesErrorIsAnOrdinaryFailureRenderedAsText() {
+        plugin("alpha-plugin", new Voter("alpha-plugin", calls, (c, p) -> {
+            throw new ForgedCapabilityError();
+        }));
+        HookRegistry registry = builder.freeze();
+        assertThatThrownBy(() -> registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
+                .isInstanceOf(PluginExecutionError.class)
+                .hasMessageEndingWith("threw " + ForgedCapabilityError.class.getName() + ": forged\\u000aline")
+                .hasNoCause();
+        assertThat(audit).noneMatch(a -> a.contains("capability="));
+    }
+
+    @Test
+    void theJvmsOwnErrorsArePassedOnAsFreshErrorsAndAPluginsSubclassIsAFailure() {
+        plugin("alpha-plugin", new Voter("alpha-plugin", calls, (c, p) -> {
+            throw new OutOfMemoryError("Java heap space");
+        }));
+        HookRegistry registry = builder.freeze();
+        assertThatThrownBy(() -> registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
+                .isExactlyInstanceOf(OutOfMemoryError.class)
+                .hasMessage("plugin 'alpha-plugin' handler alpha-plugin on hook pre_assert_authorize: java.lang.OutOfMemoryError: Java heap space")
+                .hasNoCause();
+        HookRegistry.Builder other = HookRegistry.builder((a, b, c) -> { });
+        other.plugin("beta-plugin", context("beta-plugin"), new Voter("beta-plugin", calls, (c, p) -> {
+            throw new InternalError("not the JVM's") { };
+        }));
+        assertThatThrownBy(() -> other.freeze().vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
+                .isInstanceOf(PluginExecutionError.class).hasMessageContaining(": not the JVM's").hasNoCause();
     }
 
     record Transformer(String suffix) implements Plugin, PreAssertTransform {
