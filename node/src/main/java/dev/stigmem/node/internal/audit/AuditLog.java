@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stigmem.api.core.AuditEmitter;
 import dev.stigmem.api.core.AuditEvent;
 import dev.stigmem.api.core.AuditReader;
+import dev.stigmem.node.internal.untrusted.PluginText;
+import dev.stigmem.node.internal.untrusted.PluginValueException;
+import dev.stigmem.node.internal.untrusted.PluginValues;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,13 +119,25 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     }
 
     /**
-     * Appends one event and returns it as recorded.
+     * Appends one event and returns it as recorded. The attributes are copied (and checked to be
+     * strings) before the trail's lock is taken.
      *
      * @throws UncheckedIOException if the trail cannot be written; callers must not go on as if
      *                              the event had been recorded
      */
-    public synchronized AuditEvent append(String actor, String action, Map<String, String> attributes) {
-        AuditEvent e = new AuditEvent(sequence + 1, clock.instant(), actor, action, new TreeMap<>(attributes));
+    public AuditEvent append(String actor, String action, Map<String, String> attributes) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(action, "action");
+        return write(actor, action, new TreeMap<>(PluginValues.stringMap(attributes, Integer.MAX_VALUE, "attributes")));
+    }
+
+    /**
+     * Writes an event whose attributes are already the node's own copy. Under the lock nothing but
+     * the node's code runs on the node's values (strings): no plugin code can hold the trail, write
+     * into it re-entrantly or change an event between its check and its write.
+     */
+    private synchronized AuditEvent write(String actor, String action, TreeMap<String, String> attributes) {
+        AuditEvent e = new AuditEvent(sequence + 1, clock.instant(), actor, action, attributes);
         if (channel.isPresent()) {
             ObjectNode o = JSON.createObjectNode();
             o.put("sequence", e.sequence());
@@ -130,7 +145,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
             o.put("actor", e.actor());
             o.put("action", e.action());
             ObjectNode a = o.putObject("attributes");
-            new TreeMap<>(e.attributes()).forEach(a::put);
+            attributes.forEach(a::put);
             try {
                 ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
                 FileChannel ch = channel.get();
@@ -151,23 +166,33 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         return file;
     }
 
-    /** An {@link AuditEmitter} that records events with {@code plugin:NAME} as the actor. */
+    /**
+     * An {@link AuditEmitter} that records events with {@code plugin:NAME} as the actor. It reads
+     * the plugin's attribute map once, on the plugin's thread, into a copy of at most
+     * {@link AuditEmitter#MAX_ATTRIBUTES} entries (reading stops after one more); the bounds are
+     * checked on that copy, and that copy is what is written.
+     */
     public AuditEmitter emitterFor(String pluginName) {
         Objects.requireNonNull(pluginName, "pluginName");
-        AuditEmitter raw = emitterAs("plugin:" + pluginName);
+        String actor = "plugin:" + pluginName;
         return (action, attributes) -> {
-            checkPluginEvent(pluginName, action, attributes);
-            return raw.emit(action, attributes);
+            Objects.requireNonNull(action, "action");
+            String prefix = "plugin '" + pluginName + "' cannot emit audit event '" + PluginText.bounded(action, PluginText.NAME_LIMIT) + "': ";
+            Map<String, String> copy;
+            try {
+                copy = PluginValues.stringMap(attributes, AuditEmitter.MAX_ATTRIBUTES, "attributes");
+            } catch (PluginValueException refused) {
+                throw new IllegalArgumentException(prefix + refused.getMessage());
+            }
+            checkPluginEvent(prefix, action, copy);
+            return write(actor, action, new TreeMap<>(copy));
         };
     }
 
     private static final java.util.regex.Pattern PLUGIN_ACTION = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
     // The AuditEmitter contract's bounds (api): a plugin's event cannot pass for the node's or swamp the trail.
-    private static void checkPluginEvent(String plugin, String action, Map<String, String> attributes) {
-        Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(attributes, "attributes");
-        String prefix = "plugin '" + plugin + "' cannot emit audit event '" + printable(action) + "': ";
+    private static void checkPluginEvent(String prefix, String action, Map<String, String> attributes) {
         if (!PLUGIN_ACTION.matcher(action).matches()) {
             throw new IllegalArgumentException(prefix + "an action is 1 to 64 characters of [a-z0-9_.-], starting with a letter or digit");
         }
@@ -176,42 +201,22 @@ public final class AuditLog implements AuditSink, AutoCloseable {
                 throw new IllegalArgumentException(prefix + "actions starting with '" + reserved + "' are the node's own");
             }
         }
-        if (attributes.size() > AuditEmitter.MAX_ATTRIBUTES) {
-            throw new IllegalArgumentException(prefix + attributes.size() + " attributes, at most " + AuditEmitter.MAX_ATTRIBUTES);
-        }
         for (Map.Entry<String, String> a : attributes.entrySet()) {
-            if (a.getKey() == null || a.getValue() == null) {
-                throw new IllegalArgumentException(prefix + "attribute keys and values must not be null");
-            }
             if (a.getKey().isEmpty() || a.getKey().length() > 64) {
-                throw new IllegalArgumentException(prefix + "attribute key '" + printable(a.getKey()) + "' must be 1 to 64 characters");
+                throw new IllegalArgumentException(prefix + "attribute key '" + PluginText.bounded(a.getKey(), PluginText.NAME_LIMIT)
+                        + "' must be 1 to 64 characters");
             }
             if (a.getValue().length() > AuditEmitter.MAX_VALUE_LENGTH) {
-                throw new IllegalArgumentException(prefix + "attribute '" + printable(a.getKey()) + "' is " + a.getValue().length()
-                        + " characters, at most " + AuditEmitter.MAX_VALUE_LENGTH);
+                throw new IllegalArgumentException(prefix + "attribute '" + PluginText.bounded(a.getKey(), PluginText.NAME_LIMIT) + "' is "
+                        + a.getValue().length() + " characters, at most " + AuditEmitter.MAX_VALUE_LENGTH);
             }
         }
-    }
-
-    // Hostile text in a message, escaped as PluginManifest and ArchiveReader escape theirs (control
-    // and format characters, bidi overrides included), length capped. Those copies are module-private.
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(80).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f || Character.getType(cp) == Character.FORMAT) {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return s.codePointCount(0, s.length()) > 80 ? b + "..." : b.toString();
     }
 
     /** An emitter whose events carry {@code actor} as it is (the host's own: {@code host}). */
     public AuditEmitter emitterAs(String actor) {
         Objects.requireNonNull(actor, "actor");
-        return (action, attributes) -> append(actor, Objects.requireNonNull(action, "action"),
-                Objects.requireNonNull(attributes, "attributes"));
+        return (action, attributes) -> append(actor, Objects.requireNonNull(action, "action"), attributes);
     }
 
     /** Read access to the retained events. */

@@ -3,6 +3,8 @@ package dev.stigmem.node.internal.core;
 import dev.stigmem.api.core.NetworkOutbound;
 import dev.stigmem.api.core.OutboundRequest;
 import dev.stigmem.api.core.OutboundResponse;
+import dev.stigmem.node.internal.untrusted.PluginText;
+import dev.stigmem.node.internal.untrusted.PluginValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -51,10 +53,13 @@ public final class AllowlistedHttpOutbound implements NetworkOutbound {
     }
 
     @Override
-    public OutboundResponse send(OutboundRequest request) throws IOException {
+    public OutboundResponse send(OutboundRequest asked) throws IOException {
+        // One copy (headers checked to be strings, body copied), checked and sent: nothing of the plugin's is read twice.
+        OutboundRequest request = PluginValues.outboundRequest(java.util.Objects.requireNonNull(asked, "request"));
         URI dest = request.destination();
         if (dest.getHost() == null || dest.getRawUserInfo() != null || !allowedOrigins.contains(origin(dest))) {
-            throw new SecurityException("destination " + dest + " is not on the node's outbound allowlist " + new java.util.TreeSet<>(allowedOrigins));
+            throw new SecurityException("destination " + PluginText.bounded(dest.toString()) + " is not on the node's outbound allowlist "
+                    + new java.util.TreeSet<>(allowedOrigins));
         }
         Duration timeout = request.timeout().compareTo(maxTimeout) > 0 ? maxTimeout : request.timeout();
         HttpRequest.Builder b = HttpRequest.newBuilder(dest).timeout(timeout)
@@ -67,7 +72,7 @@ public final class AllowlistedHttpOutbound implements NetworkOutbound {
                 body = in.readNBytes(MAX_BODY_BYTES + 1);
             }
             if (body.length > MAX_BODY_BYTES) {
-                throw new IOException("response from " + dest + " is larger than " + MAX_BODY_BYTES + " bytes");
+                throw new IOException("response from " + PluginText.bounded(dest.toString()) + " is larger than " + MAX_BODY_BYTES + " bytes");
             }
             Map<String, String> headers = new TreeMap<>();
             r.headers().map().forEach((k, v) -> {
@@ -78,7 +83,7 @@ public final class AllowlistedHttpOutbound implements NetworkOutbound {
             return new OutboundResponse(r.statusCode(), headers, body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while sending to " + dest, e);
+            throw new IOException("interrupted while sending to " + PluginText.bounded(dest.toString()), e);
         }
     }
 

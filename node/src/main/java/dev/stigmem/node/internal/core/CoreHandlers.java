@@ -7,6 +7,7 @@ import dev.stigmem.api.hook.PostRecallAudit;
 import dev.stigmem.api.hook.PreAssertValidate;
 import dev.stigmem.api.hook.Vote;
 import dev.stigmem.node.internal.hook.HookRegistry;
+import dev.stigmem.node.internal.untrusted.PluginText;
 import java.util.Map;
 
 /**
@@ -25,18 +26,20 @@ public final class CoreHandlers {
             var tenants = core.directory().tenants();
             String tenant = req.draft().tenant();
             if (!tenants.isEmpty() && tenants.stream().noneMatch(t -> t.id().equals(tenant))) {
-                return Vote.deny("unknown tenant '" + tenant + "'");
+                return Vote.deny("unknown tenant '" + PluginText.bounded(tenant, PluginText.NAME_LIMIT) + "'");
             }
             if (req.draft().subject().isBlank() || req.draft().predicate().isBlank()) {
                 return Vote.deny("subject and predicate must not be blank");
             }
             return Vote.allow();
         });
+        // Tenant and predicate are what the asserter (a plugin, through facts.write or a transform) chose:
+        // bounded and escaped on the record, like all plugin text the node writes there.
         hooks.core(Hook.POST_ASSERT_AUDIT, "core-audit", coreContext, (PostAssertAudit) (ctx, e) ->
-                core.audit().record(e.principal(), "fact.asserted",
-                        Map.of("fact", e.fact().id(), "tenant", e.fact().tenant(), "predicate", e.fact().predicate())));
+                core.audit().record(e.principal(), "fact.asserted", Map.of("fact", e.fact().id(),
+                        "tenant", PluginText.bounded(e.fact().tenant()), "predicate", PluginText.bounded(e.fact().predicate()))));
         hooks.core(Hook.POST_RECALL_AUDIT, "core-audit", coreContext, (PostRecallAudit) (ctx, r) ->
                 core.audit().record(r.request().principal(), "recall.performed",
-                        Map.of("tenant", r.request().query().tenant(), "hits", Integer.toString(r.hits().size()))));
+                        Map.of("tenant", PluginText.bounded(r.request().query().tenant()), "hits", Integer.toString(r.hits().size()))));
     }
 }

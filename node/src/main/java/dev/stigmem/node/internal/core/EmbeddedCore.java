@@ -29,6 +29,8 @@ import dev.stigmem.node.CoreApis;
 import dev.stigmem.node.OperationDeniedException;
 import dev.stigmem.node.internal.audit.AuditLog;
 import dev.stigmem.node.internal.hook.HookRegistry;
+import dev.stigmem.node.internal.untrusted.PluginText;
+import dev.stigmem.node.internal.untrusted.PluginValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +119,9 @@ public final class EmbeddedCore {
                 .provide(FederationReader.class, federationReader())
                 .provide(FederationWriter.class, federationWriter(source))
                 .provide(ConfigReader.class, config);
-        outbound.ifPresent(o -> b.provide(NetworkOutbound.class, o));
+        // The node's own client copies the request itself; a host's client gets the node's copy.
+        outbound.ifPresent(o -> b.provide(NetworkOutbound.class, o instanceof AllowlistedHttpOutbound ? o
+                : request -> o.send(PluginValues.outboundRequest(Objects.requireNonNull(request, "request")))));
         return b.build();
     }
 
@@ -140,15 +144,15 @@ public final class EmbeddedCore {
         return new TenantWriter() {
             @Override
             public void upsert(dev.stigmem.api.core.Tenant tenant) {
-                Objects.requireNonNull(tenant, "tenant");
-                audit.record(source, "tenant.upserted", Map.of("tenant", tenant.id()));
-                directory.upsert(tenant);
+                dev.stigmem.api.core.Tenant copy = PluginValues.tenant(Objects.requireNonNull(tenant, "tenant"));
+                audit.record(source, "tenant.upserted", Map.of("tenant", PluginText.bounded(copy.id())));
+                directory.upsert(copy);
             }
 
             @Override
             public boolean remove(String tenantId) {
                 Objects.requireNonNull(tenantId, "tenantId");
-                audit.record(source, "tenant.removed", Map.of("tenant", tenantId));
+                audit.record(source, "tenant.removed", Map.of("tenant", PluginText.bounded(tenantId)));
                 return directory.remove(tenantId);
             }
         };
@@ -172,16 +176,16 @@ public final class EmbeddedCore {
         return new FederationWriter() {
             @Override
             public void upsertPeer(dev.stigmem.api.core.Peer peer) {
-                Objects.requireNonNull(peer, "peer");
-                audit.record(source, "federation.peer_upserted", Map.of("peer", peer.id(), "endpoint", String.valueOf(peer.endpoint()),
-                        "trusted", Boolean.toString(peer.trusted())));
+                Objects.requireNonNull(peer, "peer"); // a record of final types: strings, a URI, a boolean
+                audit.record(source, "federation.peer_upserted", Map.of("peer", PluginText.bounded(peer.id()),
+                        "endpoint", PluginText.bounded(peer.endpoint().toString()), "trusted", Boolean.toString(peer.trusted())));
                 directory.upsertPeer(peer);
             }
 
             @Override
             public boolean removePeer(String peerId) {
                 Objects.requireNonNull(peerId, "peerId");
-                audit.record(source, "federation.peer_removed", Map.of("peer", peerId));
+                audit.record(source, "federation.peer_removed", Map.of("peer", PluginText.bounded(peerId)));
                 return directory.removePeer(peerId);
             }
         };
@@ -196,7 +200,7 @@ public final class EmbeddedCore {
 
             @Override
             public List<Fact> find(FactQuery query) {
-                return facts.find(query);
+                return facts.find(PluginValues.factQuery(Objects.requireNonNull(query, "query")));
             }
         };
     }
@@ -205,7 +209,7 @@ public final class EmbeddedCore {
         return new FactsWriter() {
             @Override
             public Fact assertFact(FactDraft draft) {
-                return EmbeddedCore.this.assertFact(source, draft);
+                return EmbeddedCore.this.assertFact(source, PluginValues.draft(Objects.requireNonNull(draft, "draft")));
             }
 
             @Override
@@ -229,6 +233,7 @@ public final class EmbeddedCore {
         };
     }
 
+    // The raw emitter (AuditLog's) copies the attributes once, checks and writes that copy.
     private AuditEmitter auditEmitter(AuditEmitter raw) {
         return (action, attributes) -> {
             AuditEvent e = raw.emit(action, attributes);
@@ -265,9 +270,12 @@ public final class EmbeddedCore {
 
     /** Retracts a fact and audits who did it and why. */
     public boolean retract(String principal, String factId, String reason) {
+        Objects.requireNonNull(factId, "factId");
+        Objects.requireNonNull(reason, "reason");
         boolean removed = facts.retract(factId);
         if (removed) {
-            audit.record(principal, "fact.retracted", Map.of("fact", factId, "reason", reason));
+            // The id is one the node made; the reason is the caller's (a plugin's), so bounded and escaped.
+            audit.record(principal, "fact.retracted", Map.of("fact", factId, "reason", PluginText.bounded(reason)));
         }
         return removed;
     }

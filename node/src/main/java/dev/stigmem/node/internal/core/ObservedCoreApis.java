@@ -3,6 +3,9 @@ package dev.stigmem.node.internal.core;
 import dev.stigmem.api.Capability;
 import dev.stigmem.node.CoreApis;
 import dev.stigmem.node.CoreCall;
+import dev.stigmem.node.internal.untrusted.PluginText;
+import dev.stigmem.node.internal.untrusted.PluginValueException;
+import dev.stigmem.node.internal.untrusted.PluginValues;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -75,10 +78,26 @@ public final class ObservedCoreApis {
             if (!method.getDeclaringClass().isAssignableFrom(capability.handleType()) || !method.getDeclaringClass().isInterface()) {
                 throw new IllegalArgumentException(method + " is not a method of " + capability.handleType().getName());
             }
-            List<Object> arguments = args == null ? List.of() : Arrays.asList(args);
+            // One copy of the plugin's arguments, made before anything reads them: the real handle
+            // gets it, and so does the host's observer, which may keep it and read it on its own
+            // thread long after the plugin's call (nothing of the plugin's may be in it).
+            Object[] copied;
+            try {
+                copied = copyArguments(method, args);
+            } catch (PluginValueException refused) {
+                report(new CoreCall(plugin, capability, method.getName(), List.of(), Optional.empty(), Optional.of(refused)));
+                throw refused;
+            } catch (RuntimeException | Error unreadable) {
+                // The plugin's own code failed while its argument was read: it gets its exception
+                // back; the observer gets the node's rendering of it.
+                report(new CoreCall(plugin, capability, method.getName(), List.of(), Optional.empty(), Optional.of(
+                        new PluginValueException("an argument could not be read: threw " + PluginText.thrown(unreadable)))));
+                throw unreadable;
+            }
+            List<Object> arguments = Arrays.asList(copied);
             Object result;
             try {
-                result = method.invoke(target, args);
+                result = method.invoke(target, copied);
             } catch (InvocationTargetException e) {
                 Throwable thrown = e.getCause();
                 report(new CoreCall(plugin, capability, method.getName(), arguments, Optional.empty(), Optional.of(thrown)));
@@ -86,6 +105,18 @@ public final class ObservedCoreApis {
             }
             report(new CoreCall(plugin, capability, method.getName(), arguments, Optional.ofNullable(result), Optional.empty()));
             return result;
+        }
+
+        private static Object[] copyArguments(Method method, Object[] args) {
+            if (args == null) {
+                return new Object[0];
+            }
+            Class<?>[] types = method.getParameterTypes();
+            Object[] copied = new Object[args.length];
+            for (int i = 0; i < args.length; i++) {
+                copied[i] = PluginValues.argument(types[i], args[i]);
+            }
+            return copied;
         }
 
         // The observer is the host's; its failure must not change what the plugin's call returns.
