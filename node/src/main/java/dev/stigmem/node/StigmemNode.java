@@ -37,6 +37,7 @@ import dev.stigmem.node.internal.core.FactStore;
 import dev.stigmem.node.internal.core.ObservedCoreApis;
 import dev.stigmem.node.internal.core.RedactingConfig;
 import dev.stigmem.node.internal.hook.HookRegistry;
+import dev.stigmem.node.internal.untrusted.PluginText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -212,9 +213,9 @@ public final class StigmemNode implements AutoCloseable {
     private static Health health(LoadedPlugin p) {
         try {
             Health h = p.plugin().health();
-            return h == null ? Health.unknown() : h;
+            return h == null ? Health.unknown() : new Health(h.status(), PluginText.bounded(h.message()));
         } catch (RuntimeException | LinkageError e) {
-            return Health.unhealthy("health check threw " + e);
+            return Health.unhealthy("health check threw " + PluginText.thrown(e));
         }
     }
 
@@ -255,8 +256,8 @@ public final class StigmemNode implements AutoCloseable {
             try {
                 p.plugin().stop();
             } catch (RuntimeException | LinkageError e) {
-                LOG.warn("plugin '{}' failed to stop: {}", p.name(), e.toString());
-                core.audit().record("plugin:" + p.name(), "plugin.stop_failed", Map.of("error", e.toString()));
+                LOG.warn("plugin '{}' failed to stop: {}", p.name(), PluginText.thrown(e));
+                core.audit().record("plugin:" + p.name(), "plugin.stop_failed", Map.of("error", PluginText.thrown(e)));
             }
             endThreads(domains.get(p.name()), core.audit());
         }
@@ -655,8 +656,8 @@ public final class StigmemNode implements AutoCloseable {
                     p.plugin().start(contexts.get(p.name()));
                     started.add(p);
                 } catch (RuntimeException | LinkageError e) {
-                    String reason = "plugin '" + p.name() + "' failed to start: " + e;
-                    audit.record("plugin:" + p.name(), "plugin.start_failed", Map.of("error", e.toString()));
+                    String reason = "plugin '" + p.name() + "' failed to start: " + PluginText.thrown(e);
+                    audit.record("plugin:" + p.name(), "plugin.start_failed", Map.of("error", PluginText.thrown(e)));
                     for (int i = started.size() - 1; i >= 0; i--) {
                         try {
                             started.get(i).plugin().stop();
@@ -665,7 +666,7 @@ public final class StigmemNode implements AutoCloseable {
                         }
                     }
                     hooks.close();
-                    throw new NodeStartException(reason, List.of(reason), e);
+                    throw new NodeStartException(reason, List.of(reason), null); // the text, not the plugin's exception
                 }
             }
             audit.record("node", "node.started", Map.of("plugins", String.join(",", infos.keySet())));

@@ -9,6 +9,7 @@ import dev.stigmem.node.OperationDeniedException;
 import dev.stigmem.node.PluginInfo;
 import dev.stigmem.node.StigmemNode;
 import dev.stigmem.api.PluginExecutionError;
+import dev.stigmem.node.internal.untrusted.PluginText;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,16 +87,25 @@ final class NodeCommand implements Callable<Integer> {
         out.step("alice asserts (alice likes tea)", () -> "fact " + node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id());
         out.step("bob asserts (bob likes green tea)", () -> "fact " + node.assertFact("bob", FactDraft.of("bob", "likes", "green tea", "default")).id());
         out.step("anonymous asserts (x y z)", () -> "fact " + node.assertFact("anonymous", FactDraft.of("x", "y", "z", "default")).id());
-        out.step("alice recalls 'tea'", () -> {
-            List<RecallHit> hits = node.recall("alice", new RecallQuery("default", "tea", 10));
-            StringBuilder b = new StringBuilder(hits.size() + " hits:");
-            for (RecallHit h : hits) {
-                b.append(String.format(Locale.ROOT, " [%s %s %s %s score %.1f]", h.fact().id(), h.fact().subject(),
-                        h.fact().predicate(), h.fact().object(), h.score()));
-            }
-            return b.toString();
-        });
+        out.step("alice recalls 'tea'", () -> hits(node.recall("alice", new RecallQuery("default", "tea", 10))));
     }
+
+    /** Recall hits one a line's worth: facts are what plugins wrote or transformed, so each field is bounded and escaped. */
+    static String hits(List<RecallHit> hits) {
+        StringBuilder b = new StringBuilder(hits.size() + " hits:");
+        for (RecallHit h : hits) {
+            b.append(String.format(Locale.ROOT, " [%s %s %s %s score %.1f]", shown(h.fact().id()), shown(h.fact().subject()),
+                    shown(h.fact().predicate()), shown(h.fact().object()), h.score()));
+        }
+        return b.toString();
+    }
+
+    private static String shown(String field) {
+        return PluginText.bounded(field, SHOWN_LIMIT);
+    }
+
+    /** The longest value shown of one fact field or audit attribute on the console. */
+    private static final int SHOWN_LIMIT = 100;
 
     private static void printAudit(StigmemNode node, PrintWriter out) {
         out.println();
@@ -103,11 +113,12 @@ final class NodeCommand implements Callable<Integer> {
         for (AuditEvent e : node.audit().recent(40)) {
             java.util.Map<String, String> shown = new java.util.TreeMap<>();
             // One line per event here; the trail itself keeps every value whole (a scan report, say).
+            // Plugins' own events hold their text as given: escaped here, so no value can forge a line.
             e.attributes().forEach((k, v) -> {
                 String first = v.lines().findFirst().orElse("");
-                shown.put(k, first.length() > 100 || !first.equals(v) ? first.substring(0, Math.min(100, first.length())) + " ..." : v);
+                shown.put(shown(k), first.equals(v) ? shown(v) : shown(first) + " ...");
             });
-            out.printf(Locale.ROOT, "%4d %-22s %-30s %s%n", e.sequence(), e.actor(), e.action(), shown);
+            out.printf(Locale.ROOT, "%4d %-22s %-30s %s%n", e.sequence(), shown(e.actor()), shown(e.action()), shown);
         }
     }
 
@@ -118,6 +129,8 @@ final class NodeCommand implements Callable<Integer> {
 
     /** Prints workload steps one a line, with their outcome: ok, denied at a hook, or failed. */
     static final class StepPrinter {
+        /** A step's outcome: a failure's message (plugin text in it bounded at PluginText.LIMIT) with room for the node's words. */
+        private static final int STEP_LIMIT = 4 * PluginText.LIMIT;
         private final PrintWriter out;
         private String where = "";
 
@@ -147,7 +160,9 @@ final class NodeCommand implements Callable<Integer> {
                 // The node refused the step itself (a value it does not accept): show it and go on.
                 result = "FAILED" + (where.isEmpty() ? "" : " (" + where + ")") + ": " + e.getMessage();
             }
-            out.printf(Locale.ROOT, "%-44s -> %s%n", what, result);
+            // One line, whatever a reason or message holds (the node's texts are escaped already;
+            // escaping is idempotent, so this only catches what came another way).
+            out.printf(Locale.ROOT, "%-44s -> %s%n", what, PluginText.bounded(result, STEP_LIMIT));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.stigmem.api.hook.Hook;
 import dev.stigmem.node.NodeStartException;
 import dev.stigmem.node.PluginInfo;
 import dev.stigmem.node.StigmemNode;
+import dev.stigmem.node.internal.untrusted.PluginText;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,7 @@ final class PluginsCommand implements Runnable {
         p.hooks().forEach(h -> hooks.add(h.id()));
         ArrayNode deps = o.putArray("dependsOn");
         p.dependsOn().forEach(deps::add);
-        o.putObject("health").put("status", p.health().status().name().toLowerCase(Locale.ROOT)).put("message", p.health().message());
+        o.putObject("health").put("status", p.health().status().name().toLowerCase(Locale.ROOT)).put("message", PluginText.bounded(p.health().message()));
         return o;
     }
 
@@ -129,7 +130,9 @@ final class PluginsCommand implements Runnable {
                 out.printf(Locale.ROOT, "module      %s (entry class %s)%n", p.module(), p.entryClass());
                 out.printf(Locale.ROOT, "trust       %s%n", p.trust().isEmpty() ? "-" : p.trust());
                 out.printf(Locale.ROOT, "depends on  %s%n", p.dependsOn().isEmpty() ? "-" : String.join(", ", p.dependsOn()));
-                out.printf(Locale.ROOT, "health      %s %s%n", p.health().status().name().toLowerCase(Locale.ROOT), p.health().message());
+                // The health message is the plugin's text: bounded and escaped, one line.
+                out.printf(Locale.ROOT, "health      %s %s%n", p.health().status().name().toLowerCase(Locale.ROOT),
+                        PluginText.bounded(p.health().message()));
                 out.printf(Locale.ROOT, "hooks       %s%n", p.hooks().isEmpty() ? "-" : p.hooks().stream().map(Hook::id).collect(Collectors.joining(", ")));
                 out.println("capabilities");
                 for (Capability c : p.capabilities()) {

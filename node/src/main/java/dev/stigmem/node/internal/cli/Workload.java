@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -133,12 +132,7 @@ final class Workload {
                 });
                 case "recall" -> out.step(f.get(0) + " recalls '" + f.get(2) + "'", () -> {
                     List<RecallHit> hits = node.recall(f.get(0), new RecallQuery(f.get(1), f.get(2), Integer.parseInt(f.get(3))));
-                    StringBuilder b = new StringBuilder(hits.size() + " hits:");
-                    for (RecallHit h : hits) {
-                        b.append(String.format(Locale.ROOT, " [%s %s %s %s score %.1f]", h.fact().id(), h.fact().subject(),
-                                h.fact().predicate(), h.fact().object(), h.score()));
-                    }
-                    return b.toString();
+                    return NodeCommand.hits(hits);
                 });
                 default -> throw new IllegalStateException("unreachable: " + s.verb());
             }
