@@ -36,8 +36,9 @@ import java.util.zip.ZipOutputStream;
  * Real plugin jars for the operator command tests: versions of one plugin compiled by javac against
  * the api at test time, signed with {@link JarSigner} and keys made by the test JDK's keytool.
  * (A small copy of the loader tests' helpers; node tests do not depend on loader test classes.)
+ * {@link #compile} is also how other node tests build the plugins they load through a real node.
  */
-final class PluginJars {
+public final class PluginJars {
 
     /** A signing key and its certificate chain. */
     record Key(PrivateKey privateKey, CertPath certPath) {
@@ -101,7 +102,7 @@ final class PluginJars {
     }
 
     /** Compiles sources against the api into a plain jar publishing {@code entryClass} as a service. */
-    static Path compile(Path dir, String jarName, Map<String, String> sources, String entryClass) {
+    public static Path compile(Path dir, String jarName, Map<String, String> sources, String entryClass) {
         try {
             Path work = Files.createTempDirectory("stigmem-javac-");
             Path out = work.resolve("out");
