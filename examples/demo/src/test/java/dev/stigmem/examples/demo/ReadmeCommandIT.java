@@ -55,7 +55,11 @@ class ReadmeCommandIT {
                 .contains("REJECTED examples/demo/target/plugins/bad-raw-socket.jar")
                 .contains("DENY network.raw: java.net.Socket")
                 .contains("REJECTED examples/demo/target/plugins/bad-reflection.jar")
-                .contains("7 plugins registered")
+                .contains("8 plugins registered")
+                // accepted by the scan, refused at run time by the JDK guard, shown in the trail
+                .contains("fast-hash")
+                .contains("jdk.denied")
+                .contains("member=java.security.Provider#put")
                 .contains("DENIED at pre_assert_validate: fact about 'bob' has no 'source' attribute")
                 .contains("DENIED at pre_assert_authorize: anonymous asserts are not allowed")
                 .contains("DENIED at pre_assert_authorize: principal 'bob' is not a member of tenant 'acme'")
