@@ -68,6 +68,11 @@ final class HostileSources {
                 public static Object getDeclaredMethods() { return Runtime.class.getDeclaredMethods(); }
                 public static Object classLoaderOfHost() { return List.class.getClassLoader(); }
                 public static Object ownClassLoader() { return Attacks.class.getClassLoader(); }
+                public static Object newClassLoader() { return new ClassLoader(null) { }; }
+                public static Object moduleLayerBoot() { return ModuleLayer.boot(); }
+                public static Object proxy() {
+                    return java.lang.reflect.Proxy.newProxyInstance(null, new Class<?>[] {Runnable.class}, (p, m, a) -> null);
+                }
                 public static Object methodTypeFromString() { return MethodType.fromMethodDescriptorString("()V", null); }
                 public static Object commonPoolRunAsync() { return CompletableFuture.runAsync(() -> { }); }
                 public static Object thenApplyAsyncDefault() { return CompletableFuture.completedFuture(1).thenApplyAsync(x -> x + 1); }
@@ -117,6 +122,15 @@ final class HostileSources {
                     return "started";
                 }
                 public static Object startOneMore() { Thread t = new Thread(() -> { }); t.start(); return "started"; }
+                public static Object executorThreads() throws Exception {
+                    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+                    try {
+                        return pool.submit(() -> "ran").get();
+                    } finally {
+                        pool.shutdownNow();
+                        pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                }
                 public static Object fileFromOwnThread() throws Throwable {
                     Throwable[] seen = new Throwable[1];
                     Thread t = new Thread(() -> {

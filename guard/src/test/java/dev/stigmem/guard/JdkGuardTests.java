@@ -87,6 +87,9 @@ class JdkGuardTests {
             "getDeclaredMethods, reflection",
             "classLoaderOfHost, class.define",
             "ownClassLoader, class.define",
+            "newClassLoader, class.define",
+            "moduleLayerBoot, class.define",
+            "proxy, reflection",
             "methodTypeFromString, lookup",
             // shared JDK pools
             "commonPoolRunAsync, thread.pool.shared",
@@ -150,6 +153,7 @@ class JdkGuardTests {
         HostileLayer hostile = HostileLayer.compile(dir, "threads", Map.of(
                 "module-info.java", "module threads { exports p; }", "p/Threads.java", HostileSources.THREADS), Map.of());
         PluginDomain domain = JdkGuard.enclose(hostile.layer, "threads-plugin", 4, r -> { });
+        assertThat(hostile.call("p.Threads", "executorThreads")).as("a pool of its own works").isEqualTo("ran");
         hostile.call("p.Threads", "startSleepers");   // 3 sleepers + 1 that ignores interrupts
         assertThat(domain.liveThreads()).isEqualTo(4);
         assertThatThrownBy(() -> hostile.call("p.Threads", "startOneMore"))
