@@ -79,6 +79,11 @@ public record ScanReport(String archive, List<String> jars, int classesScanned, 
         return dev.stigmem.loader.internal.scan.ScanReportJson.toJson(this);
     }
 
+    /** The report as a SARIF 2.1.0 log (see {@link SarifLog}), ending with a newline. */
+    public String toSarif() {
+        return SarifLog.builder().add(this).toJson();
+    }
+
     /** A human-readable report: one finding per two lines, forbidden-apis style, then {@link #summary()}. */
     public String toText() {
         StringBuilder b = new StringBuilder();

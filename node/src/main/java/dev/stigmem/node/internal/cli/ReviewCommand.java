@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                 "  1 signer and trust decision; 2 declared capabilities next to those the bytecode uses;",
                 "  3 broad write, tenant, federation, identity or outbound-network access, with the reference's guidance;",
                 "  4 whether it emits audit events for its side effects; 5 with --previous, what changed since the installed version.",
-                "Usage: stigmem review plugin-2.jar [--previous plugins/plugin-1.jar] [--trust-policy trust.policy] [--json]",
+                "Usage: stigmem review plugin-2.jar [--previous plugins/plugin-1.jar] [--trust-policy trust.policy] [--json] [--sarif review.sarif]",
                 "Exit 0: the node would load it (and the upgrade needs no acceptance); 1: it would be rejected, or the upgrade",
                 "broadens access or changes signer; 2: an archive or policy cannot be read.", "(A refused declaration, such as an invalid manifest, is a rejection: exit 1.)"})
 final class ReviewCommand implements Callable<Integer> {
@@ -44,6 +44,10 @@ final class ReviewCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON document instead of text.")
     boolean json;
+
+    @Option(names = "--sarif", paramLabel = "FILE", description = {"Also write the review's findings as a SARIF 2.1.0 log to FILE (- for standard output, instead of the review):",
+            "the scan's findings, the trust rejection, broad access and side effects without audit events, and an upgrade that needs acceptance."})
+    Path sarifFile;
 
     @CommandLine.Mixin
     ReviewOptions options;
@@ -66,7 +70,18 @@ final class ReviewCommand implements Callable<Integer> {
             return e.exitStatus();
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? ReviewReports.reviewJson(facts, diff) + "\n" : ReviewReports.reviewText(facts, diff));
+        boolean sarifToOut = sarifFile != null && sarifFile.toString().equals("-");
+        if (sarifFile != null) {
+            String sarif = ReviewReports.reviewSarif(facts, diff);
+            if (sarifToOut) {
+                out.print(sarif);
+            } else {
+                Sarif.write(sarifFile, sarif);
+            }
+        }
+        if (!sarifToOut) {
+            out.print(json ? ReviewReports.reviewJson(facts, diff) + "\n" : ReviewReports.reviewText(facts, diff));
+        }
         out.flush();
         boolean fine = facts.accepted() && diff.map(d -> !d.needsAcceptance()).orElse(true);
         return fine ? ExitStatus.OK : ExitStatus.REJECTED;

@@ -8,15 +8,18 @@ import dev.stigmem.loader.PluginDeclarationException;
 import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
 import dev.stigmem.loader.PluginSetException;
+import dev.stigmem.loader.scan.SarifLog;
 import dev.stigmem.loader.scan.ScanCheck;
 import dev.stigmem.loader.scan.ScanException;
 import dev.stigmem.loader.scan.ScanPolicy;
 import dev.stigmem.loader.scan.ScanReport;
+import dev.stigmem.loader.scan.Severity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +56,10 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
     Path policyFile;
+
+    @Option(names = "--sarif", paramLabel = "FILE", description = {"Also write the findings of every archive as one SARIF 2.1.0 log to FILE (- for standard output, instead of the report),",
+            "for code-scanning UIs: rule ids, reasons as help text, jar entry, class, method and line of each finding."})
+    Path sarifFile;
 
     /** What scanning one archive gave: a report, or why there is none. */
     private sealed interface Outcome permits Scanned, Refused, Unreadable {
@@ -95,7 +102,18 @@ final class ScanCommand implements Callable<Integer> {
                 unreadable++;
             }
         }
-        if (json) {
+        boolean sarifToOut = sarifFile != null && sarifFile.toString().equals("-");
+        if (sarifFile != null) {
+            String sarif = toSarif(outcomes);
+            if (sarifToOut) {
+                out.print(sarif);
+            } else {
+                Sarif.write(sarifFile, sarif);
+            }
+        }
+        if (sarifToOut) {
+            out.flush();
+        } else if (json) {
             out.println(toJson(outcomes));
         } else {
             for (Outcome o : outcomes) {
@@ -168,6 +186,21 @@ final class ScanCommand implements Callable<Integer> {
         } catch (PluginLoadException | ScanException e) {
             return new Unreadable(archive, e.getMessage());
         }
+    }
+
+    /** Every outcome in one log: findings as results, refused declarations as results, unreadable archives as errors. */
+    private static String toSarif(List<Outcome> outcomes) {
+        SarifLog.Builder log = SarifLog.builder();
+        for (Outcome o : outcomes) {
+            if (o instanceof Scanned s) {
+                log.add(s.report());
+            } else if (o instanceof Refused r) {
+                log.addResult(r.archive().toString(), SarifLog.DECLARATION_RULE, Severity.DENY, "", r.reason(), Optional.empty());
+            } else if (o instanceof Unreadable u) {
+                log.addError(u.archive().toString(), u.reason());
+            }
+        }
+        return log.toJson();
     }
 
     private static String toJson(List<Outcome> outcomes) throws java.io.IOException {

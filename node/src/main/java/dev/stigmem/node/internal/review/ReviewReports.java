@@ -8,6 +8,8 @@ import dev.stigmem.api.Capability;
 import dev.stigmem.api.Impact;
 import dev.stigmem.api.hook.Hook;
 import dev.stigmem.loader.scan.Finding;
+import dev.stigmem.loader.scan.SarifLog;
+import dev.stigmem.loader.scan.Severity;
 import dev.stigmem.loader.trust.Signer;
 import dev.stigmem.loader.trust.TrustCheck;
 import dev.stigmem.loader.trust.TrustDecision;
@@ -177,6 +179,52 @@ public final class ReviewReports {
         strings(o.putArray("rejections"), f.rejections());
         o.put("upgradeNeedsAcceptance", previous.map(UpgradeDiff::needsAcceptance).orElse(false));
         return write(o);
+    }
+
+    // ---------------------------------------------------------------- review as SARIF
+
+    /** Rule id: the archive is not signed by a trusted publisher nor accepted by an override (checklist item 1). */
+    public static final String SARIF_TRUST = "review.trust";
+    /** Rule id: broad write, tenant, federation, identity or outbound-network access declared (item 3). */
+    public static final String SARIF_BROAD = "review.capability.broad";
+    /** Rule id: side-effecting capabilities without audit events (item 4). */
+    public static final String SARIF_AUDIT = "review.audit.missing";
+    /** Rule id: the upgrade broadens access or changes signer (item 5). */
+    public static final String SARIF_UPGRADE = "review.upgrade";
+
+    /**
+     * The review's findings as one SARIF 2.1.0 log: every scan finding (capabilities used without
+     * declaring, declared but unused, JDK policy), then the checklist's items that call for a
+     * decision, each with the reference's wording as help text and the entry class as logical
+     * location: a trust rejection (error), each broad capability declared (warning, with its review
+     * guidance), side effects without audit events (warning), an upgrade that needs acceptance (error).
+     */
+    public static String reviewSarif(ArchiveFacts f, Optional<UpgradeDiff> previous) {
+        SarifLog.Builder log = SarifLog.builder().add(f.scan());
+        String archive = f.archive().toString();
+        Optional<String> entry = Optional.of(f.entryClass());
+        if (f.trust() instanceof TrustDecision.Rejected) {
+            log.addResult(archive, SARIF_TRUST, Severity.DENY,
+                    "Checklist item 1: confirm the package is signed by an accepted trusted publisher or an explicit operator override.",
+                    trustLine(f.trust()), entry);
+        }
+        for (Capability c : f.manifest().capabilities()) {
+            if (ArchiveFacts.broad(c)) {
+                log.addResult(archive, SARIF_BROAD, Severity.WARN,
+                        "Checklist item 3: reject broad write, tenant, federation, identity, or outbound-network access unless the use case requires it.",
+                        c.id() + " (" + c.impact().label() + "): " + c.reviewGuidance(), entry);
+            }
+        }
+        if (!f.sideEffectCapabilities().isEmpty() && !f.manifest().declares(Capability.AUDIT_EMIT)) {
+            log.addResult(archive, SARIF_AUDIT, Severity.WARN,
+                    "Checklist item 4: prefer plugins that emit audit events for meaningful side effects.",
+                    auditAnswer(f), entry);
+        }
+        previous.filter(UpgradeDiff::needsAcceptance).ifPresent(d -> log.addResult(archive, SARIF_UPGRADE, Severity.DENY,
+                "Checklist item 5: re-review capabilities when upgrading a plugin package, even if the signing identity has not changed; "
+                        + "install refuses this upgrade unless the operator accepts it.",
+                "upgrade from " + d.before().archive() + " needs acceptance: " + String.join("; ", acceptanceReasons(d)), entry));
+        return log.toJson();
     }
 
     // ---------------------------------------------------------------- diff

@@ -2,6 +2,8 @@ package dev.stigmem.node.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,6 +110,38 @@ class ReviewCommandTests {
                 .contains("hooks added: post_assert_persist")
                 .contains("ACCEPT: the node would load this archive\nUPGRADE NEEDS ACCEPTANCE: new capability facts.write (high impact); "
                         + "highest impact rises from read-oriented to high impact; new hook post_assert_persist");
+    }
+
+    @Test
+    void sarifCarriesTheScanFindingsAndTheChecklistItemsThatNeedADecision() throws IOException {
+        Path old = v1();
+        Path candidate = v2Broad();
+        Path sarif = dir.resolve("review.sarif");
+        assertThat(run("review", candidate.toString(), "--previous", old.toString(), "--sarif", sarif.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("5. Changes since the installed version");
+
+        JsonNode run = new ObjectMapper().readTree(sarif.toFile()).get("runs").get(0);
+        assertThat(run.at("/tool/driver/rules").findValuesAsText("id"))
+                .containsExactly("review.capability.broad", "review.trust", "review.upgrade");
+        assertThat(run.at("/results").findValuesAsText("ruleId"))
+                .containsExactly("review.trust", "review.capability.broad", "review.upgrade");
+        JsonNode broad = run.at("/results/1");
+        assertThat(broad.get("level").asText()).isEqualTo("warning");
+        assertThat(broad.at("/message/text").asText()).startsWith("facts.write (high impact): Write-oriented fact access.");
+        assertThat(broad.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).endsWith("notes-2.jar");
+        assertThat(broad.at("/locations/0/logicalLocations/0/kind").asText()).isEqualTo("type");
+        assertThat(run.at("/tool/driver/rules/0/help/text").asText()).startsWith("Checklist item 3: reject broad write");
+        assertThat(run.at("/results/0/level").asText()).isEqualTo("error");
+        assertThat(run.at("/results/2/message/text").asText()).contains("new capability facts.write (high impact)");
+    }
+
+    @Test
+    void sarifOfARejectedScanHasItsFindingsAndToStandardOutputReplacesTheReview() throws IOException {
+        assertThat(run("review", EXAMPLES.resolve("bad-undeclared-accessor.jar").toString(), "--sarif", "-",
+                "--trust-policy", PluginJars.development(dir).toString())).isEqualTo(1);
+        JsonNode log = new ObjectMapper().readTree(out.toString());
+        assertThat(log.at("/runs/0/results").findValuesAsText("ruleId"))
+                .contains("capability.accessor", "capability.handle", "capability.unused").doesNotContain("review.trust");
     }
 
     @Test
