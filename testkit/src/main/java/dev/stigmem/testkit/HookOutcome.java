@@ -186,7 +186,7 @@ public final class HookOutcome<T> {
             b.append("; handler failures: ").append(f.stream().map(x -> x.plugin() + "/" + x.handler() + ": " + x.detail()).toList());
         }
         b.append("; audit events of the call: ");
-        b.append(events.isEmpty() ? "none" : events.stream().map(e -> e.actor() + " " + e.action() + " " + e.attributes()).toList());
+        b.append(events.isEmpty() ? "none" : events.stream().map(AuditTrail::render).toList());
         return b.toString();
     }
 

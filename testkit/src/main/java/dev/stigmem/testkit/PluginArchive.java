@@ -33,11 +33,14 @@ public final class PluginArchive {
     private final Optional<String> moduleName;
     // Each module of the archive, by name, with the file or directory it was packed from.
     private final Map<String, Path> moduleSources;
+    // Where the testkit writes what it has to say about this archive at length (a node's refusal).
+    private final Path reportDirectory;
 
-    private PluginArchive(Path path, Optional<String> moduleName, Map<String, Path> moduleSources) {
+    private PluginArchive(Path path, Optional<String> moduleName, Map<String, Path> moduleSources, Path reportDirectory) {
         this.path = path;
         this.moduleName = moduleName;
         this.moduleSources = Map.copyOf(moduleSources);
+        this.reportDirectory = reportDirectory;
     }
 
     /**
@@ -83,7 +86,7 @@ public final class PluginArchive {
             String base = archive.getFileName().toString().replaceFirst("\\.jar$", "");
             archive = BuildOutput.zip(archive, libs, packDir, base + "-with-libraries.zip");
         }
-        return new PluginArchive(archive, module, sources);
+        return new PluginArchive(archive, module, sources, packDir);
     }
 
     /** An archive as it is (a jar, a zip of jars or a directory of jars), for example one built by another module. */
@@ -93,7 +96,19 @@ public final class PluginArchive {
             throw new IllegalArgumentException("plugin archive " + p + " does not exist");
         }
         Optional<String> module = Files.isRegularFile(p) && p.toString().endsWith(".jar") ? BuildOutput.moduleNameOfJar(p) : Optional.empty();
-        return new PluginArchive(p, module, module.map(m -> Map.of(m, p)).orElse(Map.of()));
+        return new PluginArchive(p, module, module.map(m -> Map.of(m, p)).orElse(Map.of()), defaultReportDirectory());
+    }
+
+    // target/stigmem-testkit of the project the tests run in (Maven's working directory), else a temp directory.
+    private static Path defaultReportDirectory() {
+        Path target = Path.of("target").toAbsolutePath();
+        return Files.isDirectory(target) ? target.resolve("stigmem-testkit")
+                : Path.of(System.getProperty("java.io.tmpdir"), "stigmem-testkit");
+    }
+
+    /** Where the testkit writes long reports about this archive (a node's whole refusal). */
+    Path reportDirectory() {
+        return reportDirectory;
     }
 
     /** The archive file (or directory) the node loads. */

@@ -63,12 +63,21 @@ public final class PluginTestExtension implements BeforeAllCallback, ParameterRe
         if (existing != null) {
             return existing;
         }
+        // A refusal is told once per class (the node is not started again for every test), in short,
+        // without the node's exception as a cause that would print the whole report again.
+        ExtensionContext.Store classStore = classContext(context).getStore(NAMESPACE);
+        String refused = classStore.get(NodeRefusal.class, String.class);
+        if (refused != null) {
+            throw NodeRefusal.alone(new ParameterResolutionException(refused));
+        }
         TestNode node;
+        TestNode.Builder builder = builder(config).plugin(archive);
         try {
-            node = builder(config).plugin(archive).start();
+            node = builder.start();
         } catch (NodeStartException e) {
-            throw new ParameterResolutionException("the node refused the plugin under test (" + archive.path().getFileName()
-                    + "); to test a refusal, take a PluginArchive parameter and call assertRejectedByNode():\n" + e.getMessage(), e);
+            String text = NodeRefusal.describe(e, archive, builder.alongside(), builder.scanPolicy());
+            classStore.put(NodeRefusal.class, text);
+            throw NodeRefusal.alone(new ParameterResolutionException(text));
         }
         store.put(TestNode.class, node);
         return node;
@@ -98,11 +107,7 @@ public final class PluginTestExtension implements BeforeAllCallback, ParameterRe
 
     // Packed once per test class: every test of the class loads the same bytes.
     private static PluginArchive archive(ExtensionContext context, PluginTest config) {
-        ExtensionContext classContext = context;
-        while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
-            classContext = classContext.getParent().get();
-        }
-        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(PluginArchive.class,
+        return classContext(context).getStore(NAMESPACE).getOrComputeIfAbsent(PluginArchive.class,
                 k -> {
                     try {
                         return PluginArchive.fromBuildOutput(Path.of(config.value()), config.libraries());
@@ -110,6 +115,14 @@ public final class PluginTestExtension implements BeforeAllCallback, ParameterRe
                         throw new ExtensionConfigurationException(e.getMessage(), e);
                     }
                 }, PluginArchive.class);
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext classContext = context;
+        while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+            classContext = classContext.getParent().get();
+        }
+        return classContext;
     }
 
     private static TestNode.Builder builder(PluginTest config) {

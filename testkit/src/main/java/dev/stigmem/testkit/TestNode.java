@@ -258,6 +258,14 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
+        ScanPolicy scanPolicy() {
+            return scan;
+        }
+
+        List<PluginArchive> alongside() {
+            return List.copyOf(alongside);
+        }
+
         /** The clock of facts and audit events. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
