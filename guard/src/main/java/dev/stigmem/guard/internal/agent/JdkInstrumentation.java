@@ -16,10 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
@@ -43,6 +46,12 @@ public final class JdkInstrumentation {
     private final boolean threads;
     private final SiteTable sites;
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
+    // The site of each advised method (type, name, descriptor), read while the advice is inlined: one
+    // Advice per kind, so ByteBuddy reads each advice class once, not once per method.
+    private final Map<String, Integer> siteOf = new ConcurrentHashMap<>();
+    private final Advice siteAdvice = Advice.withCustomMapping().bind(new SiteMapping()).to(SiteAdvice.class);
+    private final Advice keyAdvice = Advice.withCustomMapping().bind(new SiteMapping()).to(KeyAdvice.class);
+    private final Advice threadAdvice = Advice.to(ThreadStartAdvice.class);
 
     private JdkInstrumentation(Collection<PolicyRule> rules, boolean threads, SiteTable sites) {
         for (PolicyRule r : rules) {
@@ -76,8 +85,28 @@ public final class JdkInstrumentation {
         return plan.instrumented;
     }
 
+    /**
+     * Only types that declare a method to advise: a type that merely inherits one (every collection
+     * inherits {@code Collection#parallelStream}) is not retransformed, which keeps installation cheap.
+     */
     private boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> redefined, ProtectionDomain pd) {
-        return !owners(type).isEmpty();
+        Set<String> owners = owners(type);
+        if (owners.isEmpty()) {
+            return false;
+        }
+        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+            if (m.isAbstract() || m.isNative() || m.isTypeInitializer()) {
+                continue;
+            }
+            if (isThreadStart(owners, m) || ruleFor(type, owners, m) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isThreadStart(Set<String> owners, MethodDescription m) {
+        return owners.contains(THREAD) && m.getInternalName().equals("start") && m.getParameters().isEmpty() && !m.isStatic();
     }
 
     /** The policy owners (and Thread) among a type and its supertypes. */
@@ -106,12 +135,15 @@ public final class JdkInstrumentation {
     private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                              JavaModule module, ProtectionDomain pd) {
         Set<String> owners = owners(type);
+        List<MethodDescription> plain = new ArrayList<>();
+        List<MethodDescription> keyed = new ArrayList<>();
+        List<MethodDescription> starts = new ArrayList<>();
         for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
             if (m.isAbstract() || m.isNative() || m.isTypeInitializer()) {
                 continue;
             }
-            if (owners.contains(THREAD) && m.getInternalName().equals("start") && m.getParameters().isEmpty() && !m.isStatic()) {
-                builder = builder.visit(Advice.to(ThreadStartAdvice.class).on(ElementMatchers.is(m)));
+            if (isThreadStart(owners, m)) {
+                starts.add(m);
                 instrumented.add(type.getName() + "#start");
                 continue;
             }
@@ -123,11 +155,20 @@ public final class JdkInstrumentation {
             String member = ownerDotted + "#" + m.getInternalName();
             int site = sites.add(new GuardSite(member, rule.ruleId(), rule.reason(),
                     rule.kind() == PolicyRule.Kind.GUARD_ENTRY ? GuardSite.Mode.FIRST_OUTSIDE_JDK : GuardSite.Mode.CALLER));
-            boolean keyed = KEY_READERS.contains(rule.owner() + "#" + m.getInternalName()) && !m.getParameters().isEmpty()
+            siteOf.put(key(type, m), site);
+            boolean isKeyed = KEY_READERS.contains(rule.owner() + "#" + m.getInternalName()) && !m.getParameters().isEmpty()
                     && m.getParameters().get(0).getType().asErasure().represents(String.class);
-            Advice advice = Advice.withCustomMapping().bind(SiteId.class, site).to(keyed ? KeyAdvice.class : SiteAdvice.class);
-            builder = builder.visit(advice.on(ElementMatchers.is(m)));
+            (isKeyed ? keyed : plain).add(m);
             instrumented.add(type.getName().equals(ownerDotted) ? member : member + " (in " + type.getName() + ")");
+        }
+        if (!plain.isEmpty()) {
+            builder = builder.visit(siteAdvice.on(ElementMatchers.anyOf(plain)));
+        }
+        if (!keyed.isEmpty()) {
+            builder = builder.visit(keyAdvice.on(ElementMatchers.anyOf(keyed)));
+        }
+        if (!starts.isEmpty()) {
+            builder = builder.visit(threadAdvice.on(ElementMatchers.anyOf(starts)));
         }
         return builder;
     }
@@ -151,6 +192,30 @@ public final class JdkInstrumentation {
             }
         }
         return null;
+    }
+
+    private static String key(TypeDescription type, MethodDescription m) {
+        return type.getName() + '#' + m.getInternalName() + m.getDescriptor();
+    }
+
+    /** Resolves {@code @SiteId} to the constant site index of the method being advised. */
+    private final class SiteMapping implements Advice.OffsetMapping.Factory<SiteId> {
+        @Override
+        public Class<SiteId> getAnnotationType() {
+            return SiteId.class;
+        }
+
+        @Override
+        public Advice.OffsetMapping make(ParameterDescription.InDefinedShape target, AnnotationDescription.Loadable<SiteId> annotation,
+                                         AdviceType adviceType) {
+            return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
+                Integer site = siteOf.get(key(instrumentedType, instrumentedMethod));
+                if (site == null) {
+                    throw new IllegalStateException("no guard site for " + key(instrumentedType, instrumentedMethod));
+                }
+                return new Advice.OffsetMapping.Target.ForStackManipulation(IntegerConstant.forValue(site));
+            };
+        }
     }
 
     /** Collects transformation errors: each is a hole in the guard, reported rather than hidden. */
