@@ -322,8 +322,11 @@ class HostilePluginTests {
             import dev.stigmem.api.hook.*;
             @StigmemPlugin(name = "huge-message", version = "1.0.0", requires = ">=0.9.0")
             public final class HugeMessage implements Plugin, PreAssertAuthorize {
+                // built when the plugin loads, so that the timed call measures the node's handling of it,
+                // not 5 MB of string building on a busy machine
+                private static final String MESSAGE = %s;
                 @Override public Vote preAssertAuthorize(PluginContext c, AssertRequest r) {
-                    throw new IllegalStateException(%s);
+                    throw new IllegalStateException(MESSAGE);
                 }
             }
             """.formatted(FORGERY);
@@ -335,8 +338,10 @@ class HostilePluginTests {
             import dev.stigmem.api.hook.*;
             @StigmemPlugin(name = "huge-deny", version = "1.0.0", requires = ">=0.9.0")
             public final class HugeDeny implements Plugin, PreAssertAuthorize {
+                // built when the plugin loads (see HugeMessage)
+                private static final String REASON = %s;
                 @Override public Vote preAssertAuthorize(PluginContext c, AssertRequest r) {
-                    return Vote.deny(%s);
+                    return Vote.deny(REASON);
                 }
             }
             """.formatted(FORGERY);
