@@ -75,7 +75,9 @@ public final class JdkInstrumentation {
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(1))
+                // one retransformation for all classes; a failing batch is split until the culprit stands alone
+                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE)
+                .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
                 .with(new Failures(errors))
                 .assureReadEdgeTo(inst, bridge)
                 .ignore((type, loader, module, redefined, pd) -> loader != null && loader != platform)
