@@ -61,6 +61,7 @@ public final class PluginLoader {
     private final Path workDirectory;
     private final PluginLayers layers;
     private final java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> layerListener;
+    private final PluginInstantiator instantiator;
     private final List<ArchiveCheck> checks;
     private final RequiresAllowlist allowlist;
     private final Optional<SemanticVersion> hostVersion;
@@ -70,6 +71,7 @@ public final class PluginLoader {
         this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
         this.allowlist = RequiresAllowlist.from(b.scanPolicy);
         this.layerListener = b.layerListener;
+        this.instantiator = b.instantiator;
         this.layers = b.parentLayer == null
                 ? PluginLayers.aboveApi(allowlist.reasons().keySet(), b.shadowing)
                 : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet(), b.shadowing);
@@ -342,14 +344,11 @@ public final class PluginLoader {
         }
     }
 
-    private static Plugin instantiate(Path archive, ModuleLayer layer, PluginDeclaration d) {
+    private Plugin instantiate(Path archive, ModuleLayer layer, PluginDeclaration d) {
         Optional<String> where = Optional.of(d.entryClass());
-        // The entry class's initializer and constructor are plugin code: run them with the plugin's
-        // own loader as the context loader, so a TCCL lookup does not start at the host's loader.
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(layer.findLoader(d.moduleName()));
+        ServiceLoader.Provider<Plugin> provider;
         try {
+            // Finding and loading the provider class defines classes; it does not initialise them, so no plugin code runs.
             List<ServiceLoader.Provider<Plugin>> own = ServiceLoader.load(layer, Plugin.class).stream()
                     .filter(p -> p.type().getModule().getLayer() == layer)
                     .toList();
@@ -358,7 +357,7 @@ public final class PluginLoader {
                         "the layer's service loader found %s instead of the entry class",
                         own.stream().map(p -> p.type().getName()).toList()));
             }
-            return own.get(0).get();
+            provider = own.get(0);
         } catch (PluginInstantiationException e) {
             throw e;
         } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
@@ -366,9 +365,35 @@ public final class PluginLoader {
             // altered throws when its classes are read.
             throw new PluginInstantiationException(archive, where,
                     "the entry class cannot be instantiated: " + causes(e), e);
-        } finally {
-            thread.setContextClassLoader(previous);
         }
+        // The entry class's initializer and constructor are plugin code: run them with the plugin's
+        // own loader as the context loader, so a TCCL lookup does not start at the host's loader.
+        ClassLoader pluginLoader = layer.findLoader(d.moduleName());
+        java.util.concurrent.Callable<Plugin> construction = () -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(pluginLoader);
+            try {
+                return provider.get();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        };
+        Plugin plugin;
+        try {
+            plugin = instantiator.instantiate(archive, d.manifest(), d.entryClass(), construction);
+        } catch (PluginInstantiationException e) {
+            throw e;
+        } catch (PluginLoadException e) {
+            throw new PluginInstantiationException(archive, where, e.reason(), e);
+        } catch (Exception | LinkageError | ServiceConfigurationError e) {
+            throw new PluginInstantiationException(archive, where,
+                    "the entry class cannot be instantiated: " + causes(e), e);
+        }
+        if (plugin == null) {
+            throw new PluginInstantiationException(archive, where, "the instantiator returned no instance");
+        }
+        return plugin;
     }
 
     private static String causes(Throwable e) {
@@ -420,6 +445,7 @@ public final class PluginLoader {
         private dev.stigmem.loader.scan.ScanPolicy scanPolicy = dev.stigmem.loader.scan.ScanPolicy.shipped();
         private java.util.function.BiConsumer<PluginCandidate, dev.stigmem.loader.scan.ScanReport> scanListener = (c, r) -> { };
         private java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> layerListener = (m, l) -> { };
+        private PluginInstantiator instantiator = PluginInstantiator.DIRECT;
         private boolean scan = true;
         private final java.util.Set<String> shadowing = new java.util.TreeSet<>();
 
@@ -443,6 +469,16 @@ public final class PluginLoader {
          */
         public Builder onLayer(java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> listener) {
             this.layerListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Runs the construction of each entry class (its static initializer and constructor, plugin
+         * code); {@link PluginInstantiator#DIRECT}, on the loading thread without a time limit, unless
+         * set. The node runs it on the plugin's own thread under its lifecycle time limit.
+         */
+        public Builder instantiateWith(PluginInstantiator instantiator) {
+            this.instantiator = Objects.requireNonNull(instantiator, "instantiator");
             return this;
         }
 

@@ -51,6 +51,42 @@ class PluginLoaderTests {
     }
 
     @Test
+    void theHostsInstantiatorRunsConstructionWhereItChoosesAndTheThreadsContextLoaderIsRestored() throws Exception {
+        java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.List<Object> seen = new java.util.ArrayList<>();
+            PluginLoader l = PluginLoader.builder().workDirectory(work).instantiateWith((archive, manifest, entryClass, construction) -> {
+                seen.add(manifest.name());
+                seen.add(entryClass);
+                return own.submit(() -> {
+                    ClassLoader before = Thread.currentThread().getContextClassLoader();
+                    Plugin made = construction.call();
+                    seen.add(Thread.currentThread().getContextClassLoader() == before);
+                    return made;
+                }).get();
+            }).build();
+            try (LoadedPlugin p = l.load(Examples.greeter())) {
+                assertThat(seen).containsExactly("greeter", "com.example.greeter.GreeterPlugin", true);
+                assertThat(p.plugin().getClass().getName()).isEqualTo("com.example.greeter.GreeterPlugin");
+            }
+        } finally {
+            own.shutdownNow();
+        }
+    }
+
+    @Test
+    void anInstantiatorsRefusalIsThePluginsInstantiationFailureInItsWords() {
+        PluginLoader l = PluginLoader.builder().workDirectory(work).instantiateWith((archive, manifest, entryClass, construction) -> {
+            throw new PluginInstantiationException(archive, java.util.Optional.of(entryClass), "its constructor did not return within 10 s");
+        }).build();
+        assertThatThrownBy(() -> l.load(Examples.greeter()))
+                .isInstanceOfSatisfying(PluginInstantiationException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("its constructor did not return within 10 s");
+                    assertThat(e.entry()).contains("com.example.greeter.GreeterPlugin");
+                });
+    }
+
+    @Test
     void plainJarPluginLoadsAsASealedModuleReadingOnlyTheAllowlist() {
         try (LoadedPlugin p = loader().load(Examples.plain())) {
             assertThat(p.name()).isEqualTo("plain-example");
