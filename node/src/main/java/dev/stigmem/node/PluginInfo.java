@@ -20,10 +20,14 @@ import java.util.Set;
  * @param capabilities declared capabilities, in {@link Capability} order
  * @param hooks        hooks it handles, in table order
  * @param dependsOn    plugins registered before it
- * @param health       its answer to the last health check
+ * @param health       its answer to the last health check, or the node's own verdict ({@code unhealthy}
+ *                     with the reason) when it is quarantined or all its handler threads are stuck
+ * @param quarantined  whether the node quarantined it after consecutive handler failures (for the
+ *                     rest of the node's life): its handlers are no longer called
  */
 public record PluginInfo(String name, String version, Path archive, String module, String entryClass, String trust,
-                         Set<Capability> capabilities, List<Hook> hooks, List<String> dependsOn, Health health) {
+                         Set<Capability> capabilities, List<Hook> hooks, List<String> dependsOn, Health health,
+                         boolean quarantined) {
     public PluginInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
@@ -37,5 +41,16 @@ public record PluginInfo(String name, String version, Path archive, String modul
         hooks = List.copyOf(hooks);
         dependsOn = List.copyOf(dependsOn);
         Objects.requireNonNull(health, "health");
+    }
+
+    /** A plugin that is not quarantined. */
+    public PluginInfo(String name, String version, Path archive, String module, String entryClass, String trust,
+                      Set<Capability> capabilities, List<Hook> hooks, List<String> dependsOn, Health health) {
+        this(name, version, archive, module, entryClass, trust, capabilities, hooks, dependsOn, health, false);
+    }
+
+    /** What the operator's tables show in the HEALTH column: {@code quarantined}, or the health status. */
+    public String healthLabel() {
+        return quarantined ? "quarantined" : health.status().name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -37,6 +37,7 @@ import dev.stigmem.node.internal.core.FactStore;
 import dev.stigmem.node.internal.core.ObservedCoreApis;
 import dev.stigmem.node.internal.core.RedactingConfig;
 import dev.stigmem.node.internal.hook.HookRegistry;
+import dev.stigmem.node.internal.hook.PluginCalls;
 import dev.stigmem.node.internal.untrusted.PluginText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +90,8 @@ public final class StigmemNode implements AutoCloseable {
     private static final long DENIALS_AUDITED_IN_FULL = 100;
     /** How long a stopped plugin's threads get to end after their interrupt. */
     private static final Duration THREAD_GRACE = Duration.ofSeconds(2);
+    /** Heap kept back for stopping cleanly when the node's own code meets the JVM's error. */
+    private static final int RESERVE_BYTES = 1 << 20;
 
     private final PluginSet plugins;
     // Each plugin's layer as the runtime JDK guard knows it: its threads are ended when it stops.
@@ -103,6 +106,10 @@ public final class StigmemNode implements AutoCloseable {
     // A view, so that host code cannot close the registry through the object it is handed.
     private final HookDispatch dispatch;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    // Each registered plugin's calls: lifecycle and handler threads, time limits, quarantine.
+    private final Map<String, PluginCalls> calls;
+    // Room for a clean stop after the JVM's error in the node's own code: let go of first.
+    private volatile byte[] reserve = new byte[RESERVE_BYTES];
 
     /**
      * A plugin archive the node skipped because the operator asked to run without rejected plugins.
@@ -118,8 +125,9 @@ public final class StigmemNode implements AutoCloseable {
     }
 
     private StigmemNode(PluginSet plugins, Map<String, PluginDomain> domains, List<LoadedPlugin> registered, HookRegistry hooks, EmbeddedCore core,
-                        Map<String, PluginInfo> infos, List<Rejection> rejected) {
+                        Map<String, PluginInfo> infos, List<Rejection> rejected, Map<String, PluginCalls> calls) {
         this.plugins = plugins;
+        this.calls = Map.copyOf(calls);
         this.domains = Map.copyOf(domains);
         this.registered = List.copyOf(registered);
         this.hooks = hooks;
@@ -130,22 +138,25 @@ public final class StigmemNode implements AutoCloseable {
         this.dispatch = new HookDispatch() {
             @Override
             public Vote vote(Hook hook, Object payload) {
-                return hooks.vote(hook, payload);
+                return guarded(() -> hooks.vote(hook, payload));
             }
 
             @Override
             public <T> T filter(Hook hook, T value) {
-                return hooks.filter(hook, value);
+                return guarded(() -> hooks.filter(hook, value));
             }
 
             @Override
             public Map<String, Double> scores(Hook hook, Object payload) {
-                return hooks.scores(hook, payload);
+                return guarded(() -> hooks.scores(hook, payload));
             }
 
             @Override
             public void fire(Hook hook, Object payload) {
-                hooks.fire(hook, payload);
+                guarded(() -> {
+                    hooks.fire(hook, payload);
+                    return null;
+                });
             }
 
             @Override
@@ -153,6 +164,7 @@ public final class StigmemNode implements AutoCloseable {
                 return hooks.handlers(hook);
             }
         };
+        core.onFatal(this::fatal);
     }
 
     /** The archives skipped at startup ({@link Builder#skipRejected}); empty otherwise. */
@@ -183,9 +195,12 @@ public final class StigmemNode implements AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("the node has stopped");
         }
-        // On the record first: an identity the trail cannot hold does not take effect.
-        core.audit().record("host", "identity.put", Map.of("principal", identity.principal()));
-        core.directory().putIdentity(identity);
+        guarded(() -> {
+            // On the record first: an identity the trail cannot hold does not take effect.
+            core.audit().record("host", "identity.put", Map.of("principal", identity.principal()));
+            core.directory().putIdentity(identity);
+            return null;
+        });
     }
 
     /** The audit trail. */
@@ -198,25 +213,29 @@ public final class StigmemNode implements AutoCloseable {
         return core.audit().file();
     }
 
-    /** The registered plugins in registration order, each with its current health (polled now). */
+    /**
+     * The registered plugins in registration order, each with its current health: polled now on the
+     * plugin's lifecycle thread under the lifecycle time limit, or, without asking the plugin,
+     * {@code unhealthy} with the node's reason when it is quarantined or all its handler threads
+     * are stuck.
+     */
     public List<PluginInfo> plugins() {
         List<PluginInfo> out = new ArrayList<>();
         for (LoadedPlugin p : registered) {
             PluginInfo i = infos.get(p.name());
+            PluginCalls c = calls.get(p.name());
             out.add(new PluginInfo(i.name(), i.version(), i.archive(), i.module(), i.entryClass(), i.trust(),
-                    i.capabilities(), i.hooks(), i.dependsOn(), health(p)));
+                    i.capabilities(), i.hooks(), i.dependsOn(), health(p, c), c.quarantined()));
         }
         return List.copyOf(out);
     }
 
     /** Health is informational: a failing check is reported as unhealthy, never thrown. */
-    private static Health health(LoadedPlugin p) {
-        try {
-            Health h = p.plugin().health();
-            return h == null ? Health.unknown() : new Health(h.status(), PluginText.bounded(h.message()));
-        } catch (RuntimeException | LinkageError e) {
-            return Health.unhealthy("health check threw " + PluginText.thrown(e));
+    private Health health(LoadedPlugin p, PluginCalls c) {
+        if (closed.get()) {
+            return Health.unknown();
         }
+        return c.health(p.plugin());
     }
 
     /** The handlers of a hook in dispatch order. */
@@ -244,30 +263,95 @@ public final class StigmemNode implements AutoCloseable {
     /**
      * Stops every plugin (reverse registration order), releases their layers and closes the audit
      * trail. Idempotent; afterwards every hook site, assert and recall throws {@link IllegalStateException}.
+     * Each {@code stop} runs on the plugin's lifecycle thread under the lifecycle time limit; one
+     * that throws or does not return is audited ({@code plugin.stop_failed}) and the others are
+     * still stopped.
      */
     @Override
     public void close() {
+        shutdown(null);
+    }
+
+    private void shutdown(String cause) {
         if (!closed.compareAndSet(false, true)) {
             return; // closing twice must not stop the plugins twice
         }
         List<LoadedPlugin> reverse = new ArrayList<>(registered);
         java.util.Collections.reverse(reverse);
         for (LoadedPlugin p : reverse) {
+            PluginCalls c = calls.get(p.name());
             try {
-                p.plugin().stop();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("plugin '{}' failed to stop: {}", p.name(), PluginText.thrown(e));
-                core.audit().record("plugin:" + p.name(), "plugin.stop_failed", Map.of("error", PluginText.thrown(e)));
+                c.stop(p.plugin()).ifPresent(error -> {
+                    LOG.warn("plugin '{}' failed to stop: {}", p.name(), error);
+                    core.audit().record("plugin:" + p.name(), "plugin.stop_failed", Map.of("error", error));
+                });
+                endThreads(domains.get(p.name()), core.audit());
+            } catch (RuntimeException | Error e) {
+                if (cause == null) {
+                    throw e;
+                }
+                LOG.warn("while stopping after {}: plugin '{}': {}", cause, p.name(), e.toString());
+            } finally {
+                c.close();
             }
-            endThreads(domains.get(p.name()), core.audit());
         }
         hooks.close();
-        core.audit().record("node", "node.stopped", Map.of());
+        core.audit().record("node", "node.stopped", cause == null ? Map.of() : Map.of("cause", cause));
         plugins.close();
         try {
             core.audit().close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the audit trail", e);
+        }
+    }
+
+    /**
+     * Runs a node operation; the JVM's error in the node's own code (plugins' errors never reach
+     * here: their calls contain them) stops the node before it reaches the caller.
+     */
+    private <T> T guarded(java.util.function.Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (VirtualMachineError e) {
+            fatal(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The JVM's error ({@link OutOfMemoryError}, {@link StackOverflowError}, {@link InternalError})
+     * met the node's own code: what it was doing may be half done, so the node does no more work.
+     * It lets go of its reserve (room to stop in), stops cleanly on a thread of its own (plugins
+     * stopped in reverse order under their time limits, {@code node.stopped} with the cause, trail
+     * closed) and waits for that; the error then goes on to the caller. Every later call is refused.
+     */
+    private void fatal(VirtualMachineError e) {
+        if (closed.get()) {
+            return;
+        }
+        reserve = null;
+        String message = e.getClass().getClassLoader() == null ? e.getMessage() : null; // the JDK's own text only
+        String cause = PluginText.bounded(e.getClass().getName() + (message == null ? "" : ": " + message));
+        LOG.error("the node stops: {} in its own code", cause);
+        Thread stopper = new Thread(() -> {
+            try {
+                shutdown(cause);
+            } catch (RuntimeException | Error failed) {
+                LOG.error("the node could not stop cleanly after {}: {}", cause, failed.toString());
+            }
+        }, "stigmem-node-fatal-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        boolean interrupted = false;
+        while (stopper.isAlive()) {
+            try {
+                stopper.join();
+            } catch (InterruptedException again) {
+                interrupted = true; // the stop must end first; the interrupt stays set
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -291,7 +375,7 @@ public final class StigmemNode implements AutoCloseable {
         private final List<ArchiveCheck> checks = new ArrayList<>();
         private final Map<String, String> config = new TreeMap<>();
         private Set<String> outboundOrigins = Set.of();
-        private Optional<Duration> handlerTimeout = Optional.empty();
+        private PluginCalls.Limits limits = PluginCalls.Limits.defaults();
         private Clock clock = Clock.systemUTC();
         private Optional<Path> workDirectory = Optional.empty();
         private TrustPolicy trustPolicy = TrustPolicy.signingRequired();
@@ -342,8 +426,8 @@ public final class StigmemNode implements AutoCloseable {
         /**
          * Start without the plugins that fail a step (and the plugins that depend on them) instead
          * of refusing to start. Off by default; when on, the choice and every skipped archive are
-         * audited. A plugin whose {@code start} fails still fails startup: its handlers are already
-         * registered in the frozen registry.
+         * audited. A plugin whose {@code start} fails (throws or runs past the lifecycle time limit)
+         * is withdrawn from the registry before the node serves, with the plugins that depend on it.
          */
         public Builder skipRejected(boolean skip) {
             this.skipRejected = skip;
@@ -434,12 +518,34 @@ public final class StigmemNode implements AutoCloseable {
             return this;
         }
 
-        /** A time limit for every plugin handler call (at most 30 s). */
+        /**
+         * A time limit for every plugin handler call (at most 30 s). Default: none, handlers run on
+         * the caller's thread for as long as they take. With one, each plugin's handlers run on
+         * {@value PluginCalls#HANDLER_THREADS} threads of its own; the limit counts from when a
+         * handler starts.
+         */
         public Builder handlerTimeout(Duration limit) {
-            if (limit.isNegative() || limit.isZero() || limit.compareTo(HookRegistry.MAX_HANDLER_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("handler timeout must be positive and at most 30 s, was " + limit);
-            }
-            this.handlerTimeout = Optional.of(limit);
+            this.limits = limits.withHandlerTimeout(limit);
+            return this;
+        }
+
+        /**
+         * The time limit of each plugin's construction (static initializer and constructor),
+         * {@code start}, {@code stop} and {@code health}, which always run on a thread of the
+         * plugin's (at most 5 min). Default: {@link PluginCalls#DEFAULT_LIFECYCLE_TIMEOUT} (10 s).
+         */
+        public Builder lifecycleTimeout(Duration limit) {
+            this.limits = limits.withLifecycleTimeout(limit);
+            return this;
+        }
+
+        /**
+         * After how many consecutive handler failures (throws, unusable results, time-outs) a
+         * plugin is quarantined for the rest of the node's life (1 to 1000). Default:
+         * {@link PluginCalls#DEFAULT_QUARANTINE_AFTER} (5).
+         */
+        public Builder quarantineAfter(int failures) {
+            this.limits = limits.withQuarantineAfter(failures);
             return this;
         }
 
@@ -504,6 +610,18 @@ public final class StigmemNode implements AutoCloseable {
             // Each layer is enclosed before any of its classes is initialised; refusals are audited like
             // the gate's, in full for the first 100 per plugin and then every 100th.
             Map<String, PluginDomain> domains = new java.util.concurrent.ConcurrentHashMap<>();
+            // Each plugin's calls, from its construction on: its lifecycle thread and time limits.
+            Map<String, PluginCalls> calls = new java.util.concurrent.ConcurrentHashMap<>();
+            lb.instantiateWith((archive, manifest, entryClass, construction) -> {
+                PluginCalls c = new PluginCalls(manifest.name(), limits, audit);
+                PluginCalls previous = calls.put(manifest.name(), c);
+                if (previous != null) {
+                    previous.close();
+                }
+                PluginCalls.Constructed made = c.construct(construction);
+                return made.plugin().orElseThrow(() -> new dev.stigmem.loader.PluginInstantiationException(archive,
+                        Optional.of(entryClass), "the entry class cannot be instantiated: " + made.failure()));
+            });
             lb.onLayer((manifest, layer) -> {
                 String actor = "plugin:" + manifest.name();
                 java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
@@ -557,6 +675,9 @@ public final class StigmemNode implements AutoCloseable {
                     loaded = lb.build().loadAll(pluginDirectory);
                 }
             } catch (PluginSetException e) {
+                // Constructors that ran may have started threads; constructors that hang hold one.
+                domains.values().forEach(d -> endThreads(d, audit));
+                calls.values().forEach(PluginCalls::close);
                 List<String> failures = e.failures().stream().map(PluginLoadException::getMessage).toList();
                 for (PluginLoadException f : e.failures()) {
                     audit.record("node", "plugin.rejected", Map.of("archive", f.archive().toString(), "reason", f.getMessage()));
@@ -565,19 +686,32 @@ public final class StigmemNode implements AutoCloseable {
                 throw new NodeStartException(e.getMessage(), failures, e);
             }
 
+            // Plugins whose construction failed (skipped): their threads end, their lifecycle thread too.
+            java.util.Set<String> loadedNames = new java.util.HashSet<>();
+            loaded.inOrder().forEach(p -> loadedNames.add(p.name()));
+            for (String name : List.copyOf(domains.keySet())) {
+                if (!loadedNames.contains(name)) {
+                    endThreads(domains.remove(name), audit);
+                }
+            }
+            for (String name : List.copyOf(calls.keySet())) {
+                if (!loadedNames.contains(name)) {
+                    calls.remove(name).close();
+                }
+            }
             try {
-                return register(loaded, core, audit, trust, domains);
+                return register(loaded, core, audit, trust, domains, calls);
             } catch (RuntimeException | Error e) {
                 domains.values().forEach(d -> endThreads(d, audit));
+                calls.values().forEach(PluginCalls::close);
                 loaded.close();
                 throw e;
             }
         }
 
         private StigmemNode register(PluginSet loaded, EmbeddedCore core, AuditLog audit, Map<String, String> trust,
-                                     Map<String, PluginDomain> domains) {
-            HookRegistry.Builder hb = HookRegistry.builder(audit);
-            handlerTimeout.ifPresent(hb::handlerTimeout);
+                                     Map<String, PluginDomain> domains, Map<String, PluginCalls> calls) {
+            HookRegistry.Builder hb = HookRegistry.builder(audit).limits(limits);
             PluginManifest coreManifest = PluginManifest.of(CORE_NAME, API_VERSION.toString(), ">=" + API_VERSION,
                     Capability.knownIds(), List.of());
             CoreHandlers.register(hb, new GatedPluginContext(coreManifest, core.apisFor(CORE_NAME)), core);
@@ -639,7 +773,7 @@ public final class StigmemNode implements AutoCloseable {
                     }
                 });
                 contexts.put(m.name(), ctx);
-                List<Hook> handled = hb.plugin(m.name(), ctx, p.plugin());
+                List<Hook> handled = hb.plugin(m.name(), ctx, p.plugin(), calls.get(m.name()));
                 infos.put(m.name(), new PluginInfo(m.name(), m.version().toString(), p.archive(), p.moduleName(), p.entryClass(),
                         trust.getOrDefault(m.name(), ""), m.capabilities(), handled, m.dependsOn(), Health.unknown()));
             }
@@ -651,27 +785,46 @@ public final class StigmemNode implements AutoCloseable {
             HookRegistry hooks = hb.freeze();
             core.start(hooks);
             List<LoadedPlugin> started = new ArrayList<>();
+            java.util.Set<String> withdrawn = new java.util.TreeSet<>();
             for (LoadedPlugin p : registered) {
-                try {
-                    p.plugin().start(contexts.get(p.name()));
-                    started.add(p);
-                } catch (RuntimeException | LinkageError e) {
-                    String reason = "plugin '" + p.name() + "' failed to start: " + PluginText.thrown(e);
-                    audit.record("plugin:" + p.name(), "plugin.start_failed", Map.of("error", PluginText.thrown(e)));
-                    for (int i = started.size() - 1; i >= 0; i--) {
-                        try {
-                            started.get(i).plugin().stop();
-                        } catch (RuntimeException | LinkageError ignored) {
-                            // Already failing startup; the first failure is the one reported.
-                        }
-                    }
-                    hooks.close();
-                    throw new NodeStartException(reason, List.of(reason), null); // the text, not the plugin's exception
+                PluginCalls c = calls.get(p.name());
+                Optional<String> notStarted;
+                Optional<String> missing = p.manifest().dependsOn().stream().filter(withdrawn::contains).findFirst();
+                if (missing.isPresent()) {
+                    notStarted = Optional.of("depends on '" + missing.get() + "', which did not start");
+                } else {
+                    notStarted = c.start(p.plugin(), contexts.get(p.name()));
+                    notStarted.ifPresent(error -> audit.record("plugin:" + p.name(), "plugin.start_failed", Map.of("error", error)));
                 }
+                if (notStarted.isEmpty()) {
+                    started.add(p);
+                    continue;
+                }
+                String reason = "plugin '" + p.name() + "' failed to start: " + notStarted.get();
+                if (skipRejected) {
+                    // Withdrawn before the node serves: as if it had been rejected while loading.
+                    LOG.warn("{} (skipped, as asked)", reason);
+                    hooks.withdraw(p.name());
+                    withdrawn.add(p.name());
+                    infos.remove(p.name());
+                    endThreads(domains.remove(p.name()), audit);
+                    audit.record("node", "plugin.rejected", Map.of("plugin", p.name(), "reason", reason, "skipped", "true"));
+                    rejections.add(new Rejection(p.archive(), reason));
+                    continue;
+                }
+                for (int i = started.size() - 1; i >= 0; i--) {
+                    // Already failing startup; the first failure is the one reported (each stop is time-limited).
+                    calls.get(started.get(i).name()).stop(started.get(i).plugin());
+                }
+                hooks.close();
+                throw new NodeStartException(reason, List.of(reason), null); // the text, not the plugin's exception
             }
+            hooks.serving();
+            Map<String, PluginCalls> serving = new TreeMap<>();
+            started.forEach(p -> serving.put(p.name(), calls.get(p.name())));
             audit.record("node", "node.started", Map.of("plugins", String.join(",", infos.keySet())));
             LOG.info("node started with {} plugins: {}", infos.size(), infos.keySet());
-            return new StigmemNode(loaded, domains, registered, hooks, core, infos, rejections);
+            return new StigmemNode(loaded, domains, started, hooks, core, infos, rejections, serving);
         }
     }
 }

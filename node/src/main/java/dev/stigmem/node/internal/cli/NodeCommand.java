@@ -70,6 +70,10 @@ final class NodeCommand implements Callable<Integer> {
                 } else {
                     runDemo(node, printer);
                 }
+                // Health after the work: a plugin quarantined or stuck meanwhile shows here.
+                out.println();
+                out.println("== plugins after the workload");
+                PluginsCommand.printTable(out, node.plugins());
                 printAudit(node, out);
                 return ExitStatus.OK;
             }
@@ -192,8 +196,16 @@ final class NodeCommand implements Callable<Integer> {
         @Option(names = "--scan-policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
         Path scanPolicy;
 
-        @Option(names = "--handler-timeout-ms", paramLabel = "MS", description = "Time limit of each plugin handler call (1 to 30000).")
+        @Option(names = "--handler-timeout-ms", paramLabel = "MS", description = "Time limit of each plugin handler call (1 to 30000); default: none.")
         Integer timeoutMs;
+
+        @Option(names = "--lifecycle-timeout-ms", paramLabel = "MS",
+                description = "Time limit of each plugin's construction, start, stop and health check (1 to 300000); default: 10000.")
+        Integer lifecycleTimeoutMs;
+
+        @Option(names = "--quarantine-after", paramLabel = "N",
+                description = "Quarantine a plugin after N consecutive handler failures or time-outs (1 to 1000); default: 5.")
+        Integer quarantineAfter;
 
         @Option(names = "--config", paramLabel = "KEY=VALUE",
                 description = "Node configuration that plugins holding config.read see (secrets redacted); repeatable, wins over --config-file.")
@@ -278,6 +290,12 @@ final class NodeCommand implements Callable<Integer> {
             }
             if (timeoutMs != null) {
                 b.handlerTimeout(java.time.Duration.ofMillis(timeoutMs));
+            }
+            if (lifecycleTimeoutMs != null) {
+                b.lifecycleTimeout(java.time.Duration.ofMillis(lifecycleTimeoutMs));
+            }
+            if (quarantineAfter != null) {
+                b.quarantineAfter(quarantineAfter);
             }
             return b.start();
         }

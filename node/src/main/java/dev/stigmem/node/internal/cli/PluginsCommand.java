@@ -36,10 +36,9 @@ final class PluginsCommand implements Runnable {
     }
 
     static void printTable(PrintWriter out, java.util.List<PluginInfo> plugins) {
-        out.printf(Locale.ROOT, "%-20s %-9s %-10s %-40s %s%n", "PLUGIN", "VERSION", "HEALTH", "CAPABILITIES", "HOOKS");
+        out.printf(Locale.ROOT, "%-20s %-9s %-11s %-40s %s%n", "PLUGIN", "VERSION", "HEALTH", "CAPABILITIES", "HOOKS");
         for (PluginInfo p : plugins) {
-            out.printf(Locale.ROOT, "%-20s %-9s %-10s %-40s %s%n", p.name(), p.version(),
-                    p.health().status().name().toLowerCase(Locale.ROOT),
+            out.printf(Locale.ROOT, "%-20s %-9s %-11s %-40s %s%n", p.name(), p.version(), p.healthLabel(),
                     p.capabilities().isEmpty() ? "-" : p.capabilities().stream().map(Capability::id).collect(Collectors.joining(",")),
                     p.hooks().isEmpty() ? "-" : p.hooks().stream().map(Hook::id).collect(Collectors.joining(",")));
         }
@@ -60,7 +59,8 @@ final class PluginsCommand implements Runnable {
         p.hooks().forEach(h -> hooks.add(h.id()));
         ArrayNode deps = o.putArray("dependsOn");
         p.dependsOn().forEach(deps::add);
-        o.putObject("health").put("status", p.health().status().name().toLowerCase(Locale.ROOT)).put("message", PluginText.bounded(p.health().message()));
+        o.putObject("health").put("status", p.health().status().name().toLowerCase(Locale.ROOT)).put("message", PluginText.bounded(p.health().message()))
+                .put("quarantined", p.quarantined());
         return o;
     }
 
@@ -131,8 +131,7 @@ final class PluginsCommand implements Runnable {
                 out.printf(Locale.ROOT, "trust       %s%n", p.trust().isEmpty() ? "-" : p.trust());
                 out.printf(Locale.ROOT, "depends on  %s%n", p.dependsOn().isEmpty() ? "-" : String.join(", ", p.dependsOn()));
                 // The health message is the plugin's text: bounded and escaped, one line.
-                out.printf(Locale.ROOT, "health      %s %s%n", p.health().status().name().toLowerCase(Locale.ROOT),
-                        PluginText.bounded(p.health().message()));
+                out.printf(Locale.ROOT, "health      %s %s%n", p.healthLabel(), PluginText.bounded(p.health().message()));
                 out.printf(Locale.ROOT, "hooks       %s%n", p.hooks().isEmpty() ? "-" : p.hooks().stream().map(Hook::id).collect(Collectors.joining(", ")));
                 out.println("capabilities");
                 for (Capability c : p.capabilities()) {

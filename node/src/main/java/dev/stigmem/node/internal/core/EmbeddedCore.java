@@ -63,6 +63,7 @@ public final class EmbeddedCore {
     private final Optional<NetworkOutbound> outbound;
     private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
     private volatile HookRegistry hooks;
+    private volatile java.util.function.Consumer<VirtualMachineError> onFatal = e -> { };
 
     public EmbeddedCore(FactStore facts, DirectoryState directory, AuditLog audit, ConfigReader config,
                         Optional<NetworkOutbound> outbound) {
@@ -79,6 +80,31 @@ public final class EmbeddedCore {
             throw new IllegalStateException("the core is already started");
         }
         hooks = Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * Who learns of the JVM's error ({@code OutOfMemoryError} and the like) in the core's own code,
+     * before it propagates: an assert, recall or write may be half done, so the node stops. Plugins'
+     * errors never come here: their calls contain them.
+     */
+    public void onFatal(java.util.function.Consumer<VirtualMachineError> listener) {
+        this.onFatal = Objects.requireNonNull(listener, "listener");
+    }
+
+    private <T> T guarded(java.util.function.Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (VirtualMachineError e) {
+            onFatal.accept(e);
+            throw e;
+        }
+    }
+
+    private void guardedRun(Runnable operation) {
+        guarded(() -> {
+            operation.run();
+            return null;
+        });
     }
 
     public AuditLog audit() {
@@ -145,15 +171,19 @@ public final class EmbeddedCore {
             @Override
             public void upsert(dev.stigmem.api.core.Tenant tenant) {
                 dev.stigmem.api.core.Tenant copy = PluginValues.tenant(Objects.requireNonNull(tenant, "tenant"));
-                audit.record(source, "tenant.upserted", Map.of("tenant", PluginText.bounded(copy.id())));
-                directory.upsert(copy);
+                guardedRun(() -> {
+                    audit.record(source, "tenant.upserted", Map.of("tenant", PluginText.bounded(copy.id())));
+                    directory.upsert(copy);
+                });
             }
 
             @Override
             public boolean remove(String tenantId) {
                 Objects.requireNonNull(tenantId, "tenantId");
-                audit.record(source, "tenant.removed", Map.of("tenant", PluginText.bounded(tenantId)));
-                return directory.remove(tenantId);
+                return guarded(() -> {
+                    audit.record(source, "tenant.removed", Map.of("tenant", PluginText.bounded(tenantId)));
+                    return directory.remove(tenantId);
+                });
             }
         };
     }
@@ -177,16 +207,20 @@ public final class EmbeddedCore {
             @Override
             public void upsertPeer(dev.stigmem.api.core.Peer peer) {
                 Objects.requireNonNull(peer, "peer"); // a record of final types: strings, a URI, a boolean
-                audit.record(source, "federation.peer_upserted", Map.of("peer", PluginText.bounded(peer.id()),
-                        "endpoint", PluginText.bounded(peer.endpoint().toString()), "trusted", Boolean.toString(peer.trusted())));
-                directory.upsertPeer(peer);
+                guardedRun(() -> {
+                    audit.record(source, "federation.peer_upserted", Map.of("peer", PluginText.bounded(peer.id()),
+                            "endpoint", PluginText.bounded(peer.endpoint().toString()), "trusted", Boolean.toString(peer.trusted())));
+                    directory.upsertPeer(peer);
+                });
             }
 
             @Override
             public boolean removePeer(String peerId) {
                 Objects.requireNonNull(peerId, "peerId");
-                audit.record(source, "federation.peer_removed", Map.of("peer", PluginText.bounded(peerId)));
-                return directory.removePeer(peerId);
+                return guarded(() -> {
+                    audit.record(source, "federation.peer_removed", Map.of("peer", PluginText.bounded(peerId)));
+                    return directory.removePeer(peerId);
+                });
             }
         };
     }
@@ -249,6 +283,10 @@ public final class EmbeddedCore {
      * @throws dev.stigmem.api.PluginExecutionError if a plugin handler fails where its hook surfaces failures
      */
     public Fact assertFact(String principal, FactDraft draft) {
+        return guarded(() -> doAssert(principal, draft));
+    }
+
+    private Fact doAssert(String principal, FactDraft draft) {
         HookRegistry r = registry();
         enter();
         try {
@@ -272,12 +310,14 @@ public final class EmbeddedCore {
     public boolean retract(String principal, String factId, String reason) {
         Objects.requireNonNull(factId, "factId");
         Objects.requireNonNull(reason, "reason");
-        boolean removed = facts.retract(factId);
-        if (removed) {
-            // The id is one the node made; the reason is the caller's (a plugin's), so bounded and escaped.
-            audit.record(principal, "fact.retracted", Map.of("fact", factId, "reason", PluginText.bounded(reason)));
-        }
-        return removed;
+        return guarded(() -> {
+            boolean removed = facts.retract(factId);
+            if (removed) {
+                // The id is one the node made; the reason is the caller's (a plugin's), so bounded and escaped.
+                audit.record(principal, "fact.retracted", Map.of("fact", factId, "reason", PluginText.bounded(reason)));
+            }
+            return removed;
+        });
     }
 
     /**
@@ -286,6 +326,10 @@ public final class EmbeddedCore {
      * @throws OperationDeniedException if {@code pre_recall_authorize} denies
      */
     public List<RecallHit> recall(String principal, RecallQuery query) {
+        return guarded(() -> doRecall(principal, query));
+    }
+
+    private List<RecallHit> doRecall(String principal, RecallQuery query) {
         HookRegistry r = registry();
         enter();
         try {

@@ -19,20 +19,10 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,15 +35,25 @@ import org.slf4j.LoggerFactory;
  * {@code core_only_default}: core, then plugins; {@code plugins_first}: plugins, then core;
  * {@code plugin_only}: plugins, and registering a core handler is refused).
  *
- * <p>Failures of plugin handlers (an exception, {@link CapabilityError} included, a {@code null}
- * or unusable vote, filter value or score map, a handler over its time limit) become
+ * <p>Failures of plugin handlers (an exception or error of any kind, {@link CapabilityError} and the
+ * JVM's {@link VirtualMachineError}s included, a {@code null} or unusable vote, filter value or score
+ * map, a handler over its time limit or not run because all the plugin's threads are stuck) become
  * {@link PluginExecutionError} naming plugin, handler and hook. Voting, filter and score hooks
  * surface them; fire-and-forget hooks log and audit them and go on, except the strict audit hooks,
  * which run every handler and then surface the first failure. Core handlers are the node's own
  * code: their exceptions propagate unchanged.
  *
+ * <p>Quarantine ({@link PluginCalls}): once a plugin is quarantined its handlers are not called.
+ * Where the hook surfaces failures and its answer guards something (voting, filter chains, the
+ * strict audit hooks) the hook site fails closed at once, as that handler's failure saying the
+ * plugin is quarantined (audited like any failure): a vote it cannot give is not an allow, a filter
+ * it cannot apply is not passed over, an audit it cannot take is not skipped. Where nothing is
+ * guarded by its answer the handler is skipped: score deltas (they only reorder hits that were
+ * already authorized and filtered) and non-strict fire-and-forget hooks (whose failures the site
+ * already goes past).
+ *
  * <p>No plugin code runs on the caller's thread after a handler's call, nor under a node lock:
- * inside the call (on the plugin's pool thread and within the time limit, when one is set) the
+ * inside the call (on the plugin's handler thread and within the time limit, when one is set) the
  * result is copied and checked into values of the node's own making ({@link PluginValues}: a deny
  * reason bounded and escaped, a filter value rebuilt of final api and JDK types, score deltas read
  * once), and an exception is rendered to bounded, escaped text ({@link PluginText#thrown}). What
@@ -62,11 +62,15 @@ import org.slf4j.LoggerFactory;
  * from a nested call (an assert a handler made failed or was denied) is that handler's failure
  * too, rendered the same way; the nested failure was audited where it happened.
  *
- * <p>Time limits: Java cannot stop a thread. With a limit set, each plugin's handlers run on that
- * plugin's own small pool; a call over time fails, its thread is interrupted and stays counted
- * against the plugin until it returns, so a plugin that hangs exhausts only its own pool, after
- * which its calls fail at once. Without a limit, handlers run on the caller's thread, and so do
- * the copy and the rendering: they are part of the handler's call.
+ * <p>Time limits: with a handler time limit, each plugin's handlers run on that plugin's own
+ * threads ({@link PluginCalls}, {@link PluginThreads}); the limit counts from the moment a handler
+ * starts, not from when its call was queued; a call over time fails and its thread, interrupted,
+ * stays counted against the plugin until it returns, so a plugin that hangs exhausts only its own
+ * threads, after which its calls fail at once saying so. Without a limit, handlers run on the
+ * caller's thread, and so do the copy and the rendering: they are part of the handler's call.
+ *
+ * <p>Bounds on what a handler hands back: see {@link PluginValues}; a {@code recall_filter} returns
+ * at most the limit of the recall it filters, and the recall's request stays the node's.
  *
  * <p>Thread-safe once frozen.
  */
@@ -75,27 +79,29 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HookRegistry.class);
 
     /** The longest per-handler time limit the node accepts (reference implementation). */
-    public static final Duration MAX_HANDLER_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration MAX_HANDLER_TIMEOUT = PluginCalls.MAX_HANDLER_TIMEOUT;
 
-    /** Threads per plugin when time limits are on; also the bound on its stuck handlers. */
-    static final int THREADS_PER_PLUGIN = 4;
+    /** What a skipped handler (of a quarantined plugin, where skipping is its hook's rule) leaves. */
+    private static final Object SKIPPED = new Object();
 
-    /** One registered handler. */
+    /** One registered handler; {@code calls} is {@code null} for a core handler. */
     record Entry(Hook hook, boolean core, String pluginName, String handlerName, PluginContext context,
-                 HandlerInvoker invoker, Optional<ExecutorService> pool) {
+                 HandlerInvoker invoker, PluginCalls calls) {
     }
 
-    private final Entry[][] byHook;
+    // Replaced as a whole, only while the node starts (withdraw); read without a lock.
+    private volatile Entry[][] byHook;
     private final AuditSink audit;
-    private final Optional<Duration> timeout;
-    private final List<ExecutorService> pools;
+    private final Map<String, PluginCalls> calls;
+    private final boolean ownsCalls;
+    private volatile boolean serving;
     private volatile boolean closed;
 
-    private HookRegistry(Entry[][] byHook, AuditSink audit, Optional<Duration> timeout, List<ExecutorService> pools) {
+    private HookRegistry(Entry[][] byHook, AuditSink audit, Map<String, PluginCalls> calls, boolean ownsCalls) {
         this.byHook = byHook;
         this.audit = audit;
-        this.timeout = timeout;
-        this.pools = pools;
+        this.calls = calls;
+        this.ownsCalls = ownsCalls;
     }
 
     public static Builder builder(AuditSink audit) {
@@ -110,6 +116,37 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
             out.add(new HandlerInfo(e.hook, e.core, e.pluginName, e.handlerName));
         }
         return List.copyOf(out);
+    }
+
+    /** The calls of a registered plugin (its time limits, health and quarantine). */
+    public Optional<PluginCalls> calls(String pluginName) {
+        return Optional.ofNullable(calls.get(pluginName));
+    }
+
+    /**
+     * Removes every handler of a plugin that failed to start, while the node starts without the
+     * plugins that fail (skip-rejected). Refused once {@link #serving()} was called: the registry
+     * of a serving node never changes.
+     */
+    public void withdraw(String pluginName) {
+        if (serving) {
+            throw new IllegalStateException("the node is serving: its hook registry no longer changes");
+        }
+        Entry[][] now = byHook;
+        Entry[][] next = new Entry[now.length][];
+        for (int i = 0; i < now.length; i++) {
+            next[i] = java.util.Arrays.stream(now[i]).filter(e -> e.core || !e.pluginName.equals(pluginName)).toArray(Entry[]::new);
+        }
+        byHook = next;
+        PluginCalls withdrawn = calls.get(pluginName);
+        if (withdrawn != null) {
+            withdrawn.close();
+        }
+    }
+
+    /** The node started: from now on no handler is withdrawn. */
+    public void serving() {
+        serving = true;
     }
 
     /**
@@ -172,6 +209,9 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
         HashMap<String, Double> sum = new HashMap<>();
         for (Entry e : entries) {
             Object result = call(e, payload);
+            if (result == SKIPPED) {
+                continue;
+            }
             if (!(result instanceof Map<?, ?> deltas)) {
                 throw failed(e, "returned null instead of score deltas", null);
             }
@@ -231,118 +271,70 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
         return byHook[hook.ordinal()];
     }
 
-    /**
-     * What a plugin handler's call left for the node: a value of the node's own making (see
-     * {@link PluginValues}) or a failure as text. Nothing the plugin made reaches node code after
-     * the call: not its returned object, not its exception.
-     */
-    private sealed interface Outcome permits Returned, Failed, Fatal {
-    }
-
-    private record Returned(Object value) implements Outcome {
-    }
-
-    /** A failure; {@code capability} is the node's own copy of a gate refusal that failed the handler, if that is what it was. */
-    private record Failed(String detail, CapabilityError capability) implements Outcome {
-    }
-
-    /** The JVM's own error (out of memory, internal error), passed on as the JVM's, rendered. */
-    private record Fatal(boolean outOfMemory, String text) implements Outcome {
-    }
-
     private Object call(Entry e, Object payload) {
         if (e.core) {
             return callCore(e, payload);
         }
-        Outcome outcome = e.pool.isEmpty() ? run(e, payload) : runWithTimeout(e, payload, e.pool.get());
-        if (outcome instanceof Returned r) {
+        PluginCalls c = e.calls;
+        if (c.quarantined()) {
+            if (skippedWhenQuarantined(e.hook)) {
+                return SKIPPED;
+            }
+            throw failed(e, c.quarantinedText(), null);
+        }
+        Outcome outcome = c.handler(() -> run(e, payload));
+        if (outcome instanceof Outcome.Returned r) {
+            c.succeeded();
             return r.value();
         }
-        if (outcome instanceof Failed f) {
-            throw failed(e, f.detail(), f.capability());
-        }
-        Fatal fatal = (Fatal) outcome;
-        String text = "plugin '" + e.pluginName + "' handler " + e.handlerName + " on hook " + e.hook.id() + ": " + fatal.text();
-        throw fatal.outOfMemory() ? new OutOfMemoryError(text) : new InternalError(text);
+        Outcome.Failed f = (Outcome.Failed) outcome;
+        PluginExecutionError error = failed(e, f.detail(), f.capability());
+        c.failed(e.hook, f);
+        throw error;
+    }
+
+    /**
+     * Whether a quarantined plugin's handler is skipped on this hook (nothing is guarded by its
+     * answer) rather than failing the hook site closed.
+     */
+    static boolean skippedWhenQuarantined(Hook hook) {
+        return hook.semantic() == Hook.Semantic.SCORE_DELTA
+                || (hook.semantic() == Hook.Semantic.FIRE_AND_FORGET && !hook.strict());
     }
 
     /**
      * The handler's call: invokes it, then copies and checks what it returned, or renders what it
-     * threw, all on the thread that ran the handler and within its time limit. Never throws.
+     * threw, all on the thread that ran the handler and within its time limit. Never throws: every
+     * {@link Throwable}, the JVM's errors included, is the handler's failure.
      */
     private static Outcome run(Entry e, Object payload) {
         Object result;
         try {
             result = e.invoker.invoke(e.context, payload);
         } catch (Throwable t) {
-            return thrown(e, t);
+            return PluginCalls.thrown(e.pluginName, t);
         }
         try {
-            return new Returned(accept(e.hook, result));
+            return new Outcome.Returned(accept(e.hook, result, payload));
         } catch (PluginValueException refused) {
-            return new Failed(refused.getMessage(), null); // the node's text (exact class: final, not exported)
+            return new Outcome.Failed(refused.getMessage()); // the node's text (exact class: final, not exported)
         } catch (Throwable t) {
             // The plugin's code failed while its value was read (an iterator, an entry, ...).
-            if (fatal(t)) {
-                return new Fatal(t instanceof OutOfMemoryError, PluginText.thrown(t));
-            }
-            return new Failed("returned a value that could not be read: threw " + PluginText.thrown(t), null);
+            Outcome.Failed f = PluginCalls.thrown(e.pluginName, t);
+            return new Outcome.Failed("returned a value that could not be read: " + f.detail());
         }
     }
 
     /** What the node keeps of a handler's result, by semantic. */
-    private static Object accept(Hook hook, Object result) {
+    private static Object accept(Hook hook, Object result, Object payload) {
         return switch (hook.semantic()) {
             case VOTING -> PluginValues.vote(result);
-            case FILTER_CHAIN -> PluginValues.hookValue(HandlerInvoker.payloadType(hook), result);
+            case FILTER_CHAIN -> hook == Hook.RECALL_FILTER
+                    ? PluginValues.filteredRecall((dev.stigmem.api.hook.RecallResults) payload, result)
+                    : PluginValues.hookValue(HandlerInvoker.payloadType(hook), result);
             case SCORE_DELTA -> PluginValues.scoreDeltas(result);
             case FIRE_AND_FORGET -> null; // returns nothing; whatever hostile bytecode returned is not read
         };
-    }
-
-    private static Outcome thrown(Entry e, Throwable t) {
-        if (fatal(t)) {
-            return new Fatal(t instanceof OutOfMemoryError, PluginText.thrown(t));
-        }
-        if (t.getClass() == CapabilityError.class) {
-            // The gate's refusal (or one the plugin made of the exact class): kept as a fresh copy
-            // naming this plugin, with no cause or suppressed exceptions the plugin could have added.
-            CapabilityError copy = new CapabilityError(e.pluginName, ((CapabilityError) t).capability());
-            return new Failed(copy.getMessage(), copy);
-        }
-        return new Failed("threw " + PluginText.thrown(t), null);
-    }
-
-    /**
-     * The JVM's own trouble: out of memory and the like are the JVM's, not the plugin's, to report.
-     * Only the JDK's classes count (a plugin may subclass {@link VirtualMachineError}); a stack
-     * overflow is the handler's failure.
-     */
-    private static boolean fatal(Throwable t) {
-        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError) && t.getClass().getClassLoader() == null;
-    }
-
-    private Outcome runWithTimeout(Entry e, Object payload, ExecutorService pool) {
-        Future<Outcome> f;
-        try {
-            f = pool.submit(() -> run(e, payload));
-        } catch (RejectedExecutionException full) {
-            return new Failed("not run: the plugin's " + THREADS_PER_PLUGIN + " handler threads are busy (handlers stuck past their time limit)", null);
-        }
-        Duration limit = timeout.orElseThrow();
-        try {
-            return f.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException late) {
-            f.cancel(true);
-            return new Failed(String.format(Locale.ROOT, "did not return within %d ms", limit.toMillis()), null);
-        } catch (ExecutionException x) {
-            // run() returns every failure of the plugin's; this is the node's own (say, memory while rendering).
-            return new Failed("failed: " + x.getCause().getClass().getName(), null);
-        } catch (InterruptedException x) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            return new Failed("interrupted while waiting for the handler", null);
-        }
     }
 
     private static Object callCore(Entry e, Object payload) {
@@ -381,11 +373,16 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
         return e.core ? "node" : "plugin:" + e.pluginName;
     }
 
-    /** Stops the handler pools (time-limited mode); handlers still running are interrupted. */
+    /**
+     * Refuses every later hook call and, for a registry that owns them (the frozen one), closes the
+     * plugins' calls: their threads are interrupted and stop serving.
+     */
     @Override
     public void close() {
         closed = true;
-        pools.forEach(ExecutorService::shutdownNow);
+        if (ownsCalls) {
+            calls.values().forEach(PluginCalls::close);
+        }
     }
 
     /** Collects handlers at startup; {@link #freeze()} ends registration for good. */
@@ -393,8 +390,8 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
         private final AuditSink audit;
         private final Map<Hook, List<Entry>> core = new EnumMap<>(Hook.class);
         private final Map<Hook, List<Entry>> plugins = new EnumMap<>(Hook.class);
-        private final Map<String, ExecutorService> pools = new TreeMap<>();
-        private Optional<Duration> timeout = Optional.empty();
+        private final Map<String, PluginCalls> calls = new TreeMap<>();
+        private PluginCalls.Limits limits = PluginCalls.Limits.defaults();
         private boolean frozen;
 
         private Builder(AuditSink audit) {
@@ -407,14 +404,16 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
          * @throws IllegalArgumentException if not positive or over {@link #MAX_HANDLER_TIMEOUT}
          */
         public Builder handlerTimeout(Duration limit) {
+            return limits(limits.withHandlerTimeout(limit));
+        }
+
+        /** The limits of the calls made for plugins registered with {@link #plugin(String, PluginContext, Object)}. */
+        public Builder limits(PluginCalls.Limits limits) {
             checkOpen();
-            if (limit.isNegative() || limit.isZero() || limit.compareTo(MAX_HANDLER_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("handler timeout must be positive and at most 30 s, was " + limit);
+            if (!calls.isEmpty()) {
+                throw new IllegalStateException("set the limits before registering plugins");
             }
-            if (!pools.isEmpty()) {
-                throw new IllegalStateException("set the handler timeout before registering plugins");
-            }
-            timeout = Optional.of(limit);
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
@@ -428,7 +427,7 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
             if (hook.ordering() == Hook.Ordering.PLUGIN_ONLY) {
                 throw new IllegalArgumentException("hook " + hook.id() + " is plugin_only: the core registers no handler for it");
             }
-            add(core, hook, new Entry(hook, true, "node", handlerName, context, HandlerInvoker.of(hook, handler), Optional.empty()));
+            add(core, hook, new Entry(hook, true, "node", handlerName, context, HandlerInvoker.of(hook, handler), null));
             return this;
         }
 
@@ -438,29 +437,33 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
          * @return the hooks registered, in table order (the plugin's hook map)
          */
         public List<Hook> plugin(String pluginName, PluginContext context, Object entry) {
+            return plugin(pluginName, context, entry, new PluginCalls(pluginName, limits, audit));
+        }
+
+        /**
+         * Registers a plugin's entry object for every hook whose interface it implements, its
+         * handlers called through {@code calls} (which the frozen registry closes).
+         *
+         * @return the hooks registered, in table order (the plugin's hook map)
+         */
+        public List<Hook> plugin(String pluginName, PluginContext context, Object entry, PluginCalls calls) {
             checkOpen();
+            if (!calls.pluginName().equals(pluginName)) {
+                throw new IllegalArgumentException("the calls of plugin '" + calls.pluginName() + "' given for '" + pluginName + "'");
+            }
+            if (this.calls.putIfAbsent(pluginName, calls) != null) {
+                throw new IllegalStateException("plugin '" + pluginName + "' is already registered");
+            }
+            calls.classLoader(entry.getClass().getClassLoader()); // Object#getClass: final, no plugin code
             List<Hook> hooks = Hook.handledBy(entry.getClass());
-            Optional<ExecutorService> pool = timeout.map(t -> pools.computeIfAbsent(pluginName, Builder::newPool));
             for (Hook hook : hooks) {
                 HandlerInvoker invoker = HandlerInvoker.of(hook, (HookHandler) entry);
-                add(plugins, hook, new Entry(hook, false, pluginName, pluginName, context, invoker, pool));
+                add(plugins, hook, new Entry(hook, false, pluginName, pluginName, context, invoker, calls));
             }
             audit.record("plugin:" + pluginName, "plugin.registered",
                     Map.of("hooks", String.join(",", hooks.stream().map(Hook::id).toList()),
                             "capabilities", String.join(",", context.declaredCapabilities().stream().map(Object::toString).toList())));
             return hooks;
-        }
-
-        private static ExecutorService newPool(String pluginName) {
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS_PER_PLUGIN, THREADS_PER_PLUGIN, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(64), r -> {
-                        Thread t = new Thread(r, "stigmem-plugin-" + pluginName + "-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
         }
 
         private static void add(Map<Hook, List<Entry>> into, Hook hook, Entry entry) {
@@ -486,17 +489,17 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
          */
         public HookRegistry snapshot() {
             checkOpen();
-            return build(List.of());
+            return build(false);
         }
 
         /** Ends registration and returns the registry; every later call on this builder is refused. */
         public HookRegistry freeze() {
             checkOpen();
             frozen = true;
-            return build(List.copyOf(pools.values()));
+            return build(true);
         }
 
-        private HookRegistry build(List<ExecutorService> ownedPools) {
+        private HookRegistry build(boolean ownsCalls) {
             Comparator<Entry> byName = Comparator.comparing(Entry::handlerName);
             Entry[][] byHook = new Entry[Hook.values().length][];
             for (Hook hook : Hook.values()) {
@@ -514,7 +517,7 @@ public final class HookRegistry implements HookDispatch, AutoCloseable {
                 }
                 byHook[hook.ordinal()] = ordered.toArray(Entry[]::new);
             }
-            return new HookRegistry(byHook, audit, timeout, ownedPools);
+            return new HookRegistry(byHook, audit, Map.copyOf(calls), ownsCalls);
         }
     }
 }

@@ -48,11 +48,20 @@ import java.util.function.UnaryOperator;
  * is read at most {@link #MAX_ENTRIES} (or the given bound) plus one elements, so an endless
  * iterator is cut by the bound, not only by the time limit. A value the node does not take is a
  * {@link PluginValueException}; whatever the plugin's code throws while being read propagates.
+ *
+ * <p>Bounds: every collection at most {@link #MAX_ENTRIES} entries; every text (a fact's or draft's
+ * fields, attribute keys and values, names, ids, a recall's text) at most {@link #MAX_TEXT}
+ * characters; the hits a {@code recall_filter} returns at most the limit of the recall it filters
+ * ({@link #filteredRecall}). Reasons and messages the node shows are bounded apart, at
+ * {@link PluginText#LIMIT}.
  */
 public final class PluginValues {
 
     /** The most entries of any one collection a plugin hands the node. */
     public static final int MAX_ENTRIES = 10_000;
+
+    /** The longest text (in chars) of any one string field a plugin hands the node: 1 Mi. */
+    public static final int MAX_TEXT = 1 << 20;
 
     private static final Map<Class<?>, UnaryOperator<Object>> HOOK_VALUES = Map.of(
             AssertRequest.class, v -> assertRequest((AssertRequest) v),
@@ -60,17 +69,17 @@ public final class PluginValues {
             RecallResults.class, v -> recallResults((RecallResults) v),
             FederationBatch.class, v -> federationBatch((FederationBatch) v),
             IdentityResolution.class, v -> identityResolution((IdentityResolution) v),
-            TenantResolution.class, v -> Objects.requireNonNull((TenantResolution) v),
+            TenantResolution.class, v -> tenantResolution((TenantResolution) v),
             MigrationPlan.class, v -> migrationPlan((MigrationPlan) v));
 
     private static final Map<Class<?>, UnaryOperator<Object>> ARGUMENTS = Map.of(
             FactDraft.class, v -> draft((FactDraft) v),
             FactQuery.class, v -> factQuery((FactQuery) v),
-            RecallQuery.class, v -> Objects.requireNonNull((RecallQuery) v),
+            RecallQuery.class, v -> recallQuery((RecallQuery) v),
             Tenant.class, v -> tenant((Tenant) v),
-            Peer.class, v -> Objects.requireNonNull((Peer) v),
+            Peer.class, v -> peer((Peer) v),
             OutboundRequest.class, v -> outboundRequest((OutboundRequest) v),
-            Map.class, v -> stringMap(v, MAX_ENTRIES, "map"));
+            Map.class, v -> bounded(v, MAX_ENTRIES, "map"));
 
     private PluginValues() {
     }
@@ -161,6 +170,43 @@ public final class PluginValues {
     }
 
     /**
+     * What a {@code recall_filter} handler returned for {@code input}: its hits, at most the limit of
+     * the recall it filters (reading stops at one more), each copied, under the node's own request
+     * (a filter filters hits; it does not change the recall they answer).
+     *
+     * @throws PluginValueException if it is not a {@link RecallResults} or holds more hits than the limit
+     */
+    public static RecallResults filteredRecall(RecallResults input, Object value) {
+        if (value == null) {
+            throw new PluginValueException("returned null instead of a value");
+        }
+        if (!(value instanceof RecallResults r)) {
+            throw new PluginValueException("returned a " + className(value) + " instead of a RecallResults");
+        }
+        int limit = input.request().query().limit();
+        Object hits = r.hits();
+        if (!(hits instanceof List<?> l)) {
+            throw new PluginValueException("returned a RecallResults the node does not take: hits: a " + className(hits) + ", not a list");
+        }
+        List<RecallHit> out = new ArrayList<>();
+        for (Object o : l) {
+            if (out.size() >= limit) {
+                throw new PluginValueException("returned more than " + limit + " hits for a recall of limit " + limit);
+            }
+            if (!(o instanceof RecallHit h)) {
+                throw new PluginValueException("returned a RecallResults the node does not take: hits: element " + out.size() + " is "
+                        + (o == null ? "null" : "a " + className(o)) + ", not a RecallHit");
+            }
+            try {
+                out.add(new RecallHit(fact(h.fact()), h.score()));
+            } catch (PluginValueException refused) {
+                throw new PluginValueException("returned a RecallResults the node does not take: " + refused.getMessage());
+            }
+        }
+        return new RecallResults(input.request(), Collections.unmodifiableList(out));
+    }
+
+    /**
      * An argument a plugin passed to a core API handle method whose parameter is of {@code type}:
      * {@code null} stays {@code null} (the handle decides), strings and primitives are what they
      * are, api records and maps are copied.
@@ -176,10 +222,10 @@ public final class PluginValues {
             return value; // boxed by the JDK on the way in: Integer, Double, ...
         }
         if (type == String.class) {
-            if (!(value instanceof String)) {
+            if (!(value instanceof String text)) {
                 throw new PluginValueException("passed a " + className(value) + " where a String goes");
             }
-            return value;
+            return text(text, "a String argument");
         }
         UnaryOperator<Object> copy = ARGUMENTS.get(type);
         if (copy == null) {
@@ -196,7 +242,8 @@ public final class PluginValues {
         if (d == null) {
             return null;
         }
-        return new FactDraft(d.subject(), d.predicate(), d.object(), d.tenant(), stringMap(d.attributes(), MAX_ENTRIES, "fact attributes"));
+        return new FactDraft(text(d.subject(), "subject"), text(d.predicate(), "predicate"), text(d.object(), "object"),
+                text(d.tenant(), "tenant"), bounded(d.attributes(), MAX_ENTRIES, "fact attributes"));
     }
 
     /** A query whose optional criteria are strings; {@code null} stays {@code null}. */
@@ -204,7 +251,7 @@ public final class PluginValues {
         if (q == null) {
             return null;
         }
-        return new FactQuery(q.tenant(), optionalString(q.subject(), "subject"), optionalString(q.predicate(), "predicate"), q.limit());
+        return new FactQuery(text(q.tenant(), "tenant"), optionalString(q.subject(), "subject"), optionalString(q.predicate(), "predicate"), q.limit());
     }
 
     /** A tenant whose attributes are strings; {@code null} stays {@code null}. */
@@ -212,7 +259,7 @@ public final class PluginValues {
         if (t == null) {
             return null;
         }
-        return new Tenant(t.id(), t.name(), stringMap(t.attributes(), MAX_ENTRIES, "tenant attributes"));
+        return new Tenant(text(t.id(), "tenant id"), text(t.name(), "tenant name"), bounded(t.attributes(), MAX_ENTRIES, "tenant attributes"));
     }
 
     /** A request whose headers are strings (its body is copied by the record); {@code null} stays {@code null}. */
@@ -220,7 +267,30 @@ public final class PluginValues {
         if (r == null) {
             return null;
         }
-        return new OutboundRequest(r.method(), r.destination(), stringMap(r.headers(), MAX_ENTRIES, "headers"), r.body(), r.timeout());
+        return new OutboundRequest(text(r.method(), "method"), r.destination(), bounded(r.headers(), MAX_ENTRIES, "headers"), r.body(), r.timeout());
+    }
+
+    /** {@link #stringMap}, and every key and value at most {@link #MAX_TEXT} chars. */
+    private static Map<String, String> bounded(Object map, int maxEntries, String what) {
+        Map<String, String> copy = stringMap(map, maxEntries, what);
+        for (Map.Entry<String, String> e : copy.entrySet()) {
+            text(e.getKey(), what + ": a key");
+            text(e.getValue(), what + ": the value of '" + PluginText.bounded(e.getKey(), PluginText.NAME_LIMIT) + "'");
+        }
+        return copy;
+    }
+
+    /**
+     * {@code text}, if it is at most {@link #MAX_TEXT} chars ({@code null} stays {@code null}: the
+     * record it goes into decides).
+     *
+     * @throws PluginValueException if it is longer
+     */
+    static String text(String text, String what) {
+        if (text != null && text.length() > MAX_TEXT) {
+            throw new PluginValueException(what + ": " + text.length() + " chars, at most " + MAX_TEXT);
+        }
+        return text;
     }
 
     /**
@@ -263,11 +333,34 @@ public final class PluginValues {
     }
 
     private static AssertRequest assertRequest(AssertRequest r) {
-        return new AssertRequest(r.principal(), draft(r.draft()));
+        return new AssertRequest(text(r.principal(), "principal"), draft(r.draft()));
     }
 
     private static RecallRequest recallRequest(RecallRequest r) {
-        return r; // strings, an int and a record of them: nothing of the plugin's can be inside
+        // Strings, an int and a record of them: nothing of the plugin's can be inside; the texts are bounded.
+        text(r.principal(), "principal");
+        recallQuery(r.query());
+        return r;
+    }
+
+    private static RecallQuery recallQuery(RecallQuery q) {
+        if (q != null) {
+            text(q.tenant(), "tenant");
+            text(q.text(), "recall text");
+        }
+        return q;
+    }
+
+    private static Peer peer(Peer p) {
+        if (p != null) {
+            text(p.id(), "peer id");
+        }
+        return p;
+    }
+
+    private static TenantResolution tenantResolution(TenantResolution r) {
+        Objects.requireNonNull(r);
+        return r;
     }
 
     private static RecallResults recallResults(RecallResults r) {
@@ -276,23 +369,24 @@ public final class PluginValues {
     }
 
     private static FederationBatch federationBatch(FederationBatch b) {
-        return new FederationBatch(b.peerId(), list(b.facts(), Fact.class, "facts", PluginValues::fact),
-                stringMap(b.headers(), MAX_ENTRIES, "headers"));
+        return new FederationBatch(text(b.peerId(), "peer id"), list(b.facts(), Fact.class, "facts", PluginValues::fact),
+                bounded(b.headers(), MAX_ENTRIES, "headers"));
     }
 
     private static IdentityResolution identityResolution(IdentityResolution r) {
         Identity i = r.identity();
-        return new IdentityResolution(r.principal(), new Identity(i.principal(), i.displayName(), stringSet(i.roles(), "roles"),
-                stringMap(i.attributes(), MAX_ENTRIES, "identity attributes")));
+        return new IdentityResolution(text(r.principal(), "principal"), new Identity(text(i.principal(), "principal"),
+                text(i.displayName(), "display name"), stringSet(i.roles(), "roles"), bounded(i.attributes(), MAX_ENTRIES, "identity attributes")));
     }
 
     private static MigrationPlan migrationPlan(MigrationPlan p) {
-        return new MigrationPlan(list(p.migrations(), MigrationPlan.Migration.class, "migrations", m -> m));
+        return new MigrationPlan(list(p.migrations(), MigrationPlan.Migration.class, "migrations",
+                m -> new MigrationPlan.Migration(text(m.id(), "migration id"), text(m.description(), "migration description"))));
     }
 
     private static Fact fact(Fact f) {
-        return new Fact(f.id(), f.subject(), f.predicate(), f.object(), f.tenant(), f.source(), f.assertedAt(),
-                stringMap(f.attributes(), MAX_ENTRIES, "fact attributes"));
+        return new Fact(text(f.id(), "fact id"), text(f.subject(), "subject"), text(f.predicate(), "predicate"), text(f.object(), "object"),
+                text(f.tenant(), "tenant"), text(f.source(), "source"), f.assertedAt(), bounded(f.attributes(), MAX_ENTRIES, "fact attributes"));
     }
 
     private static Optional<String> optionalString(Optional<?> o, String what) {
@@ -303,7 +397,7 @@ public final class PluginValues {
         if (!(o.get() instanceof String s)) {
             throw new PluginValueException(what + ": a " + className(o.get()) + ", not a String");
         }
-        return Optional.of(s);
+        return Optional.of(text(s, what));
     }
 
     private static Set<String> stringSet(Object set, String what) {
@@ -320,6 +414,7 @@ public final class PluginValues {
             if (!(o instanceof String e)) {
                 throw new PluginValueException(what + ": an element is " + (o == null ? "null" : "a " + className(o) + ", not a String"));
             }
+            text(e, what + ": an element");
             if (!out.add(e)) {
                 throw new PluginValueException(what + ": '" + PluginText.bounded(e, PluginText.NAME_LIMIT) + "' is given twice");
             }

@@ -173,14 +173,14 @@ class HookRegistryTests {
     }
 
     @Test
-    void theJvmsOwnErrorsArePassedOnAsFreshErrorsAndAPluginsSubclassIsAFailure() {
+    void theJvmsOwnErrorsFromAHandlerAreThatHandlersFailureAndTheSiteGoesOn() {
         plugin("alpha-plugin", new Voter("alpha-plugin", calls, (c, p) -> {
             throw new OutOfMemoryError("Java heap space");
         }));
         HookRegistry registry = builder.freeze();
         assertThatThrownBy(() -> registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
-                .isExactlyInstanceOf(OutOfMemoryError.class)
-                .hasMessage("plugin 'alpha-plugin' handler alpha-plugin on hook pre_assert_authorize: java.lang.OutOfMemoryError: Java heap space")
+                .isInstanceOf(PluginExecutionError.class)
+                .hasMessage("plugin 'alpha-plugin' handler alpha-plugin failed on hook pre_assert_authorize: threw java.lang.OutOfMemoryError: Java heap space")
                 .hasNoCause();
         HookRegistry.Builder other = HookRegistry.builder((a, b, c) -> { });
         other.plugin("beta-plugin", context("beta-plugin"), new Voter("beta-plugin", calls, (c, p) -> {
@@ -188,6 +188,7 @@ class HookRegistryTests {
         }));
         assertThatThrownBy(() -> other.freeze().vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
                 .isInstanceOf(PluginExecutionError.class).hasMessageContaining(": not the JVM's").hasNoCause();
+        assertThat(audit).anyMatch(a -> a.startsWith("plugin:alpha-plugin hook.handler_failed") && a.contains("OutOfMemoryError"));
     }
 
     record Transformer(String suffix) implements Plugin, PreAssertTransform {
@@ -343,14 +344,17 @@ class HookRegistryTests {
             return Vote.allow();
         }));
         try (HookRegistry registry = builder.freeze()) {
-            for (int i = 0; i < HookRegistry.THREADS_PER_PLUGIN; i++) {
+            for (int i = 0; i < PluginCalls.HANDLER_THREADS; i++) {
                 assertThatThrownBy(() -> registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
                         .isInstanceOf(PluginExecutionError.class).hasMessageEndingWith("did not return within 50 ms");
             }
-            // Every thread of the plugin is now stuck; further calls queue and time out in turn
-            // without blocking the caller for longer than the limit.
+            // Every thread of the plugin is now stuck: a further call is not run, and says why.
+            int ran = calls.size();
             assertThatThrownBy(() -> registry.vote(Hook.PRE_ASSERT_AUTHORIZE, ASSERT))
-                    .isInstanceOf(PluginExecutionError.class);
+                    .isInstanceOf(PluginExecutionError.class)
+                    .hasMessageEndingWith("not run: all 4 handler threads of the plugin are stuck in calls that ran past the 50 ms time limit");
+            assertThat(calls).hasSize(ran);
+            assertThat(registry.calls("hung-plugin").orElseThrow().handlerThreadsStuck()).isTrue();
         } finally {
             release.countDown();
         }
