@@ -298,7 +298,7 @@ public final class PluginCalls implements AutoCloseable {
      * @return why it failed, in the node's words; empty when it returned
      */
     public Optional<String> start(Plugin plugin, PluginContext context) {
-        return failure("start", lifecycle(() -> {
+        return failure("start", lifecycle(plugin, () -> {
             try {
                 plugin.start(context);
                 return new Outcome.Returned(null);
@@ -314,7 +314,7 @@ public final class PluginCalls implements AutoCloseable {
      * @return why it failed, in the node's words; empty when it returned
      */
     public Optional<String> stop(Plugin plugin) {
-        return failure("stop", lifecycle(() -> {
+        return failure("stop", lifecycle(plugin, () -> {
             try {
                 plugin.stop();
                 return new Outcome.Returned(null);
@@ -338,7 +338,7 @@ public final class PluginCalls implements AutoCloseable {
         if (handlerThreadsStuck()) {
             return Health.unhealthy(handlerThreads.get().allStuckText(limits.handlerTimeout().orElseThrow()).substring("not run: ".length()));
         }
-        Outcome o = lifecycle(() -> {
+        Outcome o = lifecycle(plugin, () -> {
             try {
                 Health h = plugin.health();
                 // Health is a final record of an enum and a String: reading it runs no plugin code.
@@ -355,6 +355,15 @@ public final class PluginCalls implements AutoCloseable {
 
     private Outcome lifecycle(Supplier<Outcome> call) {
         return lifecycleThreads.call(call, limits.lifecycleTimeout(), limits.lifecycleTimeout());
+    }
+
+    /** A lifecycle call with the plugin's own class loader as the thread's context loader (as the loader does for construction). */
+    private Outcome lifecycle(Plugin plugin, Supplier<Outcome> call) {
+        ClassLoader pluginLoader = plugin.getClass().getClassLoader(); // Object#getClass: final, no plugin code
+        return lifecycle(() -> {
+            Thread.currentThread().setContextClassLoader(pluginLoader);
+            return call.get();
+        });
     }
 
     private static Optional<String> failure(String what, Outcome o) {
