@@ -37,6 +37,7 @@ import dev.stigmem.node.internal.core.FactStore;
 import dev.stigmem.node.internal.core.ObservedCoreApis;
 import dev.stigmem.node.internal.core.RedactingConfig;
 import dev.stigmem.node.internal.hook.HookRegistry;
+import dev.stigmem.node.internal.logging.PluginLogging;
 import dev.stigmem.node.internal.hook.PluginCalls;
 import dev.stigmem.node.internal.untrusted.PluginText;
 import java.io.IOException;
@@ -90,6 +91,8 @@ public final class StigmemNode implements AutoCloseable {
     private static final long DENIALS_AUDITED_IN_FULL = 100;
     /** How long a stopped plugin's threads get to end after their interrupt. */
     private static final Duration THREAD_GRACE = Duration.ofSeconds(2);
+    /** How long closing waits for the plugins' last log lines to be written. */
+    private static final long LOG_FLUSH_MILLIS = 500;
     /** Heap kept back for stopping cleanly when the node's own code meets the JVM's error. */
     private static final int RESERVE_BYTES = 1 << 20;
 
@@ -296,6 +299,7 @@ public final class StigmemNode implements AutoCloseable {
             }
         }
         hooks.close();
+        PluginLogging.flush(LOG_FLUSH_MILLIS);
         core.audit().record("node", "node.stopped", cause == null ? Map.of() : Map.of("cause", cause));
         plugins.close();
         try {
@@ -383,6 +387,7 @@ public final class StigmemNode implements AutoCloseable {
         private boolean skipRejected;
         private Optional<dev.stigmem.api.core.NetworkOutbound> networkOutbound = Optional.empty();
         private Optional<Consumer<CoreCall>> coreCallObserver = Optional.empty();
+        private Optional<Consumer<PluginLogLine>> pluginLogObserver = Optional.empty();
         private final Set<String> shadowing = new java.util.TreeSet<>();
         private final Set<Capability> withheld = java.util.EnumSet.noneOf(Capability.class);
         private final Set<Capability> revoked = java.util.EnumSet.noneOf(Capability.class);
@@ -508,6 +513,16 @@ public final class StigmemNode implements AutoCloseable {
         }
 
         /**
+         * Tells {@code observer} of every line a plugin logs through {@link System.Logger} (any level,
+         * bounded and escaped text), on the plugin's thread, besides the node writing it to SLF4J
+         * under {@code plugin.NAME}; the testkit records them. Must be quick and must not throw.
+         */
+        public Builder observePluginLogs(Consumer<PluginLogLine> observer) {
+            this.pluginLogObserver = Optional.of(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /**
          * Lets the plugin module named {@code moduleName} be loaded although the host holds a module
          * of that name: only for test harnesses whose JVM already has the plugin under test on its
          * module path (see {@link PluginLoader.Builder#allowShadowing}). Audited.
@@ -622,7 +637,10 @@ public final class StigmemNode implements AutoCloseable {
                 return made.plugin().orElseThrow(() -> new dev.stigmem.loader.PluginInstantiationException(archive,
                         Optional.of(entryClass), "the entry class cannot be instantiated: " + made.failure()));
             });
+            // Plugin System.Logger lines go to SLF4J under the plugin's name (NodeLoggerFinder).
+            PluginLogging.prepare();
             lb.onLayer((manifest, layer) -> {
+                PluginLogging.register(layer, manifest.name(), pluginLogObserver);
                 String actor = "plugin:" + manifest.name();
                 java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
                 domains.put(manifest.name(), JdkGuard.enclose(layer, manifest.name(), JdkGuard.DEFAULT_THREAD_LIMIT, refusal -> {

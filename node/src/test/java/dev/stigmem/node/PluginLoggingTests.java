@@ -1,0 +1,149 @@
+package dev.stigmem.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stigmem.api.core.FactDraft;
+import dev.stigmem.loader.trust.TrustPolicy;
+import dev.stigmem.node.internal.cli.PluginJars;
+import dev.stigmem.node.internal.logging.NodeLoggerFinder;
+import dev.stigmem.node.internal.logging.PluginLogging;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plugin logging through a real node: {@link System.Logger} of a plugin module goes to SLF4J under
+ * {@code plugin.NAME} through the node's {@link System.LoggerFinder}, as bounded escaped text written
+ * from the node's thread (a plugin-named thread cannot forge a line), under the runtime JDK guard;
+ * the host's and the JDK's System.Logger lines go to SLF4J under their own names; a plugin that
+ * bundles slf4j-api is refused by the pre-scan, so System.Logger is how plugins log.
+ */
+class PluginLoggingTests {
+
+    private static final TrustPolicy DEVELOPMENT = TrustPolicy.builder()
+            .unsignedDevelopmentMode(TrustPolicy.UNSIGNED_DEVELOPMENT_ACKNOWLEDGEMENT).build();
+
+    private static final String LOGS = """
+            package com.example.logs;
+            import dev.stigmem.api.*;
+            import dev.stigmem.api.hook.*;
+            import java.lang.System.Logger.Level;
+            @StigmemPlugin(name = "logging-plugin", version = "1.0.0", requires = ">=0.9.0")
+            public final class Logs implements Plugin, PostAssertPersist {
+                private static final System.Logger LOG = System.getLogger("com.example.logs.Logs");
+                @Override public void start(PluginContext c) {
+                    LOG.log(Level.INFO, "started");
+                }
+                @Override public void postAssertPersist(PluginContext c, FactEvent e) {
+                    if (e.fact().object().equals("thread")) {
+                        Thread t = new Thread(() -> LOG.log(Level.WARNING, "from my own thread"),
+                                "evil\\n[main] ERROR dev.stigmem.node.StigmemNode - forged by a thread name");
+                        t.start();
+                        try { t.join(); } catch (InterruptedException x) { Thread.currentThread().interrupt(); }
+                    } else {
+                        LOG.log(Level.INFO, "persisted {0}\\r\\n[main] INFO forged", e.fact().object());
+                    }
+                }
+            }
+            """;
+
+    @TempDir
+    static Path jars;
+    static Path logs;
+
+    @TempDir
+    Path plugins;
+
+    @BeforeAll
+    static void compile() {
+        logs = PluginJars.compile(jars, "logging-plugin.jar", Map.of("com/example/logs/Logs.java", LOGS), "com.example.logs.Logs");
+    }
+
+    /** Runs {@code action} with System.err captured (slf4j-simple writes to the current System.err). */
+    private static String stderrOf(ThrowingRunnable action) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+            PluginLogging.flush(5_000);
+        } finally {
+            System.setErr(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void theNodesLoggerFinderIsTheJvmsOne() {
+        assertThat(System.LoggerFinder.getLoggerFinder()).isInstanceOf(NodeLoggerFinder.class);
+    }
+
+    @Test
+    void aPluginsSystemLoggerLinesGoToSlf4jUnderItsNameBoundedAndEscaped() throws Exception {
+        Files.copy(logs, plugins.resolve("logging-plugin.jar"));
+        List<PluginLogLine> seen = new CopyOnWriteArrayList<>();
+        String err = stderrOf(() -> {
+            try (StigmemNode node = StigmemNode.builder().pluginDirectory(plugins).trustPolicy(DEVELOPMENT)
+                    .observePluginLogs(seen::add).start()) {
+                node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default"));
+                node.assertFact("alice", FactDraft.of("alice", "runs", "thread", "default"));
+                assertThat(node.audit().byAction("jdk.denied", 10)).as("System.Logger is not refused by the guard").isEmpty();
+                assertThat(node.audit().byAction("hook.handler_failed", 10)).isEmpty();
+            }
+        });
+        assertThat(err).containsPattern("INFO plugin\\.logging-plugin - \\[[^\\]\\n]+\\] com\\.example\\.logs\\.Logs: started\n");
+        assertThat(err).containsPattern("INFO plugin\\.logging-plugin - \\[[^\\]\\n]+\\] com\\.example\\.logs\\.Logs: "
+                + "persisted tea\\\\u000d\\\\u000a\\[main\\] INFO forged\n");
+        assertThat(err).contains("WARN plugin.logging-plugin - [evil\\u000a[main] ERROR dev.stigmem.node.StigmemNode - forged by a thread name]"
+                + " com.example.logs.Logs: from my own thread");
+        assertThat(err.lines()).as("no line forged by the plugin").noneMatch(l -> l.contains("forged") && !l.contains("plugin.logging-plugin"));
+        assertThat(err.lines().filter(l -> l.contains("plugin.logging-plugin")))
+                .as("written from the node's thread").allMatch(l -> l.startsWith("[stigmem-plugin-log] "));
+
+        assertThat(seen).extracting(PluginLogLine::plugin).containsOnly("logging-plugin");
+        assertThat(seen).extracting(PluginLogLine::level).containsExactly(Level.INFO, Level.INFO, Level.WARNING);
+        assertThat(seen.get(1).message()).isEqualTo("persisted tea\\u000d\\u000a[main] INFO forged");
+    }
+
+    @Test
+    void theHostsAndTheJdksSystemLoggerLinesGoToSlf4jUnderTheirOwnNames() throws Exception {
+        String err = stderrOf(() -> System.getLogger("host.component").log(Level.WARNING, "host says {0}", "hello"));
+        assertThat(err).contains("WARN host.component - host says hello");
+    }
+
+    @Test
+    void aPluginThatBundlesSlf4jIsRefusedByThePreScan() throws Exception {
+        Path slf4j = Path.of(ModuleLayer.boot().findModule("org.slf4j").orElseThrow().getLayer().configuration()
+                .findModule("org.slf4j").orElseThrow().reference().location().orElseThrow());
+        Path zip = plugins.resolve("logging-plugin-with-slf4j.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Path jar : List.of(logs, slf4j)) {
+                out.putNextEntry(new ZipEntry(jar.getFileName().toString()));
+                Files.copy(jar, out);
+                out.closeEntry();
+            }
+        }
+        assertThatThrownBy(() -> StigmemNode.builder().pluginDirectory(plugins).trustPolicy(DEVELOPMENT).start())
+                .isInstanceOf(NodeStartException.class)
+                .hasMessageContaining("rejected by bytecode-scan")
+                .hasMessageContaining("DENY system.properties: java.lang.System#getProperty")
+                .hasMessageContaining("in org.slf4j.LoggerFactory.")
+                .hasMessageContaining("DENY class.define: java.lang.ClassLoader");
+    }
+}
