@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * startup (trust, declaration, pre-scan, its own module layer, the capability vote, registration,
  * start), and the plugin gets a gated context over the embedded in-memory core. The node records
  * every core API call the plugin makes ({@link #calls()}), keeps its audit trail in memory
- * ({@link #audit()}) and serves {@code network.outbound} from an in-memory {@link TestNetwork}.
+ * ({@link #audit()}), records what plugins log through {@link System.Logger} ({@link #logs()}) and
+ * serves {@code network.outbound} from an in-memory {@link TestNetwork}.
  *
  * <p>Trust: unsigned development builds are accepted by default (audited as
  * {@code development_unsigned_override}, as a real node in development mode would); pass a
@@ -51,13 +52,16 @@ public final class TestNode implements AutoCloseable {
     private final RecordedCalls calls;
     private final TestNetwork network;
     private final AuditTrail audit;
+    private final PluginLog logs;
     private final Path workRoot;
 
-    private TestNode(StigmemNode node, PluginArchive archive, RecordedCalls calls, TestNetwork network, Path workRoot) {
+    private TestNode(StigmemNode node, PluginArchive archive, RecordedCalls calls, TestNetwork network, PluginLog logs,
+                     Path workRoot) {
         this.node = node;
         this.archive = archive;
         this.calls = calls;
         this.network = network;
+        this.logs = logs;
         this.audit = new AuditTrail(node.audit());
         this.workRoot = workRoot;
     }
@@ -166,6 +170,14 @@ public final class TestNode implements AutoCloseable {
     /** The node's audit trail (in memory). */
     public AuditTrail audit() {
         return audit;
+    }
+
+    /**
+     * What plugins logged through {@link System.Logger}, every level (the node also writes it to
+     * SLF4J under {@code plugin.NAME}, where the binding's level applies).
+     */
+    public PluginLog logs() {
+        return logs;
     }
 
     /** The in-memory network behind {@code network.outbound}. */
@@ -300,6 +312,7 @@ public final class TestNode implements AutoCloseable {
                 }
                 RecordedCalls calls = new RecordedCalls();
                 TestNetwork network = new TestNetwork();
+                PluginLog logs = new PluginLog();
                 StigmemNode.Builder b = StigmemNode.builder()
                         .pluginDirectory(plugins)
                         .workDirectory(work)
@@ -310,13 +323,14 @@ public final class TestNode implements AutoCloseable {
                         .revoke(revoked)
                         .networkOutbound(network)
                         .observeCoreCalls(calls::add)
+                        .observePluginLogs(logs::add)
                         .clock(clock);
                 // Surefire's module path holds the plugin under test (and its libraries) from the same
                 // build output; the node loads its own copies. Any other name clash stays a refusal.
                 for (PluginArchive a : all) {
                     a.modulesAlsoInTheTestJvm().forEach(b::allowShadowing);
                 }
-                return new TestNode(b.start(), plugin, calls, network, root);
+                return new TestNode(b.start(), plugin, calls, network, logs, root);
             } catch (IOException e) {
                 deleteTree(root);
                 throw new UncheckedIOException("cannot prepare the test node's directories: " + e.getMessage(), e);

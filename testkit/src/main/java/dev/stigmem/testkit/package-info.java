@@ -2,7 +2,8 @@
  * The testkit: {@link dev.stigmem.testkit.PluginTest} on a test class loads the plugin's build output
  * into a fresh {@link dev.stigmem.testkit.TestNode} per test; hook calls return a
  * {@link dev.stigmem.testkit.HookOutcome} to assert on, and the node records core API calls, audit
- * events and outbound requests.
+ * events, outbound requests and what plugins log through {@link java.lang.System.Logger}
+ * ({@link dev.stigmem.testkit.PluginLog}).
  *
  * <p>Surefire setup: a plugin with a {@code module-info} runs on the module path and needs nothing
  * more. A plain-jar plugin runs on the class path, where {@code dev.stigmem.api} would be unnamed
