@@ -47,7 +47,10 @@ class PluginLoggingTests {
                     LOG.log(Level.INFO, "started");
                 }
                 @Override public void postAssertPersist(PluginContext c, FactEvent e) {
-                    if (e.fact().object().equals("thread")) {
+                    if (e.fact().object().equals("finder")) {
+                        System.LoggerFinder.getLoggerFinder().getLogger("dev.stigmem.node.StigmemNode", Object.class.getModule())
+                                .log(Level.ERROR, "asked the finder\\n[main] ERROR dev.stigmem.node.StigmemNode - forged through the finder");
+                    } else if (e.fact().object().equals("thread")) {
                         Thread t = new Thread(() -> LOG.log(Level.WARNING, "from my own thread"),
                                 "evil\\n[main] ERROR dev.stigmem.node.StigmemNode - forged by a thread name");
                         t.start();
@@ -103,6 +106,7 @@ class PluginLoggingTests {
                     .observePluginLogs(seen::add).start()) {
                 node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default"));
                 node.assertFact("alice", FactDraft.of("alice", "runs", "thread", "default"));
+                node.assertFact("alice", FactDraft.of("alice", "asks", "finder", "default"));
                 assertThat(node.audit().byAction("jdk.denied", 10)).as("System.Logger is not refused by the guard").isEmpty();
                 assertThat(node.audit().byAction("hook.handler_failed", 10)).isEmpty();
             }
@@ -117,7 +121,8 @@ class PluginLoggingTests {
                 .as("written from the node's thread").allMatch(l -> l.startsWith("[stigmem-plugin-log] "));
 
         assertThat(seen).extracting(PluginLogLine::plugin).containsOnly("logging-plugin");
-        assertThat(seen).extracting(PluginLogLine::level).containsExactly(Level.INFO, Level.INFO, Level.WARNING);
+        assertThat(err).contains("ERROR plugin.logging-plugin - ").contains("dev.stigmem.node.StigmemNode: asked the finder\\u000a[main] ERROR");
+        assertThat(seen).extracting(PluginLogLine::level).containsExactly(Level.INFO, Level.INFO, Level.WARNING, Level.ERROR);
         assertThat(seen.get(1).message()).isEqualTo("persisted tea\\u000d\\u000a[main] INFO forged");
     }
 

@@ -40,9 +40,25 @@ public final class PluginLogging {
     }
 
     static Optional<Route> routeOf(Module module) {
-        ModuleLayer layer = module.getLayer();
+        ModuleLayer layer = module == null ? null : module.getLayer();
         return layer == null ? Optional.empty() : Optional.ofNullable(ROUTES.get(layer));
     }
+
+    /**
+     * The route of the first plugin frame on the calling thread's stack, if any. A plugin that asks
+     * the finder itself for a logger of some host module ({@code LoggerFinder.getLoggerFinder()
+     * .getLogger(name, Object.class.getModule())}) still gets its own, escaped logger: the module it
+     * names is not taken on its word.
+     */
+    static Optional<Route> routeOfCaller() {
+        if (ROUTES.isEmpty()) {
+            return Optional.empty();
+        }
+        return WALKER.walk(frames -> frames.map(f -> routeOf(f.getDeclaringClass().getModule()))
+                .flatMap(Optional::stream).findFirst());
+    }
+
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /**
      * Loads the JVM's {@link System.LoggerFinder} now, from the node's thread, so that the first
