@@ -109,7 +109,14 @@ public final class BuildOutput {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Created-By", "stigmem-testkit");
         return writeAtomically(outputDir, jarName, out -> {
-            try (JarOutputStream jar = new JarOutputStream(out, manifest)) {
+            try (JarOutputStream jar = new JarOutputStream(out)) {
+                // Written by hand, not by JarOutputStream(out, manifest): that one stamps the entry with
+                // the current time, so two packings a second apart differed.
+                ZipEntry m = new ZipEntry(JarFile.MANIFEST_NAME);
+                m.setTimeLocal(FIXED_TIME);
+                jar.putNextEntry(m);
+                manifest.write(jar);
+                jar.closeEntry();
                 for (Path p : files) {
                     String name = entryName(classesDir, p);
                     if (name.equalsIgnoreCase(JarFile.MANIFEST_NAME)) {
