@@ -3,6 +3,7 @@ package dev.stigmem.loader;
 import dev.stigmem.api.Plugin;
 import dev.stigmem.api.PluginManifest;
 import dev.stigmem.loader.internal.archive.PrivateDirectory;
+import dev.stigmem.loader.internal.layer.LayerJars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A plugin loaded into a module layer of its own, with its entry class instantiated.
  *
  * <p>{@link #close()} drops the loader's references to the layer, its class loader and the plugin
- * instance, and deletes the loader's private copy of the archive; once the host drops its own
+ * instance, closes the jar files the layer's class loader holds open (the layer finds no classes
+ * after that), and deletes the loader's private copy of the archive; once the host drops its own
  * references to the plugin's objects, the class loader and everything it defined can be garbage
  * collected. Closing does not call {@link Plugin#stop()}: stopping is the host's lifecycle call,
  * made before closing. Thread-safe; closing is idempotent.
@@ -29,16 +31,16 @@ public final class LoadedPlugin implements AutoCloseable {
     private final AtomicReference<State> state;
 
     /** What pins the layer; cleared on close. */
-    private record State(ModuleLayer layer, Plugin plugin, PrivateDirectory copy) {
+    private record State(ModuleLayer layer, Plugin plugin, PrivateDirectory copy, LayerJars jars) {
     }
 
     LoadedPlugin(Path archive, PluginManifest manifest, String moduleName, String entryClass,
-                 ModuleLayer layer, Plugin plugin, PrivateDirectory copy) {
+                 ModuleLayer layer, Plugin plugin, PrivateDirectory copy, LayerJars jars) {
         this.archive = Objects.requireNonNull(archive);
         this.manifest = Objects.requireNonNull(manifest);
         this.moduleName = Objects.requireNonNull(moduleName);
         this.entryClass = Objects.requireNonNull(entryClass);
-        this.state = new AtomicReference<>(new State(layer, plugin, copy));
+        this.state = new AtomicReference<>(new State(layer, plugin, copy, Objects.requireNonNull(jars)));
     }
 
     /** The plugin's name from its manifest. */
@@ -106,11 +108,12 @@ public final class LoadedPlugin implements AutoCloseable {
         return s;
     }
 
-    /** Releases the layer and deletes the private copy. */
+    /** Releases the layer, closes the jars its class loader holds open and deletes the private copy. */
     @Override
     public void close() {
         State s = state.getAndSet(null);
         if (s != null) {
+            s.jars().close();
             try {
                 s.copy().close();
             } catch (java.io.UncheckedIOException e) {

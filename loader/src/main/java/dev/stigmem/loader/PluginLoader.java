@@ -11,6 +11,7 @@ import dev.stigmem.loader.internal.descriptor.RequiresAllowlist;
 import dev.stigmem.loader.internal.layer.ModuleJars;
 import dev.stigmem.loader.internal.layer.PluginLayers;
 import dev.stigmem.loader.internal.layer.SealedModules;
+import dev.stigmem.loader.internal.work.OwnedDirectories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,13 +53,20 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  *
- * <p>Immutable and thread-safe; loads may run concurrently.
+ * <p>Thread-safe; loads may run concurrently. {@link #close()} removes the loader's work directory
+ * once its plugins are closed; the directories a killed process left are removed by the next loader
+ * that uses the same parent directory.
  */
-public final class PluginLoader {
+public final class PluginLoader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
 
     private final ArchiveLimits limits;
     private final Path workDirectory;
+    // Whether workDirectory is the loader's own (made in the temp directory) rather than the operator's.
+    private final boolean ownsWorkDirectory;
+    // The private copies this loader made, for close() in an operator's work directory.
+    private final java.util.Set<Path> copies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     private final PluginLayers layers;
     private final java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> layerListener;
     private final PluginInstantiator instantiator;
@@ -68,7 +76,8 @@ public final class PluginLoader {
 
     private PluginLoader(Builder b) {
         this.limits = b.limits;
-        this.workDirectory = b.workDirectory == null ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
+        this.ownsWorkDirectory = b.workDirectory == null;
+        this.workDirectory = ownsWorkDirectory ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
         this.allowlist = RequiresAllowlist.from(b.scanPolicy);
         this.layerListener = b.layerListener;
         this.instantiator = b.instantiator;
@@ -224,9 +233,23 @@ public final class PluginLoader {
     /** Reads, inspects and (unless told not to) checks an archive; nothing of it is loaded yet. */
     private Prepared prepare(Path archive, boolean check) {
         Objects.requireNonNull(archive, "archive");
+        if (closed) {
+            throw new IllegalStateException("the plugin loader is closed");
+        }
         PrivateDirectory copy;
         try {
-            copy = PrivateDirectory.create(workDirectory, "plugin-");
+            PrivateDirectory[] made = new PrivateDirectory[1];
+            OwnedDirectories.make(() -> {
+                made[0] = PrivateDirectory.create(workDirectory, OwnedDirectories.copyPrefix());
+                return made[0].path();
+            });
+            copy = made[0];
+            if (!ownsWorkDirectory) {
+                copies.add(copy.path());
+                if (copies.size() > 1_024) {
+                    copies.removeIf(c -> !Files.exists(c, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a private directory under " + workDirectory, e);
         }
@@ -257,15 +280,57 @@ public final class PluginLoader {
         }
     }
 
-    /** A new 0700 directory per loader, so no other local user can swap the private copies. */
+    /**
+     * A new 0700 directory per loader, so no other local user can swap the private copies, named
+     * with this JVM's pid ({@code stigmem-loader-PID-N}); the ones of processes that are gone are
+     * removed first ({@link OwnedDirectories#sweep}).
+     */
     private static Path freshWorkDirectory() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        sweepOnce(tmp, OwnedDirectories.LOADER);
         try {
-            Path dir = PrivateDirectory.create(Path.of(System.getProperty("java.io.tmpdir")), "stigmem-loader-").path();
-            dir.toFile().deleteOnExit();
+            Path dir = OwnedDirectories.make(() -> PrivateDirectory.create(tmp, OwnedDirectories.loaderPrefix()).path());
+            dir.toFile().deleteOnExit(); // a loader never closed (a short CLI run): removed at exit when empty
             return dir;
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the loader's work directory in java.io.tmpdir", e);
         }
+    }
+
+    // Parents already swept by this JVM: what processes left behind is removed once per JVM and directory.
+    private static final java.util.Set<Path> SWEPT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void sweepOnce(Path parent, java.util.regex.Pattern pattern) {
+        if (SWEPT.add(parent.toAbsolutePath().normalize().resolve(pattern.pattern()))) {
+            OwnedDirectories.sweep(parent, pattern);
+        }
+    }
+
+    /**
+     * Removes the loader's work directory (its own, in the temp directory) or, in an operator's work
+     * directory, the private copies it made that are still there. Close the plugins it loaded first:
+     * their copies go with the directory. Idempotent; later loads throw {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (ownsWorkDirectory) {
+                OwnedDirectories.delete(workDirectory);
+            } else {
+                for (Path c : copies) {
+                    OwnedDirectories.delete(c);
+                }
+                copies.clear();
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove the loader's work directory {}: {} (a later start removes it)", workDirectory, e.toString());
+        }
+    }
+
+    /** The directory holding this loader's private copies. */
+    public Path workDirectory() {
+        return workDirectory;
     }
 
     /**
@@ -293,6 +358,7 @@ public final class PluginLoader {
                             java.nio.file.attribute.PosixFilePermissions.toString(perms)));
                 }
             }
+            sweepOnce(dir, OwnedDirectories.COPY); // private copies a killed process left here
             return dir;
         } catch (IOException e) {
             throw new IllegalArgumentException("work directory " + dir + " cannot be checked: " + e, e);
@@ -329,16 +395,21 @@ public final class PluginLoader {
     /** Defines the layer and instantiates the entry class. */
     LoadedPlugin define(Prepared p) {
         Path archive = p.candidate().archive();
+        PluginLayers.Defined defined = null;
         try {
-            ModuleLayer layer = layers.define(archive, p.modules());
+            defined = layers.define(archive, p.modules());
+            ModuleLayer layer = defined.layer();
             // Before any class of the layer is initialised: the host encloses it (runtime JDK guard).
             layerListener.accept(p.declaration().manifest(), layer);
             Plugin plugin = instantiate(archive, layer, p.declaration());
             LOG.info("loaded plugin '{}' {} from {} (module {}, {} jar(s))", p.declaration().manifest().name(),
                     p.declaration().manifest().version(), archive, p.declaration().moduleName(), p.modules().size());
             return new LoadedPlugin(archive, p.declaration().manifest(), p.declaration().moduleName(),
-                    p.declaration().entryClass(), layer, plugin, p.copy());
+                    p.declaration().entryClass(), layer, plugin, p.copy(), defined.jars());
         } catch (RuntimeException e) {
+            if (defined != null) {
+                defined.jars().close();
+            }
             p.copy().close();
             throw e;
         }

@@ -93,7 +93,7 @@ public final class PluginLayers {
      * @param modules every module of the archive, by jar name
      * @throws LayerResolutionException on a name or package clash, or when resolution fails
      */
-    public ModuleLayer define(Path archive, Map<String, ModuleReference> modules) {
+    public Defined define(Path archive, Map<String, ModuleReference> modules) {
         Map<String, String> moduleToJar = new HashMap<>();
         Map<String, String> packageToModule = new HashMap<>();
         for (var e : modules.entrySet()) {
@@ -122,7 +122,12 @@ public final class PluginLayers {
                 }
             }
         }
-        Collection<ModuleReference> refs = modules.values();
+        // The layer's class loader opens each jar through these references and never closes it:
+        // LayerJars does, when the plugin is unloaded.
+        LayerJars jars = new LayerJars();
+        Map<String, ModuleReference> tracked = new java.util.LinkedHashMap<>();
+        modules.forEach((jar, ref) -> tracked.put(jar, jars.track(ref)));
+        Collection<ModuleReference> refs = tracked.values();
         ModuleFinder finder = new FixedFinder(refs);
         Configuration cf;
         try {
@@ -140,17 +145,23 @@ public final class PluginLayers {
         try {
             ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform);
             ModuleLayer layer = controller.layer();
-            for (ModuleReference ref : refs) {
+            for (ModuleReference ref : modules.values()) {
                 if (SealedModules.isSealed(ref)) {
                     Module sealed = layer.findModule(ref.descriptor().name()).orElseThrow();
                     layer.modules().stream().filter(m -> m != sealed).forEach(m -> controller.addReads(sealed, m));
                 }
             }
-            return layer;
+            return new Defined(layer, jars);
         } catch (LayerInstantiationException | SecurityException e) {
             throw new LayerResolutionException(archive, Optional.empty(),
                     "the layer cannot be defined: " + ModuleJars.rootMessage(e), e);
         }
+    }
+
+    /**
+     * A defined layer and the jars its class loader reads, which {@link LayerJars#close()} closes.
+     */
+    public record Defined(ModuleLayer layer, LayerJars jars) {
     }
 
     /**
