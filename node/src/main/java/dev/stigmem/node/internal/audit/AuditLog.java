@@ -1,105 +1,205 @@
 package dev.stigmem.node.internal.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stigmem.api.core.AuditEmitter;
 import dev.stigmem.api.core.AuditEvent;
 import dev.stigmem.api.core.AuditReader;
+import dev.stigmem.node.AuditFailedException;
 import dev.stigmem.node.internal.untrusted.PluginText;
 import dev.stigmem.node.internal.untrusted.PluginValueException;
 import dev.stigmem.node.internal.untrusted.PluginValues;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's audit trail: append-only, one JSON object per line, each line written and forced to
- * disk before {@link #record} returns, so an event the node acted on survives a crash.
+ * disk before {@link #record} returns, so the effect an event records happens only once the event
+ * is durable.
  *
- * <p>Reopening a log continues its sequence; a line that does not parse stops the open with an
- * error naming the file and line, rather than the node running on a trail it cannot read. The
- * newest {@value #RETAINED} events are kept in memory for {@link AuditReader}; the file holds all.
- * Without a file (tests, {@code --data} not given) the trail is memory-only and says so.
+ * <p><b>Writes.</b> Appends are serialised under the trail's lock and go through a
+ * {@link TrailFile}, whose file I/O no caller's interrupt can close (a timed-out handler, a
+ * cancelled request or shutdown interrupt callers; the trail goes on). Each line is written at the
+ * end of the last durable line and forced; when the write or the force fails (a full disk), what was
+ * written of the line is cut off again and forced, and {@link AuditFailedException} tells the caller
+ * the event, and so the effect, was refused; the sequence number is not used, and the next write
+ * may succeed. If even the cut fails the trail refuses every write until it can make the cut.
  *
- * <p>Thread-safe: appends are serialised.
+ * <p><b>Open.</b> Reopening a trail reads it back, checks that every line is valid UTF-8, parses as
+ * an event and continues the sequence without a gap, and continues that sequence. A <em>torn
+ * tail</em> (bytes after the last newline: a partial line, a tear inside a UTF-8 character, a
+ * complete event without its newline; or a tail of zero bytes) can only be an append that never
+ * completed, whose effect therefore never happened: it is moved aside to
+ * {@code FILE.torn-DATE} next to the trail, named by {@code FILE:LINE} in the log and in a
+ * {@code node.audit_repaired} event, and the trail opens. Any other damage (a bad line followed by
+ * more lines, a gap) stops the open with {@code FILE:LINE} and the reason: it is not what a crash
+ * leaves, and cutting it off would cut recorded history. The operator may then ask for
+ * {@code repairDamage}: the trail from the first bad line on is moved aside to
+ * {@code FILE.damaged-DATE} and the open goes on, audited the same way.
+ *
+ * <p><b>Seal.</b> {@link #seal} records the node's last event ({@code node.stopped}); nothing is
+ * written after it: later events (a plugin thread outliving its stop) are refused and logged.
+ *
+ * <p>The newest {@value #RETAINED} events are kept in memory for {@link AuditReader}; the file
+ * holds all. Without a file (tests, {@code --data} not given) the trail is memory-only.
+ *
+ * <p>Thread-safe.
  */
 public final class AuditLog implements AuditSink, AutoCloseable {
 
     /** Events kept in memory for readers. */
     public static final int RETAINED = 10_000;
 
+    /** The longest line the trail writes or reads; a longer event is refused, a longer line is damage. */
+    public static final int MAX_LINE_BYTES = 16 << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter ASIDE_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private final Optional<Path> file;
-    private final Optional<FileChannel> channel;
+    private final TrailFile out; // null: in memory
     private final Clock clock;
     private final Deque<AuditEvent> recent = new ArrayDeque<>();
     private long sequence;
+    // Bytes of the file that hold complete, forced lines; every write starts here.
+    private long durable;
+    // Why the file may hold bytes past `durable` that could not be cut off (writes refused until they are), or null.
+    private IOException uncut;
+    // The action that sealed the trail (node.stopped), or null.
+    private String sealedBy;
+    private boolean closed;
 
-    private AuditLog(Optional<Path> file, Optional<FileChannel> channel, Clock clock) {
+    private AuditLog(Optional<Path> file, TrailFile out, Clock clock) {
         this.file = file;
-        this.channel = channel;
+        this.out = out;
         this.clock = clock;
     }
 
     /** A trail kept only in memory. */
     public static AuditLog inMemory(Clock clock) {
-        return new AuditLog(Optional.empty(), Optional.empty(), clock);
+        return new AuditLog(Optional.empty(), null, clock);
     }
 
     /**
-     * Opens (or creates) the trail in a file, reading back what it holds.
+     * Opens (or creates) the trail in a file, reading back what it holds; a torn tail is moved
+     * aside and reported, other damage stops the open.
      *
-     * @throws IOException if the file cannot be opened or a line of it is not an audit event
+     * @throws IOException if the file cannot be opened or locked, or holds damage other than a torn tail
      */
     public static AuditLog open(Path file, Clock clock) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        AuditLog log = new AuditLog(Optional.of(file), Optional.of(FileChannel.open(file,
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)), clock);
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                try {
-                    log.remember(parse(line));
-                } catch (IOException | RuntimeException e) {
-                    log.close();
-                    throw new IOException(file + ":" + n + ": not an audit event (" + e.getMessage() + ")", e);
-                }
-            }
-        }
-        return log;
+        return open(file, clock, false, TrailFile::open);
     }
 
-    private static AuditEvent parse(String line) throws JsonProcessingException {
-        JsonNode n = JSON.readTree(line);
-        Map<String, String> attrs = new TreeMap<>();
-        n.path("attributes").fields().forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asText()));
-        if (!n.path("sequence").canConvertToLong() || !n.hasNonNull("at") || !n.hasNonNull("actor") || !n.hasNonNull("action")) {
-            throw new IllegalArgumentException("missing sequence, at, actor or action");
+    /**
+     * Like {@link #open(Path, Clock)}; with {@code repairDamage} (the operator's explicit
+     * {@code --repair-audit}), damage other than a torn tail is moved aside too, from its first bad
+     * line to the end, and the trail opens.
+     */
+    public static AuditLog open(Path file, Clock clock, boolean repairDamage) throws IOException {
+        return open(file, clock, repairDamage, TrailFile::open);
+    }
+
+    /** Like {@link #open(Path, Clock, boolean)}, writing through the file {@code opener} gives (tests: a full disk). */
+    public static AuditLog open(Path file, Clock clock, boolean repairDamage, TrailFile.Opener opener) throws IOException {
+        Objects.requireNonNull(clock, "clock");
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        TrailFile out = opener.open(file);
+        try {
+            AuditLog log = new AuditLog(Optional.of(file), out, clock);
+            TrailReader.Result read = TrailReader.read(file, log::remember);
+            log.durable = read.goodLength();
+            if (read.damage().isPresent()) {
+                TrailReader.Damage d = read.damage().get();
+                if (!d.tornTail() && !repairDamage) {
+                    throw new IOException(file + ":" + d.line() + ": " + d.reason() + "; the node does not run on a damaged trail."
+                            + " Lines " + d.line() + " to the end (" + (read.length() - d.offset()) + " bytes) can be moved aside to a"
+                            + " dated file next to the trail, and the node started, with --repair-audit (StigmemNode.Builder.repairAuditTrail)");
+                }
+                log.moveAside(file, parent, d, read.length(), repairDamage && !d.tornTail());
+            } else if (out.size() != read.goodLength()) {
+                // Read and size disagree: someone else writes the file (the lock should prevent it).
+                throw new IOException("the audit trail " + file + " changed while it was being opened");
+            }
+            return log;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                out.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        return new AuditEvent(n.get("sequence").asLong(), Instant.parse(n.get("at").asText()),
-                n.get("actor").asText(), n.get("action").asText(), attrs);
+    }
+
+    /** Moves the bytes from the damage on to a dated file next to the trail, cuts the trail there, and audits it. */
+    private void moveAside(Path file, Path parent, TrailReader.Damage d, long length, boolean byOperator) throws IOException {
+        String kind = d.tornTail() ? "torn" : "damaged";
+        Path aside = null;
+        String base = file.getFileName() + "." + kind + "-" + ASIDE_DATE.format(clock.instant());
+        for (int i = 1; i <= 100 && aside == null; i++) {
+            Path candidate = parent.resolve(i == 1 ? base : base + "-" + i);
+            if (!Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                aside = candidate;
+            }
+        }
+        if (aside == null) {
+            throw new IOException("cannot move the " + kind + " end of " + file + " aside: " + base + " and 99 more names are taken");
+        }
+        // Saved and forced before the trail is cut: a crash in between leaves the bytes in both places, never in none.
+        try (InputStream in = Files.newInputStream(file);
+             java.io.OutputStream copy = Files.newOutputStream(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            in.skipNBytes(d.offset());
+            long left = length - d.offset();
+            byte[] buffer = new byte[1 << 16];
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    break;
+                }
+                copy.write(buffer, 0, n);
+                left -= n;
+            }
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(aside.toFile(), "rw")) {
+            f.getFD().sync();
+        }
+        out.truncate(d.offset());
+        out.force();
+        durable = d.offset();
+        String mode = d.tornTail() ? "automatic" : "operator";
+        LOG.warn("audit trail {}:{}: {}; moved {} bytes aside to {} ({} repair), the trail goes on from sequence {}", file, d.line(),
+                d.reason(), length - d.offset(), aside, mode, sequence + 1);
+        TreeMap<String, String> attrs = new TreeMap<>();
+        attrs.put("file", file.toString());
+        attrs.put("line", Integer.toString(d.line()));
+        attrs.put("reason", d.reason());
+        attrs.put("bytes", Long.toString(length - d.offset()));
+        attrs.put("moved_to", aside.toString());
+        attrs.put("repair", byOperator ? "operator" : mode);
+        write("node", "node.audit_repaired", attrs);
     }
 
     private void remember(AuditEvent e) {
@@ -113,6 +213,10 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         }
     }
 
+    /**
+     * @throws AuditFailedException  if the event cannot be made durable (the effect must not happen)
+     * @throws IllegalStateException if the trail is closed or sealed
+     */
     @Override
     public void record(String actor, String action, Map<String, String> attributes) {
         append(actor, action, attributes);
@@ -122,8 +226,9 @@ public final class AuditLog implements AuditSink, AutoCloseable {
      * Appends one event and returns it as recorded. The attributes are copied (and checked to be
      * strings) before the trail's lock is taken.
      *
-     * @throws UncheckedIOException if the trail cannot be written; callers must not go on as if
-     *                              the event had been recorded
+     * @throws AuditFailedException  if the trail cannot be written; callers must not go on as if
+     *                               the event had been recorded
+     * @throws IllegalStateException if the trail is closed or sealed
      */
     public AuditEvent append(String actor, String action, Map<String, String> attributes) {
         Objects.requireNonNull(actor, "actor");
@@ -132,33 +237,101 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     }
 
     /**
+     * Records the trail's last event (the node's {@code node.stopped}) and seals the trail: every
+     * later write is refused with {@link IllegalStateException} and logged. Sealed even when this
+     * last event cannot be written (which then throws, like any write).
+     */
+    public AuditEvent seal(String actor, String action, Map<String, String> attributes) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(action, "action");
+        TreeMap<String, String> copy = new TreeMap<>(PluginValues.stringMap(attributes, Integer.MAX_VALUE, "attributes"));
+        synchronized (this) {
+            try {
+                return write(actor, action, copy);
+            } finally {
+                if (sealedBy == null) {
+                    sealedBy = action;
+                }
+            }
+        }
+    }
+
+    /**
      * Writes an event whose attributes are already the node's own copy. Under the lock nothing but
      * the node's code runs on the node's values (strings): no plugin code can hold the trail, write
      * into it re-entrantly or change an event between its check and its write.
      */
     private synchronized AuditEvent write(String actor, String action, TreeMap<String, String> attributes) {
+        if (closed || sealedBy != null) {
+            String why = closed ? "closed" : "sealed by " + sealedBy;
+            LOG.warn("audit event '{}' of '{}' refused: the trail is {}", PluginText.bounded(action, PluginText.NAME_LIMIT),
+                    PluginText.bounded(actor, PluginText.NAME_LIMIT), why);
+            throw new IllegalStateException("the audit trail is " + why + ": the node has stopped, nothing more is recorded");
+        }
         AuditEvent e = new AuditEvent(sequence + 1, clock.instant(), actor, action, attributes);
-        if (channel.isPresent()) {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("sequence", e.sequence());
-            o.put("at", e.at().toString());
-            o.put("actor", e.actor());
-            o.put("action", e.action());
-            ObjectNode a = o.putObject("attributes");
-            attributes.forEach(a::put);
-            try {
-                ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
-                FileChannel ch = channel.get();
-                while (line.hasRemaining()) {
-                    ch.write(line);
-                }
-                ch.force(false);
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot append to the audit log " + file.orElseThrow(), ex);
+        if (out != null) {
+            byte[] line = line(e, attributes);
+            Path where = file.orElseThrow();
+            if (line.length > MAX_LINE_BYTES) {
+                throw new AuditFailedException("audit event '" + action + "' is " + line.length + " bytes, more than the trail's "
+                        + MAX_LINE_BYTES + "; it and the effect it records are refused",
+                        new IOException("event too large"));
             }
+            try {
+                if (uncut != null) {
+                    cut(); // an earlier failed write left bytes past the last durable line
+                }
+                out.write(durable, line);
+                out.force();
+            } catch (IOException | RuntimeException | Error failure) {
+                IOException io = failure instanceof IOException x ? x : new IOException(failure.toString(), failure);
+                try {
+                    cut();
+                } catch (IOException | RuntimeException | Error notCut) {
+                    uncut = notCut instanceof IOException x ? x : new IOException(notCut.toString(), notCut);
+                    failure.addSuppressed(notCut);
+                }
+                if (failure instanceof Error err && !(failure instanceof OutOfMemoryError)) {
+                    throw err;
+                }
+                String text = String.format(Locale.ROOT, "cannot write audit event %d '%s' to %s (%s): it, and the effect it records, "
+                        + "were refused%s", e.sequence(), action, where, io.getMessage(), uncut == null
+                        ? "; the trail still ends with event " + sequence
+                        : "; the trail refuses every write until its end can be cut back to event " + sequence);
+                LOG.error(text);
+                throw new AuditFailedException(text, io);
+            }
+            durable += line.length;
         }
         remember(e);
         return e;
+    }
+
+    /** Cuts the file back to its last durable line and forces that. */
+    private void cut() throws IOException {
+        out.truncate(durable);
+        out.force();
+        long size = out.size();
+        if (size != durable) {
+            throw new IOException("the trail is " + size + " bytes after cutting it to " + durable);
+        }
+        uncut = null;
+    }
+
+    /** The event as one JSON line, attributes sorted by key. */
+    private static byte[] line(AuditEvent e, TreeMap<String, String> attributes) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("sequence", e.sequence());
+        o.put("at", e.at().toString());
+        o.put("actor", e.actor());
+        o.put("action", e.action());
+        ObjectNode a = o.putObject("attributes");
+        attributes.forEach(a::put);
+        try {
+            return (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException x) {
+            throw new IllegalStateException("cannot render audit event " + e.sequence(), x);
+        }
     }
 
     /** Where the trail is written, if it is durable. */
@@ -249,10 +422,15 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         return List.copyOf(out);
     }
 
+    /** Closes the file; later writes are refused. Idempotent. */
     @Override
     public synchronized void close() throws IOException {
-        if (channel.isPresent()) {
-            channel.get().close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (out != null) {
+            out.close();
         }
     }
 }

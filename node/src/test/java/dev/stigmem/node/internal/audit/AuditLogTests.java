@@ -88,10 +88,14 @@ class AuditLogTests {
         try (AuditLog log = AuditLog.open(file, clock)) {
             log.record("node", "a", Map.of());
         }
-        Files.writeString(file, "{\"sequence\":2,\"at\":\"2026-11-24T12:00:00Z\",\"act", StandardOpenOption.APPEND);
+        // Not a torn tail: a bad line with complete lines after it is damage, not a crash's leftover.
+        Files.writeString(file, "{\"sequence\":2,\"at\":\"2026-11-24T12:00:00Z\",\"act\n"
+                + "{\"sequence\":3,\"at\":\"2026-11-24T12:00:00Z\",\"actor\":\"node\",\"action\":\"x\",\"attributes\":{}}\n",
+                StandardOpenOption.APPEND);
         assertThatThrownBy(() -> AuditLog.open(file, clock))
                 .isInstanceOf(IOException.class)
-                .hasMessageStartingWith(file + ":2: not an audit event");
+                .hasMessageStartingWith(file + ":2: not an audit event")
+                .hasMessageContaining("--repair-audit");
     }
 
     @Test
