@@ -2,7 +2,6 @@ package dev.stigmem.node.internal.core;
 
 import dev.stigmem.api.PluginContext;
 import dev.stigmem.api.hook.Hook;
-import dev.stigmem.api.hook.PostAssertAudit;
 import dev.stigmem.api.hook.PostRecallAudit;
 import dev.stigmem.api.hook.PreAssertValidate;
 import dev.stigmem.api.hook.Vote;
@@ -33,11 +32,9 @@ public final class CoreHandlers {
             }
             return Vote.allow();
         });
-        // Tenant and predicate are what the asserter (a plugin, through facts.write or a transform) chose:
-        // bounded and escaped on the record, like all plugin text the node writes there.
-        hooks.core(Hook.POST_ASSERT_AUDIT, "core-audit", coreContext, (PostAssertAudit) (ctx, e) ->
-                core.audit().record(e.principal(), "fact.asserted", Map.of("fact", e.fact().id(),
-                        "tenant", PluginText.bounded(e.fact().tenant()), "predicate", PluginText.bounded(e.fact().predicate()))));
+        // fact.asserted is the core's baseline of post_assert_audit, but it is recorded before the fact
+        // is stored (EmbeddedCore.assertFact), so that no fact is visible without its durable event;
+        // the hook then runs the plugins' own audit handlers.
         hooks.core(Hook.POST_RECALL_AUDIT, "core-audit", coreContext, (PostRecallAudit) (ctx, r) ->
                 core.audit().record(r.request().principal(), "recall.performed",
                         Map.of("tenant", PluginText.bounded(r.request().query().tenant()), "hits", Integer.toString(r.hits().size()))));

@@ -42,8 +42,13 @@ import java.util.Optional;
  * directory state, redacted configuration and allowlisted outbound HTTP, handed to each plugin as
  * {@link CoreApis} in which writes and audit events carry that plugin as their source.
  *
+ * <p>Every effect is on the record before it is visible: a fact is stored only once its
+ * {@code fact.asserted} event is durable, a retraction, tenant or peer write happens only once its
+ * event is; when the trail cannot take an event ({@link dev.stigmem.node.AuditFailedException}) the
+ * effect does not happen and the caller gets that exception.
+ *
  * <p>Assert: {@code pre_assert_authorize}, {@code pre_assert_validate} (votes),
- * {@code pre_assert_transform} (filter), persist, {@code post_assert_persist},
+ * {@code pre_assert_transform} (filter), audit and persist, {@code post_assert_persist},
  * {@code post_assert_propagate}, {@code post_assert_audit} (strict). Recall:
  * {@code pre_recall_authorize}, {@code pre_recall_rewrite}, search, {@code recall_filter},
  * {@code recall_rank} (deltas applied, re-sorted), {@code post_recall_audit} (strict).
@@ -294,8 +299,12 @@ public final class EmbeddedCore {
             deny(Hook.PRE_ASSERT_AUTHORIZE, r.vote(Hook.PRE_ASSERT_AUTHORIZE, request));
             deny(Hook.PRE_ASSERT_VALIDATE, r.vote(Hook.PRE_ASSERT_VALIDATE, request));
             AssertRequest transformed = r.filter(Hook.PRE_ASSERT_TRANSFORM, request);
-            // Attribution is the caller's, whatever a transform did to the request.
-            Fact fact = facts.persist(transformed.draft(), principal);
+            // Attribution is the caller's, whatever a transform did to the request. The fact's event is
+            // durable before the fact is visible: when the trail cannot take it, nothing is stored and
+            // the caller gets the trail's AuditFailedException. (Tenant and predicate are what the
+            // asserter chose: bounded and escaped on the record.)
+            Fact fact = facts.persist(transformed.draft(), principal, f -> audit.record(principal, "fact.asserted",
+                    Map.of("fact", f.id(), "tenant", PluginText.bounded(f.tenant()), "predicate", PluginText.bounded(f.predicate()))));
             FactEvent event = new FactEvent(fact, principal);
             r.fire(Hook.POST_ASSERT_PERSIST, event);
             r.fire(Hook.POST_ASSERT_PROPAGATE, event);
@@ -310,14 +319,10 @@ public final class EmbeddedCore {
     public boolean retract(String principal, String factId, String reason) {
         Objects.requireNonNull(factId, "factId");
         Objects.requireNonNull(reason, "reason");
-        return guarded(() -> {
-            boolean removed = facts.retract(factId);
-            if (removed) {
-                // The id is one the node made; the reason is the caller's (a plugin's), so bounded and escaped.
-                audit.record(principal, "fact.retracted", Map.of("fact", factId, "reason", PluginText.bounded(reason)));
-            }
-            return removed;
-        });
+        // On the record before it takes effect. The id is one the node made; the reason is the
+        // caller's (a plugin's), so bounded and escaped.
+        return guarded(() -> facts.retract(factId, f -> audit.record(principal, "fact.retracted",
+                Map.of("fact", f.id(), "reason", PluginText.bounded(reason)))));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The embedded fact store: facts in assertion order, per-fact standing recall weights, and a
@@ -33,21 +34,58 @@ public final class FactStore {
     private final Map<String, Fact> facts = new LinkedHashMap<>();
     private final Map<String, Double> weights = new LinkedHashMap<>();
     private long nextId = 1;
+    // Facts given an id whose audit event is being written: they count against the bound.
+    private int pending;
+    private final Object retractions = new Object();
 
     public FactStore(Clock clock) {
         this.clock = clock;
     }
 
-    /** Persists a draft as a new fact. */
-    public synchronized Fact persist(FactDraft draft, String source) {
-        if (facts.size() >= MAX_FACTS) {
-            throw new IllegalStateException("the fact store is full (" + MAX_FACTS + " facts)");
+    /**
+     * Persists a draft as a new fact once {@code beforeVisible} accepts it: the fact gets its id and
+     * a place within {@link #MAX_FACTS}, then {@code beforeVisible} runs (the node makes the fact's
+     * audit event durable there) without the store's lock, and only when it returns is the fact
+     * stored and visible to readers. When it throws, nothing is stored and the exception passes on.
+     */
+    public Fact persist(FactDraft draft, String source, Consumer<Fact> beforeVisible) {
+        Fact f;
+        synchronized (this) {
+            if (facts.size() + pending >= MAX_FACTS) {
+                throw new IllegalStateException("the fact store is full (" + MAX_FACTS + " facts)");
+            }
+            String id = String.format(Locale.ROOT, "f-%08d", nextId++);
+            f = new Fact(id, draft.subject(), draft.predicate(), draft.object(), draft.tenant(), source,
+                    clock.instant(), draft.attributes());
+            pending++;
         }
-        String id = String.format(Locale.ROOT, "f-%08d", nextId++);
-        Fact f = new Fact(id, draft.subject(), draft.predicate(), draft.object(), draft.tenant(), source,
-                clock.instant(), draft.attributes());
-        facts.put(id, f);
+        try {
+            beforeVisible.accept(f);
+            synchronized (this) {
+                facts.put(f.id(), f);
+            }
+        } finally {
+            synchronized (this) {
+                pending--;
+            }
+        }
         return f;
+    }
+
+    /**
+     * Removes a fact once {@code beforeRemoved} accepts it (the node makes the retraction's audit
+     * event durable there); false, and {@code beforeRemoved} not run, when there is no such fact.
+     * Retractions of one store are serialised, so a fact is retracted (and audited) once.
+     */
+    public boolean retract(String id, Consumer<Fact> beforeRemoved) {
+        synchronized (retractions) {
+            Optional<Fact> f = get(id);
+            if (f.isEmpty()) {
+                return false;
+            }
+            beforeRemoved.accept(f.get());
+            return remove(id);
+        }
     }
 
     public synchronized Optional<Fact> get(String id) {
@@ -69,7 +107,7 @@ public final class FactStore {
         return List.copyOf(out);
     }
 
-    public synchronized boolean retract(String id) {
+    private synchronized boolean remove(String id) {
         weights.remove(id);
         return facts.remove(id) != null;
     }

@@ -223,4 +223,104 @@ class EmbeddedCoreTests {
         assertThatThrownBy(() -> core.assertFact("alice", FactDraft.of("s", "p", "o", "t1")))
                 .isInstanceOf(PluginExecutionError.class).hasMessageContaining("post_assert_audit");
     }
+
+    /** A trail whose disk fills after {@code budget} more bytes (see AuditTrailFaultTests.FullDisk). */
+    private static final class FullAfter implements dev.stigmem.node.internal.audit.TrailFile.Opener {
+        final java.util.concurrent.atomic.AtomicLong budget = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+
+        @Override
+        public dev.stigmem.node.internal.audit.TrailFile open(java.nio.file.Path file) throws java.io.IOException {
+            var real = dev.stigmem.node.internal.audit.TrailFile.open(file);
+            return new dev.stigmem.node.internal.audit.TrailFile() {
+                @Override
+                public long size() throws java.io.IOException {
+                    return real.size();
+                }
+
+                @Override
+                public void write(long position, byte[] bytes) throws java.io.IOException {
+                    long left = budget.get();
+                    if (left < bytes.length) {
+                        budget.set(0);
+                        real.write(position, java.util.Arrays.copyOf(bytes, (int) left));
+                        throw new java.io.IOException("No space left on device");
+                    }
+                    budget.addAndGet(-bytes.length);
+                    real.write(position, bytes);
+                }
+
+                @Override
+                public void force() throws java.io.IOException {
+                    real.force();
+                }
+
+                @Override
+                public void truncate(long size) throws java.io.IOException {
+                    real.truncate(size);
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    real.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void anEffectWhoseEventCannotBeWrittenDoesNotHappen(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("audit.jsonl");
+        FullAfter disk = new FullAfter();
+        AuditLog trail = AuditLog.open(file, clock, false, disk);
+        FactStore store = new FactStore(clock);
+        DirectoryState directory = new DirectoryState();
+        EmbeddedCore c = new EmbeddedCore(store, directory, trail, new RedactingConfig(Map.of()), Optional.empty());
+        HookRegistry.Builder hb = HookRegistry.builder(trail);
+        CoreHandlers.register(hb, new GatedPluginContext(PluginManifest.of("stigmem-core", "1.0.0", ">=0.9.0",
+                Capability.knownIds(), List.of()), c.apisFor("stigmem-core")), c);
+        c.start(hb.freeze());
+        Fact kept = c.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default"));
+        var tenants = c.hostApis().handle(dev.stigmem.api.core.TenantWriter.class).orElseThrow();
+
+        disk.budget.set(0); // the disk is full
+        assertThatThrownBy(() -> c.assertFact("alice", FactDraft.of("alice", "likes", "coffee", "default")))
+                .isInstanceOf(dev.stigmem.node.AuditFailedException.class)
+                .hasMessageContaining("'fact.asserted'").hasMessageContaining("No space left on device");
+        assertThatThrownBy(() -> c.retract("alice", kept.id(), "changed her mind"))
+                .isInstanceOf(dev.stigmem.node.AuditFailedException.class).hasMessageContaining("'fact.retracted'");
+        assertThatThrownBy(() -> tenants.upsert(new Tenant("acme", "Acme", Map.of())))
+                .isInstanceOf(dev.stigmem.node.AuditFailedException.class).hasMessageContaining("'tenant.upserted'");
+        // A recall hands the caller nothing it cannot put on the record either.
+        assertThatThrownBy(() -> c.recall("alice", new RecallQuery("default", "tea", 10)))
+                .isInstanceOf(dev.stigmem.node.AuditFailedException.class).hasMessageContaining("'recall.performed'");
+        // Nothing happened unaudited: one fact (the first), still there, no tenant.
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(store.get(kept.id())).isPresent();
+        assertThat(store.find(new FactQuery("default", Optional.of("alice"), Optional.empty(), 10))).containsExactly(kept);
+        assertThat(directory.tenants()).isEmpty();
+
+        disk.budget.set(Long.MAX_VALUE); // space again: the node goes on
+        Fact next = c.assertFact("alice", FactDraft.of("alice", "likes", "coffee", "default"));
+        assertThat(store.size()).isEqualTo(2);
+        trail.close();
+        try (AuditLog again = AuditLog.open(file, clock)) {
+            assertThat(again.reader().byAction("fact.asserted", 10)).extracting(e -> e.attributes().get("fact"))
+                    .containsExactly(kept.id(), next.id());
+            assertThat(again.reader().byAction("fact.retracted", 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFactIsVisibleOnlyOnceItsEventIsOnTheTrail() {
+        List<String> seen = new java.util.ArrayList<>();
+        start(h -> h.plugin("watcher", context("watcher", Capability.AUDIT_READ, Capability.FACTS_READ),
+                (PostAssertPersist & Plugin) (ctx, e) -> {
+                    // By the time anyone sees the fact, its event is on the record.
+                    seen.add(ctx.getAuditReader().orElseThrow().byAction("fact.asserted", 1).get(0).attributes().get("fact"));
+                }));
+        Fact f = core.assertFact("alice", FactDraft.of("s", "p", "o", "t1"));
+        assertThat(seen).containsExactly(f.id());
+        assertThat(audit.reader().byAction("fact.asserted", 10)).singleElement()
+                .satisfies(e -> assertThat(e.attributes()).containsEntry("fact", f.id()).containsEntry("tenant", "t1"));
+    }
 }
