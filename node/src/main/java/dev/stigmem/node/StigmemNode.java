@@ -97,6 +97,8 @@ public final class StigmemNode implements AutoCloseable {
     private static final int RESERVE_BYTES = 1 << 20;
 
     private final PluginSet plugins;
+    // Owns the work directory of the plugins' private copies: removed at close.
+    private final PluginLoader loader;
     // Each plugin's layer as the runtime JDK guard knows it: its threads are ended when it stops.
     private final Map<String, PluginDomain> domains;
     // The loaded plugins that passed the capability vote, in registration order.
@@ -128,7 +130,8 @@ public final class StigmemNode implements AutoCloseable {
     }
 
     private StigmemNode(PluginSet plugins, Map<String, PluginDomain> domains, List<LoadedPlugin> registered, HookRegistry hooks, EmbeddedCore core,
-                        Map<String, PluginInfo> infos, List<Rejection> rejected, Map<String, PluginCalls> calls) {
+                        Map<String, PluginInfo> infos, List<Rejection> rejected, Map<String, PluginCalls> calls, PluginLoader loader) {
+        this.loader = loader;
         this.plugins = plugins;
         this.calls = Map.copyOf(calls);
         this.domains = Map.copyOf(domains);
@@ -264,8 +267,11 @@ public final class StigmemNode implements AutoCloseable {
     }
 
     /**
-     * Stops every plugin (reverse registration order), releases their layers and closes the audit
-     * trail. Idempotent; afterwards every hook site, assert and recall throws {@link IllegalStateException}.
+     * Stops every plugin (reverse registration order), records {@code node.stopped} as the trail's
+     * last event (the trail is sealed: nothing is recorded after it), releases the plugins' layers,
+     * removes the loader's work directory and closes the audit trail. When {@code node.stopped}
+     * cannot be written everything else is still done, then its {@link AuditFailedException} is
+     * thrown. Idempotent; afterwards every hook site, assert and recall throws {@link IllegalStateException}.
      * Each {@code stop} runs on the plugin's lifecycle thread under the lifecycle time limit; one
      * that throws or does not return is audited ({@code plugin.stop_failed}) and the others are
      * still stopped.
@@ -300,12 +306,22 @@ public final class StigmemNode implements AutoCloseable {
         }
         hooks.close();
         PluginLogging.flush(LOG_FLUSH_MILLIS);
-        core.audit().record("node", "node.stopped", cause == null ? Map.of() : Map.of("cause", cause));
+        // The trail's last event: sealed, so nothing (a plugin thread outliving its stop) is recorded after it.
+        RuntimeException unrecorded = null;
+        try {
+            core.audit().seal("node", "node.stopped", cause == null ? Map.of() : Map.of("cause", cause));
+        } catch (RuntimeException e) {
+            unrecorded = e; // stopping goes on; the trail still ends with a complete event
+        }
         plugins.close();
+        loader.close();
         try {
             core.audit().close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the audit trail", e);
+        }
+        if (unrecorded != null) {
+            throw unrecorded;
         }
     }
 
@@ -382,6 +398,7 @@ public final class StigmemNode implements AutoCloseable {
         private PluginCalls.Limits limits = PluginCalls.Limits.defaults();
         private Clock clock = Clock.systemUTC();
         private Optional<Path> workDirectory = Optional.empty();
+        private boolean repairAuditTrail;
         private TrustPolicy trustPolicy = TrustPolicy.signingRequired();
         private ScanPolicy scanPolicy = ScanPolicy.shipped();
         private boolean skipRejected;
@@ -413,6 +430,17 @@ public final class StigmemNode implements AutoCloseable {
         /** Where the node keeps durable state (the audit trail); without it the trail is in memory only. */
         public Builder dataDirectory(Path directory) {
             this.dataDirectory = Optional.of(directory);
+            return this;
+        }
+
+        /**
+         * Start on a damaged audit trail by moving the damage aside: from its first bad line to the
+         * end, to a dated file next to the trail, audited as {@code node.audit_repaired}. The
+         * operator's explicit decision ({@code --repair-audit}); without it a damaged trail stops
+         * startup. A torn tail (an append a crash cut short) is moved aside in any case.
+         */
+        public Builder repairAuditTrail(boolean repair) {
+            this.repairAuditTrail = repair;
             return this;
         }
 
@@ -583,7 +611,7 @@ public final class StigmemNode implements AutoCloseable {
             AuditLog audit;
             try {
                 audit = dataDirectory.isPresent()
-                        ? AuditLog.open(dataDirectory.get().resolve("audit.jsonl"), clock)
+                        ? AuditLog.open(dataDirectory.get().resolve("audit.jsonl"), clock, repairAuditTrail)
                         : AuditLog.inMemory(clock);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the audit trail: " + e.getMessage(), e);
@@ -679,23 +707,25 @@ public final class StigmemNode implements AutoCloseable {
                     "deny", Integer.toString(report.count(Severity.DENY)),
                     "warn", Integer.toString(report.count(Severity.WARN)))));
             checks.forEach(lb::check);
+            PluginLoader loader = lb.build();
             PluginSet loaded;
             try {
                 if (skipRejected) {
                     audit.record("node", "node.skip_rejected_enabled", Map.of("plugins", pluginDirectory.toString()));
                     LOG.warn("starting without rejected plugins, as asked: each skipped archive is audited");
-                    loaded = lb.build().loadAvailable(pluginDirectory);
+                    loaded = loader.loadAvailable(pluginDirectory);
                     for (PluginLoadException f : loaded.rejected()) {
                         audit.record("node", "plugin.rejected", Map.of("archive", f.archive().toString(), "reason", f.getMessage(),
                                 "skipped", "true"));
                     }
                 } else {
-                    loaded = lb.build().loadAll(pluginDirectory);
+                    loaded = loader.loadAll(pluginDirectory);
                 }
             } catch (PluginSetException e) {
                 // Constructors that ran may have started threads; constructors that hang hold one.
                 domains.values().forEach(d -> endThreads(d, audit));
                 calls.values().forEach(PluginCalls::close);
+                loader.close(); // nothing loaded: the work directory goes
                 List<String> failures = e.failures().stream().map(PluginLoadException::getMessage).toList();
                 for (PluginLoadException f : e.failures()) {
                     audit.record("node", "plugin.rejected", Map.of("archive", f.archive().toString(), "reason", f.getMessage()));
@@ -718,17 +748,18 @@ public final class StigmemNode implements AutoCloseable {
                 }
             }
             try {
-                return register(loaded, core, audit, trust, domains, calls);
+                return register(loaded, core, audit, trust, domains, calls, loader);
             } catch (RuntimeException | Error e) {
                 domains.values().forEach(d -> endThreads(d, audit));
                 calls.values().forEach(PluginCalls::close);
                 loaded.close();
+                loader.close();
                 throw e;
             }
         }
 
         private StigmemNode register(PluginSet loaded, EmbeddedCore core, AuditLog audit, Map<String, String> trust,
-                                     Map<String, PluginDomain> domains, Map<String, PluginCalls> calls) {
+                                     Map<String, PluginDomain> domains, Map<String, PluginCalls> calls, PluginLoader loader) {
             HookRegistry.Builder hb = HookRegistry.builder(audit).limits(limits);
             PluginManifest coreManifest = PluginManifest.of(CORE_NAME, API_VERSION.toString(), ">=" + API_VERSION,
                     Capability.knownIds(), List.of());
@@ -842,7 +873,7 @@ public final class StigmemNode implements AutoCloseable {
             started.forEach(p -> serving.put(p.name(), calls.get(p.name())));
             audit.record("node", "node.started", Map.of("plugins", String.join(",", infos.keySet())));
             LOG.info("node started with {} plugins: {}", infos.size(), infos.keySet());
-            return new StigmemNode(loaded, domains, started, hooks, core, infos, rejections, serving);
+            return new StigmemNode(loaded, domains, started, hooks, core, infos, rejections, serving, loader);
         }
     }
 }
