@@ -16,6 +16,9 @@ module dev.stigmem.node {
     requires info.picocli;
     // JSON: the audit log (JSON lines) and --json reports.
     requires com.fasterxml.jackson.databind;
+    // sun.misc.Signal: `stigmem node` handles SIGINT and SIGTERM itself, so that it closes the node to
+    // the end and exits 0 (a shutdown hook races the JVM's halt; see internal.cli.ShutdownSignals).
+    requires jdk.unsupported;
     // Outbound network for plugins that hold network.outbound goes through the JDK client.
     requires java.net.http;
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,43 +47,51 @@ final class NodeCommand implements Callable<Integer> {
         }
         // Read before the node starts: a bad workload line should not cost a node start.
         Workload steps = workload == null ? null : Workload.read(workload);
-        StigmemNode node;
-        try {
-            node = options.start(out);
-        } catch (NodeStartException e) {
-            spec.commandLine().getErr().println("stigmem: " + e.getMessage());
-            return ExitStatus.REJECTED;
+        // Before the start: a signal during startup stops the node as soon as it has started.
+        try (ShutdownSignals signals = ShutdownSignals.install()) {
+            StigmemNode node;
+            try {
+                node = options.start(out);
+            } catch (NodeStartException e) {
+                spec.commandLine().getErr().println("stigmem: " + e.getMessage());
+                return ExitStatus.REJECTED;
+            }
+            // Closed here, by this thread, to the end: plugins stopped in reverse order, then node.stopped.
+            try (node) {
+                return serve(node, out, steps, signals);
+            }
         }
-        try (node) {
-            for (StigmemNode.Rejection r : node.rejected()) {
-                out.printf(Locale.ROOT, "REJECTED %s (skipped, as --skip-rejected asks):%n  %s%n%n", r.archive(),
-                        r.reason().replace("\n", "\n  ").stripTrailing());
+    }
+
+    private int serve(StigmemNode node, PrintWriter out, Workload steps, ShutdownSignals signals) {
+        for (StigmemNode.Rejection r : node.rejected()) {
+            out.printf(Locale.ROOT, "REJECTED %s (skipped, as --skip-rejected asks):%n  %s%n%n", r.archive(),
+                    r.reason().replace("\n", "\n  ").stripTrailing());
+        }
+        PluginsCommand.printTable(out, node.plugins());
+        if (demo || steps != null) {
+            out.println();
+            out.println("== workload");
+            StepPrinter printer = new StepPrinter(out, signals::stopRequested);
+            if (steps != null) {
+                steps.run(node, printer);
+            } else {
+                runDemo(node, printer);
             }
+            // Health after the work: a plugin quarantined or stuck meanwhile shows here.
+            out.println();
+            out.println("== plugins after the workload");
             PluginsCommand.printTable(out, node.plugins());
-            if (demo || steps != null) {
-                out.println();
-                out.println("== workload");
-                StepPrinter printer = new StepPrinter(out);
-                if (steps != null) {
-                    steps.run(node, printer);
-                } else {
-                    runDemo(node, printer);
-                }
-                // Health after the work: a plugin quarantined or stuck meanwhile shows here.
-                out.println();
-                out.println("== plugins after the workload");
-                PluginsCommand.printTable(out, node.plugins());
-                printAudit(node, out);
-                return ExitStatus.OK;
-            }
-            out.printf(Locale.ROOT, "node serving %d plugins; audit trail %s; stop with Ctrl-C%n", node.plugins().size(),
-                    node.auditFile().map(Path::toString).orElse("in memory"));
-            out.flush();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "stigmem-shutdown"));
-            stopped.await();
+            printAudit(node, out);
             return ExitStatus.OK;
         }
+        out.printf(Locale.ROOT, "node serving %d plugins; audit trail %s; stop with Ctrl-C%n", node.plugins().size(),
+                node.auditFile().map(Path::toString).orElse("in memory"));
+        out.flush();
+        String cause = signals.awaitStop();
+        out.printf(Locale.ROOT, "stopping (%s)%n", cause);
+        out.flush();
+        return ExitStatus.OK;
     }
 
     private static void runDemo(StigmemNode node, StepPrinter out) {
@@ -136,10 +143,22 @@ final class NodeCommand implements Callable<Integer> {
         /** A step's outcome: a failure's message (plugin text in it bounded at PluginText.LIMIT) with room for the node's words. */
         private static final int STEP_LIMIT = 4 * PluginText.LIMIT;
         private final PrintWriter out;
+        private final java.util.function.Supplier<java.util.Optional<String>> stop;
         private String where = "";
 
         StepPrinter(PrintWriter out) {
+            this(out, java.util.Optional::empty);
+        }
+
+        /** @param stop what asked the node to stop (a signal), when something did: the workload ends before its next step */
+        StepPrinter(PrintWriter out, java.util.function.Supplier<java.util.Optional<String>> stop) {
             this.out = out;
+            this.stop = stop;
+        }
+
+        /** What asked the node to stop, if anything did. */
+        java.util.Optional<String> stopRequested() {
+            return stop.get();
         }
 
         /** Where the next step comes from (file:line), named when it fails. */
@@ -177,6 +196,12 @@ final class NodeCommand implements Callable<Integer> {
 
         @Option(names = "--data", paramLabel = "DIR", description = "Where the node keeps its audit trail (audit.jsonl); default: in memory.")
         Path data;
+
+        @Option(names = "--repair-audit",
+                description = "Start on a damaged audit trail (DATA/audit.jsonl): move it aside from its first bad line to the end, "
+                        + "to a dated file next to it, audited as node.audit_repaired. A torn last line (a write a crash cut short) "
+                        + "is moved aside without it.")
+        boolean repairAudit;
 
         @Option(names = "--work", paramLabel = "DIR", description = "Where the loader keeps private copies of archives; default: the temp directory.")
         Path work;
@@ -277,6 +302,7 @@ final class NodeCommand implements Callable<Integer> {
             if (data != null) {
                 b.dataDirectory(data);
             }
+            b.repairAuditTrail(repairAudit);
             if (trustPolicy != null) {
                 b.trustPolicy(dev.stigmem.loader.trust.TrustPolicy.read(trustPolicy));
             }

@@ -114,6 +114,11 @@ final class Workload {
         TenantWriter tenants = node.hostApis().handle(TenantWriter.class)
                 .orElseThrow(() -> new IllegalStateException("this node does not provide tenant.write to its host"));
         for (Step s : steps) {
+            java.util.Optional<String> stop = out.stopRequested();
+            if (stop.isPresent()) {
+                out.say("stopped by " + stop.get() + " before " + file + ":" + s.line());
+                return;
+            }
             List<String> f = s.fields();
             out.at(file + ":" + s.line());
             switch (s.verb()) {
