@@ -15,10 +15,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,7 +43,7 @@ final class InstallCommand implements Callable<Integer> {
     static final String AUDIT_FILE = "install-audit.jsonl";
 
     /** Serialises installs into one plugin directory. */
-    static final String LOCK_FILE = ".stigmem-install.lock";
+    static final String LOCK_FILE = PluginInstaller.LOCK_FILE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,27 +80,18 @@ final class InstallCommand implements Callable<Integer> {
         }
         // One install at a time per plugin directory: two could otherwise both find no installed
         // version and both be installed. The lock file is hidden, so the node never lists it.
-        try (FileChannel lockFile = FileChannel.open(plugins.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = tryLock(lockFile)) {
-            if (lock == null) {
-                err.println("stigmem: another install into " + plugins + " is running (it holds " + plugins.resolve(LOCK_FILE) + ")");
-                return ExitStatus.USAGE_OR_INPUT;
-            }
-            return installLocked(out, err, clock, trust, scan);
+        var lock = PluginInstaller.InstallLock.tryAcquire(plugins);
+        if (lock.isEmpty()) {
+            err.println("stigmem: another install into " + plugins + " is running (it holds " + plugins.resolve(LOCK_FILE) + ")");
+            return ExitStatus.USAGE_OR_INPUT;
         }
-    }
-
-    /** The lock, or null when another process (or another install in this JVM) holds it. */
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            return null;
+        try (PluginInstaller.InstallLock held = lock.get()) {
+            return installLocked(out, err, clock, trust, scan, held);
         }
     }
 
     private int installLocked(PrintWriter out, PrintWriter err, Clock clock, dev.stigmem.loader.trust.TrustPolicy trust,
-                              dev.stigmem.loader.scan.ScanPolicy scan) throws IOException {
+                              dev.stigmem.loader.scan.ScanPolicy scan, PluginInstaller.InstallLock lock) throws IOException {
         AuditLog log = data == null ? AuditLog.inMemory(clock) : AuditLog.open(data.resolve(AUDIT_FILE), clock);
         try (log) {
             if (data == null) {
@@ -112,7 +100,7 @@ final class InstallCommand implements Callable<Integer> {
             AuditSink sink = log;
             InstallOutcome outcome;
             try {
-                outcome = new PluginInstaller(trust, scan, clock, sink, acceptBroadened, acceptSignerChange).install(archive, plugins);
+                outcome = new PluginInstaller(trust, scan, clock, sink, acceptBroadened, acceptSignerChange).install(archive, lock);
             } catch (InstallRefusedException e) {
                 out.printf(Locale.ROOT, "Install of %s%nREFUSED, nothing changed:%n  %s%n", archive, e.getMessage());
                 return ExitStatus.REJECTED;

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +50,9 @@ import java.util.stream.Stream;
  * step), the directory forced, and a previous version of another file name removed.
  *
  * <p>A refusal or a failure before the rename leaves the plugin directory as it was; a crash
- * before the rename leaves at most a hidden staging directory the node ignores. A crash between
+ * before the rename leaves at most a hidden staging directory the node ignores, and the next install
+ * removes (installs hold the directory's {@link InstallLock}, so a staging directory found then is
+ * no running install's). A crash between
  * the rename and removing a previous version of another file name leaves both, which the node
  * refuses to start with (duplicate plugin name) rather than guessing; the operator removes one.
  *
@@ -82,17 +86,22 @@ public final class PluginInstaller {
     }
 
     /**
-     * Verifies, scans and compares {@code archive}, then installs it into {@code plugins} or refuses.
+     * Verifies, scans and compares {@code archive}, then installs it into the locked plugin directory
+     * or refuses. Staging directories earlier installs left (a crash) are removed first: the lock
+     * says no install is running.
      *
      * @throws InstallRefusedException when the archive's declaration is refused (audited)
      * @throws InstallException        when the archive, the plugin directory or an installed archive
      *                                 cannot be read, or the copy fails; the plugin directory is left as it was
      */
-    public InstallOutcome install(Path archive, Path plugins) {
+    public InstallOutcome install(Path archive, InstallLock lock) {
+        Path plugins = lock.directory();
+        lock.checkHeld();
         Path fileName = checkInput(archive, plugins);
+        sweepStaging(plugins);
         Path staging;
         try {
-            staging = Files.createTempDirectory(plugins, ".stigmem-install-");
+            staging = Files.createTempDirectory(plugins, STAGING_PREFIX);
         } catch (IOException e) {
             throw new InstallException("cannot create a staging directory in plugin directory " + plugins + ": " + e, e);
         }
@@ -162,6 +171,115 @@ public final class PluginInstaller {
             }
         }
     }
+
+    /** The lock file that serialises installs into one plugin directory (hidden: the node never lists it). */
+    public static final String LOCK_FILE = ".stigmem-install.lock";
+
+    /** The staging directories of this installer ({@code Files.createTempDirectory} names); nothing else is swept. */
+    static final Pattern STAGING = Pattern.compile("\\.stigmem-install-[0-9]{1,20}");
+    private static final String STAGING_PREFIX = ".stigmem-install-";
+
+    /**
+     * Holding this is holding the install lock of one plugin directory: one install at a time, so
+     * that two cannot both find no installed version and both be installed, and so that staging
+     * directories found while holding it are a crashed install's, never a running one's.
+     */
+    public static final class InstallLock implements AutoCloseable {
+        private final Path directory;
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private InstallLock(Path directory, FileChannel channel, FileLock lock) {
+            this.directory = directory;
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        /**
+         * Takes the lock of {@code plugins}, or returns empty when another install (another process,
+         * or another install in this JVM) holds it. Never waits.
+         *
+         * @throws IOException when the lock file cannot be opened
+         */
+        public static Optional<InstallLock> tryAcquire(Path plugins) throws IOException {
+            FileChannel channel = FileChannel.open(plugins.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                channel.close();
+                return Optional.empty();
+            }
+            return Optional.of(new InstallLock(plugins, channel, lock));
+        }
+
+        /** The plugin directory it locks. */
+        public Path directory() {
+            return directory;
+        }
+
+        void checkHeld() {
+            if (!lock.isValid()) {
+                throw new IllegalStateException("the install lock of " + directory + " is no longer held");
+            }
+        }
+
+        /** Releases the lock; the lock file stays (deleting it would race with the next holder). */
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * Removes the staging directories of installs that did not finish (a crash, a kill): only
+     * directories named like this installer's, not links, owned by this user, and only under the
+     * install lock, so none belongs to a running install. Each removal is audited first.
+     */
+    private void sweepStaging(Path plugins) {
+        List<Path> leftovers = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(plugins, STAGING_PREFIX + "*")) {
+            java.nio.file.attribute.UserPrincipal me = plugins.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
+            for (Path p : entries) {
+                if (leftovers.size() >= MAX_SWEPT) {
+                    break;
+                }
+                if (STAGING.matcher(String.valueOf(p.getFileName())).matches() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && me.equals(Files.getOwner(p, LinkOption.NOFOLLOW_LINKS))) {
+                    leftovers.add(p);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("cannot look for staging directories left in {}: {}", plugins, e.toString());
+            return;
+        }
+        if (leftovers.isEmpty()) {
+            return;
+        }
+        leftovers.sort(null);
+        audit.record(ACTOR, "plugin.install_staging_removed", Map.of("plugins", plugins.toString(),
+                "directories", String.join(",", leftovers.stream().map(p -> String.valueOf(p.getFileName())).toList()),
+                "count", Integer.toString(leftovers.size())));
+        for (Path p : leftovers) {
+            try {
+                deleteTree(p);
+                LOG.info("removed staging directory {}, left by an install that did not finish", p);
+            } catch (IOException e) {
+                LOG.warn("cannot remove staging directory {} (the node ignores it): {}", p, e.toString());
+            }
+        }
+        forceDirectory(plugins);
+    }
+
+    /** At most this many staging directories are removed by one install. */
+    static final int MAX_SWEPT = 1_000;
 
     private static Path checkInput(Path archive, Path plugins) {
         if (!Files.isDirectory(plugins)) {

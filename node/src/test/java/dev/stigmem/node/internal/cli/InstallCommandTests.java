@@ -216,14 +216,41 @@ class InstallCommandTests {
     }
 
     @Test
-    void aStagingDirectoryLeftByACrashIsIgnoredAndTheInstalledPluginStartsInTheNode() throws IOException {
-        // What a crash before the rename leaves: a hidden staging directory with a partial copy.
-        Path crashed = Files.createDirectory(plugins.resolve(".stigmem-install-crashed"));
+    void stagingDirectoriesLeftByCrashedInstallsAreRemovedByTheNextInstallAndThePluginStarts() throws IOException {
+        // What crashes before the rename leave: hidden staging directories with partial copies.
+        Path crashed = Files.createDirectory(plugins.resolve(".stigmem-install-8361945120934"));
         Files.write(crashed.resolve("notes-1.0.0.jar"), new byte[] {'P', 'K', 3});
+        Path crashedToo = Files.createDirectory(plugins.resolve(".stigmem-install-17"));
+        Files.write(crashedToo.resolve("other.jar"), new byte[1 << 20]);
+        // Not of the installer's naming, or not a directory of its own: left alone.
+        Path notOurs = Files.createDirectory(plugins.resolve(".stigmem-install-crashed"));
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("keep.txt"), "not the installer's");
+        Path link = Files.createSymbolicLink(plugins.resolve(".stigmem-install-99"), elsewhere);
+
         assertThat(install(v1())).as(out.toString()).isZero();
+
+        assertThat(crashed).doesNotExist();
+        assertThat(crashedToo).doesNotExist();
+        assertThat(notOurs).exists();
+        assertThat(link).exists();
+        assertThat(elsewhere.resolve("keep.txt")).exists();
+        assertThat(auditActions()).containsExactly("plugin.install_staging_removed", "plugin.install_accepted", "plugin.installed");
+        assertThat(Files.readString(data.resolve(InstallCommand.AUDIT_FILE)))
+                .contains("\"directories\":\".stigmem-install-17,.stigmem-install-8361945120934\"");
         assertThat(run("plugins", "list", "--plugins", plugins.toString(), "--trust-policy", policy.toString()))
                 .as(out + "" + err).isZero();
         assertThat(out.toString()).contains("notes").contains("1.0.0").contains("pre_assert_authorize");
+    }
+
+    @Test
+    void stagingIsNotTouchedWhileAnotherInstallHoldsTheLock() throws IOException {
+        Path running = Files.createDirectory(plugins.resolve(".stigmem-install-123"));
+        Files.write(running.resolve("notes-1.0.0.jar"), new byte[] {'P', 'K', 3});
+        try (var held = dev.stigmem.node.internal.install.PluginInstaller.InstallLock.tryAcquire(plugins).orElseThrow()) {
+            assertThat(install(v1())).isEqualTo(2);
+            assertThat(running.resolve("notes-1.0.0.jar")).exists();
+        }
     }
 
     @Test
