@@ -291,7 +291,9 @@ public final class AuditLog implements AuditSink, AutoCloseable {
                     uncut = notCut instanceof IOException x ? x : new IOException(notCut.toString(), notCut);
                     failure.addSuppressed(notCut);
                 }
-                if (failure instanceof Error err && !(failure instanceof OutOfMemoryError)) {
+                if (failure instanceof Error err) {
+                    // The JVM's error in the node's own code (out of memory mid-write): cut back, and
+                    // passed on as it is, so the node stops on it (StigmemNode) rather than going on.
                     throw err;
                 }
                 String text = String.format(Locale.ROOT, "cannot write audit event %d '%s' to %s (%s): it, and the effect it records, "
