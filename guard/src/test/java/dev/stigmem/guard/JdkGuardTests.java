@@ -161,7 +161,7 @@ class JdkGuardTests {
         assertThatThrownBy(() -> hostile.call("p.Threads", "fileFromOwnThread"))
                 .as("code on the plugin's own thread is still the plugin's")
                 .isInstanceOf(JdkAccessError.class);
-        List<String> left = domain.stop(Duration.ofMillis(500));
+        List<String> left = domain.stop(Duration.ofSeconds(5)); // the sleepers end at once; the stubborn one never
         assertThat(left).containsExactly("hostile-stubborn");
         assertThatThrownBy(() -> hostile.call("p.Threads", "startOneMore"))
                 .isInstanceOf(JdkAccessError.class).hasMessageContaining("stopped");
