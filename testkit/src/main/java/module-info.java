@@ -11,6 +11,8 @@ module dev.stigmem.testkit {
     requires transitive org.junit.jupiter.api;
     // AssertionFailedError with expected/actual, which IDEs and Surefire render as a diff.
     requires transitive org.opentest4j;
+    // Discovery of a plugin's private libraries on the test path (never part of a security decision).
+    requires io.github.classgraph;
 
     exports dev.stigmem.testkit;
 }

@@ -8,6 +8,7 @@ import dev.stigmem.loader.scan.ScanPolicy;
 import dev.stigmem.node.NodeStartException;
 import dev.stigmem.testkit.internal.BuildOutput;
 import dev.stigmem.testkit.internal.JvmSetup;
+import dev.stigmem.testkit.internal.LibraryDiscovery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,7 +50,9 @@ public final class PluginArchive {
      * bundled beside it.
      *
      * @param buildOutput the classes directory or archive, relative to the working directory (Maven: the project's)
-     * @param libraries   jar file-name prefixes of private libraries to bundle, for example {@code text-library}
+     * @param libraries   jar file-name prefixes of private libraries to bundle, for example {@code text-library};
+     *                    none: the jars on the test path that the classes need are found and bundled
+     *                    (a classes directory only; ClassGraph reads what its classes reference)
      * @throws IllegalArgumentException if the build output does not exist or a library is not found (the message says what to do)
      */
     public static PluginArchive fromBuildOutput(Path buildOutput, String... libraries) {
@@ -62,6 +65,9 @@ public final class PluginArchive {
         List<Path> libs = new ArrayList<>();
         for (String l : libraries) {
             libs.add(BuildOutput.library(l));
+        }
+        if (libraries.length == 0 && Files.isDirectory(out) && BuildOutput.isClassesDirectory(out)) {
+            libs.addAll(LibraryDiscovery.referencedBy(out));
         }
         Path packDir = (out.getParent() == null ? out : out.getParent()).resolve("stigmem-testkit");
         Path archive;

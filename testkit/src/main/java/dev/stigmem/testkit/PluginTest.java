@@ -43,7 +43,12 @@ public @interface PluginTest {
     /** The plugin's build output: a classes directory (packed into a jar), a jar, a zip of jars or a directory of jars. */
     String value() default "target/classes";
 
-    /** Private libraries to bundle with the plugin: jar file-name prefixes found on the test class path or module path. */
+    /**
+     * Private libraries to bundle with the plugin: jar file-name prefixes found on the test class
+     * path or module path. Empty (the default): the jars of the test path that the plugin's classes
+     * reference, and those they reference in turn, are found and bundled (never the JDK or Stigmem's
+     * own artifacts); name them here when that finds too many or too few.
+     */
     String[] libraries() default {};
 
     /** Other plugin archives to load with it (its {@code dependsOn}, or plugins it works with), as paths. */

@@ -21,12 +21,16 @@ final class Fixtures {
 
     /**
      * Compiles fixture {@code name} into {@code project/target/classes}, the layout of a plugin
-     * project built by Maven, and returns that classes directory.
+     * project built by Maven, and returns that classes directory; {@code libraries} are jars it compiles against.
      */
-    static Path compile(String name, Path project) {
+    static Path compile(String name, Path project, Path... libraries) {
         Path classes = project.resolve("target/classes");
+        StringBuilder modulePath = new StringBuilder(apiLocation().toString());
+        for (Path l : libraries) {
+            modulePath.append(java.io.File.pathSeparator).append(l);
+        }
         List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(),
-                "--module-path", apiLocation().toString(), "-Xlint:all", "-Werror"));
+                "--module-path", modulePath.toString(), "-Xlint:all", "-Werror"));
         try (Stream<Path> s = Files.walk(SOURCES.resolve(name))) {
             s.filter(p -> p.toString().endsWith(".java")).sorted().forEach(p -> args.add(p.toString()));
             Files.createDirectories(classes);
