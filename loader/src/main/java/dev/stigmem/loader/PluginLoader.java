@@ -4,6 +4,7 @@ import dev.stigmem.api.Plugin;
 import dev.stigmem.api.SemanticVersion;
 import dev.stigmem.loader.internal.archive.ArchiveReader;
 import dev.stigmem.loader.internal.archive.JarImage;
+import dev.stigmem.loader.internal.archive.MemoryBudget;
 import dev.stigmem.loader.internal.archive.PrivateDirectory;
 import dev.stigmem.loader.internal.descriptor.PluginDeclaration;
 import dev.stigmem.loader.internal.descriptor.PluginDeclarationReader;
@@ -30,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /**
  * Loads plugin archives, each into a module layer of its own.
@@ -61,6 +63,8 @@ public final class PluginLoader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
 
     private final ArchiveLimits limits;
+    /** Shared by every archive this loader reads at the same time ({@link ArchiveLimits#maxConcurrentHeldBytes()}). */
+    private final MemoryBudget memory;
     private final Path workDirectory;
     // Whether workDirectory is the loader's own (made in the temp directory) rather than the operator's.
     private final boolean ownsWorkDirectory;
@@ -76,6 +80,7 @@ public final class PluginLoader implements AutoCloseable {
 
     private PluginLoader(Builder b) {
         this.limits = b.limits;
+        this.memory = new MemoryBudget(b.limits.maxConcurrentHeldBytes());
         this.ownsWorkDirectory = b.workDirectory == null;
         this.workDirectory = ownsWorkDirectory ? freshWorkDirectory() : checkedWorkDirectory(b.workDirectory);
         this.allowlist = RequiresAllowlist.from(b.scanPolicy);
@@ -215,23 +220,54 @@ public final class PluginLoader implements AutoCloseable {
     /**
      * Reads an archive and validates its declaration without loading it and without running the
      * checks: what {@code stigmem scan} and {@code review} work from. The private copy is deleted
-     * before this returns; the candidate's image stays in memory.
+     * before this returns; the candidate's image stays in memory, no longer counted against the
+     * loader's memory budget ({@link ArchiveLimits#maxConcurrentHeldBytes()}): callers that inspect
+     * archives concurrently use {@link #inspect(Path, Function)}.
      *
      * @throws ArchiveFormatException     the archive is corrupt, unsafe or over a bound
      * @throws PluginDeclarationException no valid entry class, manifest or module requires
      */
     public PluginCandidate inspect(Path archive) {
-        Prepared p = prepare(archive, false);
-        p.copy().close();
-        return p.candidate();
+        return inspect(archive, c -> c);
+    }
+
+    /**
+     * Reads an archive and validates its declaration as {@link #inspect(Path)} does, then hands the
+     * candidate to {@code use} while the memory its image holds is still counted against the
+     * loader's budget: archives inspected this way on several threads together hold at most
+     * {@link ArchiveLimits#maxConcurrentHeldBytes()} (each waits, before reading, until its share is
+     * free). {@code use} must not keep the candidate, nor read another archive through this loader.
+     *
+     * @return what {@code use} returned
+     * @throws ArchiveFormatException     the archive is corrupt, unsafe or over a bound
+     * @throws PluginDeclarationException no valid entry class, manifest or module requires
+     */
+    public <R> R inspect(Path archive, Function<? super PluginCandidate, ? extends R> use) {
+        Objects.requireNonNull(use, "use");
+        Prepared p = prepare(archive, false, true);
+        try {
+            p.copy().close();
+            return use.apply(p.candidate());
+        } finally {
+            p.held().close();
+        }
     }
 
     Prepared prepare(Path archive) {
-        return prepare(archive, true);
+        return prepare(archive, true, false);
     }
 
-    /** Reads, inspects and (unless told not to) checks an archive; nothing of it is loaded yet. */
-    private Prepared prepare(Path archive, boolean check) {
+    /** Bytes of the concurrent memory budget taken now (tests). */
+    long memoryInUse() {
+        return memory.inUse();
+    }
+
+    /**
+     * Reads, inspects and (unless told not to) checks an archive; nothing of it is loaded yet. The
+     * archive's share of the memory budget is given back before this returns, unless
+     * {@code keepMemory}: then the caller closes {@link Prepared#held()}.
+     */
+    private Prepared prepare(Path archive, boolean check, boolean keepMemory) {
         Objects.requireNonNull(archive, "archive");
         if (closed) {
             throw new IllegalStateException("the plugin loader is closed");
@@ -253,8 +289,10 @@ public final class PluginLoader implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a private directory under " + workDirectory, e);
         }
+        ArchiveReader reader = new ArchiveReader(limits, archive, copy, memory);
+        boolean handedOver = false;
         try {
-            List<JarImage> jars = new ArchiveReader(limits, archive, copy).read();
+            List<JarImage> jars = reader.read();
             Path layerDir = Files.createDirectory(copy.path().resolve("layer"));
             Map<String, ModuleReference> modules = ModuleJars.write(archive, jars, layerDir);
             Map<String, ModuleDescriptor> descriptors = new LinkedHashMap<>();
@@ -266,7 +304,8 @@ public final class PluginLoader implements AutoCloseable {
             if (check) {
                 runChecks(candidate);
             }
-            return new Prepared(candidate, declaration, modules, copy);
+            handedOver = keepMemory;
+            return new Prepared(candidate, declaration, modules, copy, reader);
         } catch (RuntimeException e) {
             copy.close();
             if (e instanceof PluginLoadException ple) {
@@ -276,7 +315,11 @@ public final class PluginLoader implements AutoCloseable {
         } catch (IOException e) {
             copy.close();
             throw new ArchiveFormatException(archive, Optional.empty(),
-                    "cannot be copied into the loader's private directory: " + e, e);
+                    "cannot be copied into the loader's private directory: " + ArchiveReader.describe(e), e);
+        } finally {
+            if (!handedOver) {
+                reader.close();
+            }
         }
     }
 
@@ -381,6 +424,12 @@ public final class PluginLoader implements AutoCloseable {
                 verdict = Objects.requireNonNull(check.check(candidate), "verdict");
             } catch (PluginLoadException e) {
                 throw e;
+            } catch (dev.stigmem.loader.scan.ScanException e) {
+                // The scan could not come to a verdict (an unreadable class file, a scan limit): its message says why.
+                throw new PluginRejectedException(candidate.archive(), Optional.empty(),
+                        String.format(Locale.ROOT, "rejected by %s, which could not come to a verdict: %s",
+                                check instanceof dev.stigmem.loader.scan.ScanCheck ? dev.stigmem.loader.scan.ScanCheck.NAME
+                                        : check.getClass().getSimpleName(), dev.stigmem.loader.internal.trust.EscapedText.of(String.valueOf(e.getMessage()))), e);
             } catch (RuntimeException e) {
                 throw new PluginRejectedException(candidate.archive(), Optional.empty(),
                         "check " + check.getClass().getName() + " failed, so the archive is refused: " + e, e);
@@ -501,9 +550,12 @@ public final class PluginLoader implements AutoCloseable {
         return archives;
     }
 
-    /** An archive read, inspected and checked, with its private copy; not loaded yet. */
+    /**
+     * An archive read, inspected and checked, with its private copy; not loaded yet. {@code held}
+     * holds the archive's share of the memory budget when the caller asked to keep it.
+     */
     record Prepared(PluginCandidate candidate, PluginDeclaration declaration,
-                    Map<String, ModuleReference> modules, PrivateDirectory copy) {
+                    Map<String, ModuleReference> modules, PrivateDirectory copy, ArchiveReader held) {
     }
 
     /** Configures a {@link PluginLoader}. Not thread-safe. */

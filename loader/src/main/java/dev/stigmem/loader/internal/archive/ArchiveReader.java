@@ -2,17 +2,25 @@ package dev.stigmem.loader.internal.archive;
 
 import dev.stigmem.loader.ArchiveFormatException;
 import dev.stigmem.loader.ArchiveLimits;
+import dev.stigmem.loader.internal.trust.EscapedText;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,62 +42,131 @@ import java.util.zip.ZipFile;
  * <p>Three shapes are accepted: a {@code .jar} file (the plugin jar alone), a {@code .zip} file or
  * a directory holding only {@code .jar} files at its top level (the plugin jar and its private
  * libraries). The operator's bytes are copied into the loader's {@link PrivateDirectory} first and
- * parsed from there, with {@link ZipFile} (the central directory, as the JDK's module-path loader
- * reads a jar) after {@link ZipStructure} made sure that every other zip reader sees the same.
- * Every entry's CRC and size are checked against what was read.
+ * parsed from there (the jars of a zip are extracted there too), with {@link ZipFile} (the central
+ * directory, as the JDK's module-path loader reads a jar) after {@link ZipStructure} made sure that
+ * every other zip reader sees the same. Every entry's CRC and size are checked against what was
+ * read.
+ *
+ * <p>Memory: every jar's structure is checked first (holding only its central directory, taken
+ * from the {@link MemoryBudget} while the check runs); then what the archive's entries will hold,
+ * by their declared sizes, is checked against {@link ArchiveLimits#maxHeldBytes()} and taken from
+ * the budget, before any entry is inflated; no entry is inflated past its declared size. The
+ * archive's share stays taken until {@link #close()}: close the reader when its jars are no longer
+ * used.
  *
  * <p>Not thread-safe; one reader reads one archive.
  */
-public final class ArchiveReader {
+public final class ArchiveReader implements AutoCloseable {
     /** A jar's file name becomes its automatic module name, so keep it to plain characters. */
     private static final Pattern JAR_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,126}\\.jar");
+    /** Longest name quoted in a message, in code points. */
+    private static final int SHOWN_NAME = 200;
 
     private final ArchiveLimits limits;
     private final Path archive;
     private final PrivateDirectory workspace;
+    private final MemoryBudget budget;
+    private MemoryBudget.Grant held;
+    /** Uncompressed bytes extracted (jars of a zip) or declared by the entries to inflate ({@code maxTotalBytes}). */
     private long totalBytes;
-    private int copies;
+    /** The reader's files in the private directory, deleted when reading ends. */
+    private final List<Path> created = new ArrayList<>();
 
+    /** A reader with a budget of its own (as large as the concurrent budget of {@code limits}). */
     public ArchiveReader(ArchiveLimits limits, Path archive, PrivateDirectory workspace) {
+        this(limits, archive, workspace, new MemoryBudget(limits.maxConcurrentHeldBytes()));
+    }
+
+    /**
+     * @param budget shared by the archives read at the same time; its capacity must be at least
+     *               {@link ArchiveLimits#maxHeldBytes()}
+     */
+    public ArchiveReader(ArchiveLimits limits, Path archive, PrivateDirectory workspace, MemoryBudget budget) {
+        if (budget.capacity() < limits.maxHeldBytes()) {
+            throw new IllegalArgumentException("the memory budget is smaller than the budget of one archive");
+        }
         this.limits = limits;
         this.archive = archive;
         this.workspace = workspace;
+        this.budget = budget;
+    }
+
+    /** A jar copied or extracted into the private directory whose structure was checked: not inflated yet. */
+    private record Checked(String name, Path file, Optional<String> where, List<ZipStructure.CentralEntry> central) {
     }
 
     /**
      * Reads every jar of the archive.
      *
      * @return the jars, sorted by name (at least one)
-     * @throws ArchiveFormatException when the archive is unreadable, unsafe or ambiguous
+     * @throws ArchiveFormatException when the archive is unreadable, unsafe, ambiguous or over a limit
      */
     public List<JarImage> read() {
+        if (held != null) {
+            throw new IllegalStateException("an archive reader reads once");
+        }
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(archive, BasicFileAttributes.class);
         } catch (IOException e) {
             throw fail(Optional.empty(), "cannot be read: " + describe(e), e);
         }
-        List<JarImage> jars;
+        try {
+            return readAll(attrs);
+        } finally {
+            for (Path p : created) {
+                delete(p);
+            }
+        }
+    }
+
+    private List<JarImage> readAll(BasicFileAttributes attrs) {
+        List<Checked> jars;
         String fileName = String.valueOf(archive.getFileName());
         if (attrs.isDirectory()) {
-            jars = readDirectory();
+            jars = checkDirectory();
         } else if (!attrs.isRegularFile()) {
             throw fail(Optional.empty(), "is neither a regular file nor a directory", null);
         } else if (fileName.endsWith(".jar")) {
-            byte[] bytes = readFile(archive, Optional.empty(), limits.maxArchiveBytes());
-            jars = List.of(readJar(jarName(fileName, Optional.empty()), bytes));
+            String name = jarName(fileName, Optional.empty());
+            Path copy = copyIn(archive, Optional.empty(), limits.maxArchiveBytes());
+            jars = List.of(check(name, copy, Optional.of(name), limits.maxEntriesPerJar()));
         } else if (fileName.endsWith(".zip")) {
-            jars = readBundle(readFile(archive, Optional.empty(), limits.maxArchiveBytes()));
+            jars = checkBundle(copyIn(archive, Optional.empty(), limits.maxArchiveBytes()));
         } else {
             throw fail(Optional.empty(), "is not a plugin archive: expected a .jar, a .zip or a directory of jars", null);
         }
         if (jars.isEmpty()) {
             throw fail(Optional.empty(), "is empty: it holds no jar", null);
         }
-        return jars.stream().sorted(java.util.Comparator.comparing(JarImage::name)).toList();
+        reserve(jars);
+        List<JarImage> images = new ArrayList<>(jars.size());
+        try {
+            for (Checked c : jars) {
+                images.add(inflate(c));
+            }
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+        images.sort(Comparator.comparing(JarImage::name));
+        return List.copyOf(images);
     }
 
-    private List<JarImage> readDirectory() {
+    /** Bytes of the budget this reader holds for the archive's image (0 before {@link #read()} and after close). */
+    public long heldBytes() {
+        return held == null ? 0 : held.bytes();
+    }
+
+    /** Gives the archive's share of the memory budget back; its jars must no longer be used. Idempotent. */
+    @Override
+    public void close() {
+        if (held != null) {
+            held.close();
+        }
+    }
+
+    private List<Checked> checkDirectory() {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(archive)) {
             for (Path p : dir) {
@@ -103,8 +180,8 @@ public final class ArchiveReader {
             throw fail(Optional.empty(), "cannot be listed: " + describe(e), e);
         }
         files.sort(null);
-        long budget = limits.maxArchiveBytes();
-        List<JarImage> jars = new ArrayList<>();
+        long left = limits.maxArchiveBytes();
+        List<Checked> jars = new ArrayList<>();
         for (Path p : files) {
             String name = String.valueOf(p.getFileName());
             Optional<String> entry = Optional.of(name);
@@ -112,61 +189,178 @@ public final class ArchiveReader {
             if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw fail(entry, "is not a regular file (directories and links are not accepted in a plugin directory)", null);
             }
-            byte[] bytes = readFile(p, entry, budget);
-            budget -= bytes.length;
-            jars.add(readJar(jarName(name, entry), bytes));
+            String jar = jarName(name, entry);
+            Path copy = copyIn(p, entry, left);
+            left -= size(copy);
+            jars.add(check(jar, copy, entry, limits.maxEntriesPerJar()));
         }
         return jars;
     }
 
-    /** A zip of jars: only {@code *.jar} entries at the top level. */
-    private List<JarImage> readBundle(byte[] zip) {
-        Map<String, byte[]> entries = readZip(zip, "bundle.zip", Optional.empty(), limits.maxJars());
-        List<JarImage> jars = new ArrayList<>();
-        for (var e : entries.entrySet()) {
-            Optional<String> entry = Optional.of(e.getKey());
-            if (e.getKey().indexOf('/') >= 0) {
+    /** A zip of jars: only {@code *.jar} entries at the top level, each extracted into the private directory. */
+    private List<Checked> checkBundle(Path zip) {
+        Checked bundle = check("bundle.zip", zip, Optional.empty(), limits.maxJars());
+        List<ZipStructure.CentralEntry> entries = bundle.central().stream()
+                .filter(c -> !c.directory())
+                .sorted(Comparator.comparing(ZipStructure.CentralEntry::name))
+                .toList();
+        for (var c : entries) {
+            Optional<String> entry = Optional.of(c.name());
+            if (c.name().indexOf('/') >= 0) {
                 throw fail(entry, "a plugin zip holds jars at its top level only", null);
             }
-            jars.add(readJar(jarName(e.getKey(), entry), e.getValue()));
+            jarName(c.name(), entry);
+            checkDeclaredSize(c, entry);
+        }
+        List<Checked> jars = new ArrayList<>();
+        try (ZipFile zf = new ZipFile(zip.toFile())) {
+            for (var c : entries) {
+                Optional<String> entry = Optional.of(c.name());
+                ZipEntry ze = zf.getEntry(c.name());
+                if (ze == null || ze.getSize() != c.size() || ze.getCompressedSize() != c.compressedSize()) {
+                    throw fail(entry, "is listed differently by the zip reader than by the central directory", null);
+                }
+                Path file = privateFile();
+                extract(zf, ze, c, file, entry);
+                jars.add(check(c.name(), file, entry, limits.maxEntriesPerJar()));
+            }
+        } catch (ZipException e) {
+            throw fail(Optional.empty(), "is not a valid zip: " + describe(e), e);
+        } catch (IOException e) {
+            throw fail(Optional.empty(), "cannot be read: " + describe(e), e);
+        } finally {
+            delete(zip);
         }
         return jars;
     }
 
-    private JarImage readJar(String name, byte[] bytes) {
-        return new JarImage(name, readZip(bytes, name, Optional.of(name), limits.maxEntriesPerJar()));
+    /** Streams one jar of a zip into a file of the private directory, at most its declared size, checking size and CRC. */
+    private void extract(ZipFile zf, ZipEntry ze, ZipStructure.CentralEntry c, Path file, Optional<String> entry) throws IOException {
+        CRC32 crc = new CRC32();
+        long written = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = zf.getInputStream(ze);
+             OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            int n;
+            while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, c.size() - written + 1))) > 0) {
+                written += n;
+                if (written > c.size()) {
+                    throw fail(entry, "holds more bytes than its zip declares (" + c.size() + ")", null);
+                }
+                crc.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+        }
+        if (written != c.size() || crc.getValue() != c.crc()) {
+            throw fail(entry, "its content does not match the size or CRC the zip declares", null);
+        }
     }
 
     /**
-     * Verifies the zip structure, writes the bytes to the private directory and reads them back with
-     * {@link ZipFile}, checking every entry. Directory entries are dropped.
+     * Checks a jar's structure in place: the end record, then (with the central directory's bytes
+     * taken from the budget for as long as the check runs) every record against its local header.
+     * Entry names, duplicates and declared sizes are checked here too, before anything is inflated.
      */
-    private Map<String, byte[]> readZip(byte[] zip, String name, Optional<String> where, int maxEntries) {
+    private Checked check(String name, Path file, Optional<String> where, int maxEntries) {
         List<ZipStructure.CentralEntry> central;
-        try {
-            central = ZipStructure.verify(zip);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ZipStructure.EndRecord end = ZipStructure.endRecord(ch);
+            if (end.entries() > maxEntries) {
+                throw fail(where, String.format(Locale.ROOT, "holds %d entries, more than the limit of %d",
+                        end.entries(), maxEntries), null);
+            }
+            if (end.directorySize() > limits.maxHeldBytes()) {
+                throw fail(where, String.format(Locale.ROOT,
+                        "its central directory is %d bytes, more than the memory budget of %d bytes per archive (maxHeldBytes)",
+                        end.directorySize(), limits.maxHeldBytes()), null);
+            }
+            try (MemoryBudget.Grant directory = budget.take(end.directorySize())) {
+                central = ZipStructure.verify(ch, end);
+            }
         } catch (ZipStructure.ZipStructureException e) {
             throw fail(where, "is not a safe zip: " + e.getMessage(), null);
-        }
-        if (central.size() > maxEntries) {
-            throw fail(where, String.format(Locale.ROOT, "holds %d entries, more than the limit of %d",
-                    central.size(), maxEntries), null);
-        }
-        Path copy = workspace.path().resolve("read-" + (copies++) + ".zip");
-        try {
-            Files.write(copy, zip, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw fail(where, "cannot be copied into the loader's private directory: " + describe(e), e);
+            throw fail(where, "cannot be read: " + describe(e), e);
         }
-        Map<String, byte[]> entries = new TreeMap<>();
-        Set<String> seen = new HashSet<>();
-        Map<String, ZipStructure.CentralEntry> byName = new HashMap<>();
+        Set<String> names = new HashSet<>();
         for (var c : central) {
-            if (byName.put(c.name(), c) != null) {
-                throw fail(where, "holds the entry '" + c.name() + "' twice", null);
+            String at = where.map(w -> w + "!/").orElse("") + c.name();
+            checkName(c.name(), at);
+            if (!names.add(c.name())) {
+                throw fail(where, "holds the entry '" + shown(c.name()) + "' twice", null);
             }
         }
-        try (ZipFile zf = new ZipFile(copy.toFile())) {
+        return new Checked(name, file, where, central);
+    }
+
+    /** An entry's declared size against the entry and ratio limits, before it is inflated. */
+    private void checkDeclaredSize(ZipStructure.CentralEntry c, Optional<String> at) {
+        if (c.size() > limits.maxEntryBytes()) {
+            throw fail(at, String.format(Locale.ROOT,
+                    "is larger than the limit of %d bytes uncompressed (its zip declares %d)", limits.maxEntryBytes(), c.size()), null);
+        }
+        checkRatio(c.size(), c.compressedSize(), at);
+        if (c.size() > limits.maxTotalBytes() - totalBytes) {
+            throw fail(at, String.format(Locale.ROOT,
+                    "takes the archive past the limit of %d bytes uncompressed in all", limits.maxTotalBytes()), null);
+        }
+        totalBytes += c.size();
+    }
+
+    private void checkRatio(long size, long compressed, Optional<String> at) {
+        if (size > ArchiveLimits.RATIO_FLOOR_BYTES && compressed > 0 && size / compressed > limits.maxCompressionRatio()) {
+            throw fail(at, String.format(Locale.ROOT,
+                    "compresses %d bytes into %d, past the ratio limit of %d (a zip bomb?)",
+                    size, compressed, limits.maxCompressionRatio()), null);
+        }
+    }
+
+    /**
+     * What the archive's image will hold, from the declared sizes of its entries: refused over
+     * {@link ArchiveLimits#maxHeldBytes()}, else taken from the budget (waiting while other archives
+     * hold it). Nothing has been inflated yet.
+     */
+    private void reserve(List<Checked> jars) {
+        long need = 0;
+        int entries = 0;
+        long declared = 0;
+        for (Checked jar : jars) {
+            for (var c : jar.central()) {
+                entries++;
+                need += ArchiveLimits.ENTRY_OVERHEAD_BYTES + 2L * c.name().length();
+                if (c.directory()) {
+                    continue;
+                }
+                checkDeclaredSize(c, Optional.of(jar.where().map(w -> w + "!/").orElse("") + c.name()));
+                declared += c.size();
+                need += c.size();
+                if (c.name().endsWith(".class")) {
+                    need += ArchiveLimits.CLASS_OVERHEAD_BYTES;
+                }
+            }
+        }
+        if (need > limits.maxHeldBytes()) {
+            throw fail(Optional.empty(), String.format(Locale.ROOT,
+                    "its %d entries declare %d bytes uncompressed; held in memory with their bookkeeping that is %d bytes, "
+                            + "more than the memory budget of %d bytes per archive (maxHeldBytes); nothing was inflated",
+                    entries, declared, need, limits.maxHeldBytes()), null);
+        }
+        held = budget.take(need);
+    }
+
+    /**
+     * Reads a checked jar with {@link ZipFile}, each entry into an array of its declared size, and
+     * deletes the jar's copy. Directory entries are dropped.
+     */
+    private JarImage inflate(Checked jar) {
+        Optional<String> where = jar.where();
+        Map<String, ZipStructure.CentralEntry> byName = new HashMap<>();
+        for (var c : jar.central()) {
+            byName.put(c.name(), c);
+        }
+        TreeMap<String, byte[]> entries = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        try (ZipFile zf = new ZipFile(jar.file().toFile())) {
             int count = 0;
             Enumeration<? extends ZipEntry> en = zf.entries();
             while (en.hasMoreElements()) {
@@ -175,59 +369,54 @@ public final class ArchiveReader {
                 String entryName = ze.getName();
                 String at = where.map(w -> w + "!/").orElse("") + entryName;
                 checkName(entryName, at);
-                if (!seen.add(entryName) || !byName.containsKey(entryName)) {
+                ZipStructure.CentralEntry c = byName.get(entryName);
+                if (!seen.add(entryName) || c == null || ze.isDirectory() != c.directory()) {
                     throw fail(Optional.of(at), "is listed twice or differently by the zip reader", null);
                 }
-                if (ze.isDirectory()) {
+                if (c.directory()) {
                     continue;
                 }
-                byte[] data = readEntry(zf, ze, at);
-                entries.put(entryName, data);
+                entries.put(entryName, readEntry(zf, ze, c, at));
             }
-            if (count != central.size()) {
+            if (count != jar.central().size()) {
                 throw fail(where, String.format(Locale.ROOT,
-                        "the zip reader lists %d entries, the central directory %d", count, central.size()), null);
+                        "the zip reader lists %d entries, the central directory %d", count, jar.central().size()), null);
             }
         } catch (ZipException e) {
             throw fail(where, "is not a valid zip: " + describe(e), e);
         } catch (IOException e) {
             throw fail(where, "cannot be read: " + describe(e), e);
         } finally {
-            try {
-                Files.deleteIfExists(copy);
-            } catch (IOException ignored) {
-                // The whole private directory is deleted when the load ends.
-            }
+            delete(jar.file());
         }
-        return entries;
+        return JarImage.adopt(jar.name(), entries);
     }
 
-    private byte[] readEntry(ZipFile zf, ZipEntry ze, String at) throws IOException {
-        long max = Math.min(limits.maxEntryBytes(), limits.maxTotalBytes() - totalBytes);
-        byte[] data;
+    /** One entry into an array of exactly its declared size (taken from the budget already); a byte more is refused. */
+    private byte[] readEntry(ZipFile zf, ZipEntry ze, ZipStructure.CentralEntry c, String at) throws IOException {
+        if (ze.getSize() != c.size() || ze.getCompressedSize() != c.compressedSize() || ze.getCrc() != c.crc()) {
+            throw fail(Optional.of(at), "is listed differently by the zip reader than by the central directory", null);
+        }
+        byte[] data = new byte[(int) c.size()];
+        int n;
+        boolean more;
         try (InputStream in = zf.getInputStream(ze)) {
-            // Never trust the declared size: read at most one byte past the bound.
-            data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
+            n = in.readNBytes(data, 0, data.length);
+            // Declared sizes can lie: stop at the declared size, and refuse an entry that has more.
+            more = n == data.length && in.read() >= 0;
+        } catch (EOFException e) {
+            throw fail(Optional.of(at), "its compressed data ends too early (truncated)", e);
+        } catch (IOException e) {
+            throw fail(Optional.of(at), "cannot be inflated: " + describe(e), e);
         }
-        if (data.length > limits.maxEntryBytes()) {
-            throw fail(Optional.of(at), String.format(Locale.ROOT,
-                    "is larger than the limit of %d bytes uncompressed", limits.maxEntryBytes()), null);
+        if (more) {
+            throw fail(Optional.of(at), "holds more bytes than its zip declares (" + c.size() + "): its content does not "
+                    + "match the size or CRC the zip declares", null);
         }
-        if (data.length > max) {
-            throw fail(Optional.of(at), String.format(Locale.ROOT,
-                    "takes the archive past the limit of %d bytes uncompressed in all", limits.maxTotalBytes()), null);
-        }
-        totalBytes += data.length;
-        long compressed = ze.getCompressedSize();
-        if (data.length > ArchiveLimits.RATIO_FLOOR_BYTES && compressed > 0
-                && data.length / compressed > limits.maxCompressionRatio()) {
-            throw fail(Optional.of(at), String.format(Locale.ROOT,
-                    "compresses %d bytes into %d, past the ratio limit of %d (a zip bomb?)",
-                    data.length, compressed, limits.maxCompressionRatio()), null);
-        }
+        checkRatio(n, ze.getCompressedSize(), Optional.of(at));
         CRC32 crc = new CRC32();
-        crc.update(data);
-        if (data.length != ze.getSize() || crc.getValue() != ze.getCrc()) {
+        crc.update(data, 0, n);
+        if (n != c.size() || crc.getValue() != c.crc()) {
             throw fail(Optional.of(at), "its content does not match the size or CRC the zip declares", null);
         }
         return data;
@@ -236,7 +425,7 @@ public final class ArchiveReader {
     private void checkName(String name, String at) {
         Optional<String> where = Optional.of(at);
         if (name.length() > limits.maxNameLength()) {
-            throw fail(Optional.of(at.substring(0, Math.min(at.length(), 80)) + "..."), String.format(Locale.ROOT,
+            throw fail(where, String.format(Locale.ROOT,
                     "entry name is %d characters long, more than the limit of %d", name.length(), limits.maxNameLength()), null);
         }
         if (name.isEmpty() || name.startsWith("/") || name.indexOf('\\') >= 0 || name.indexOf(':') >= 0) {
@@ -261,45 +450,93 @@ public final class ArchiveReader {
         }
     }
 
-    private byte[] readFile(Path file, Optional<String> where, long max) {
-        try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ);
-             InputStream in = java.nio.channels.Channels.newInputStream(ch)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
-            if (bytes.length > max) {
-                throw fail(where, String.format(Locale.ROOT, "is larger than the limit of %d bytes",
-                        limits.maxArchiveBytes()), null);
+    /** Copies a file of the operator into the private directory, refusing it past {@code max} bytes. */
+    private Path copyIn(Path file, Optional<String> where, long max) {
+        Path copy = privateFile();
+        long copied = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ);
+             OutputStream out = Files.newOutputStream(copy, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            int n;
+            while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, max - copied + 1))) > 0) {
+                copied += n;
+                if (copied > max) {
+                    throw fail(where, String.format(Locale.ROOT, "is larger than the limit of %d bytes",
+                            limits.maxArchiveBytes()), null);
+                }
+                out.write(buffer, 0, n);
             }
-            return bytes;
         } catch (IOException e) {
             throw fail(where, "cannot be read: " + describe(e), e);
+        }
+        return copy;
+    }
+
+    /** A new empty file in the private directory, deleted when reading ends. */
+    private Path privateFile() {
+        try {
+            Path file = Files.createTempFile(workspace.path(), "read-", ".zip");
+            created.add(file);
+            return file;
+        } catch (IOException e) {
+            throw fail(Optional.empty(), "cannot be copied into the loader's private directory: " + describe(e), e);
+        }
+    }
+
+    private long size(Path copy) {
+        try {
+            return Files.size(copy);
+        } catch (IOException e) {
+            throw fail(Optional.empty(), "cannot be copied into the loader's private directory: " + describe(e), e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // The whole private directory is deleted when the load ends.
         }
     }
 
     private String jarName(String name, Optional<String> where) {
         if (!JAR_NAME.matcher(name).matches()) {
-            throw fail(where, "jar name '" + printable(name) + "' must match " + JAR_NAME.pattern(), null);
+            throw fail(where, "jar name '" + shown(name) + "' must match " + JAR_NAME.pattern(), null);
         }
         return name;
     }
 
     private ArchiveFormatException fail(Optional<String> entry, String reason, Throwable cause) {
-        return new ArchiveFormatException(archive, entry.map(ArchiveReader::printable), reason, cause);
+        return new ArchiveFormatException(archive, entry.map(ArchiveReader::shown), reason, cause);
     }
 
-    private static String describe(IOException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    /**
+     * An I/O failure in words, for operators: what went wrong, without the exception's class (the
+     * cause the exception carries has it, for {@code --verbose} and the JSON report). The JDK's
+     * messages quote names from the archive, so they are escaped.
+     */
+    public static String describe(IOException e) {
+        String detail = e.getMessage() == null ? "" : " (" + EscapedText.bounded(e.getMessage(), SHOWN_NAME) + ")";
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        } else if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        } else if (e instanceof NotDirectoryException) {
+            return "not a directory";
+        } else if (e instanceof FileSystemException) {
+            return "file system error" + detail;
+        } else if (e instanceof EOFException) {
+            return "the data ends too early (truncated)";
+        } else if (e instanceof ZipException) {
+            return "invalid zip data" + detail;
+        } else if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "a name is not valid text";
+        }
+        return "input/output error" + detail;
     }
 
-    /** Entry names come from the archive: escape control characters and cap the length for messages. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(200).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f || Character.getType(cp) == Character.FORMAT) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return s.length() > 200 ? b + "..." : b.toString();
+    /** Names from the archive, quoted in a message: escaped and bounded. */
+    static String shown(String name) {
+        return EscapedText.bounded(name, SHOWN_NAME);
     }
 }

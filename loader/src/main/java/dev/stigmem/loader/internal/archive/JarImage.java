@@ -11,7 +11,9 @@ import java.util.TreeMap;
  * <p>This is the seam between reading and checking: the signature verifier, the bytecode scanner
  * and the layer builder all work from the same {@code JarImage}, so the bytes checked are the
  * bytes loaded. Entries are keyed by their exact zip name, sorted, so iteration is deterministic.
- * Directory entries are not kept. Immutable: entry byte arrays are never handed out, only copies.
+ * Directory entries are not kept. Immutable: {@link #entry} hands out copies, and the canonical
+ * constructor copies what it is given. The archive reader hands over arrays nobody else holds
+ * ({@link #adopt}), so an archive's bytes are in memory once, not twice.
  *
  * @param name    the jar's name inside the archive (for a single-jar archive, the archive's file name)
  * @param entries entry name to bytes (copied into a sorted, unmodifiable map)
@@ -20,9 +22,35 @@ public record JarImage(String name, Map<String, byte[]> entries) {
 
     public JarImage {
         Objects.requireNonNull(name, "name");
-        TreeMap<String, byte[]> copy = new TreeMap<>();
-        entries.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "entry name"), v.clone()));
-        entries = Collections.unmodifiableMap(copy);
+        if (entries instanceof Adopted adopted) {
+            entries = Collections.unmodifiableMap(adopted.entries);
+        } else {
+            TreeMap<String, byte[]> copy = new TreeMap<>();
+            entries.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "entry name"), v.clone()));
+            entries = Collections.unmodifiableMap(copy);
+        }
+    }
+
+    /**
+     * An image of {@code entries} without copying them: the caller hands over the map and its arrays
+     * and keeps no reference to either.
+     */
+    static JarImage adopt(String name, TreeMap<String, byte[]> entries) {
+        return new JarImage(name, new Adopted(entries));
+    }
+
+    /** Marks a map handed over by this package's reader; only reachable through {@link #adopt}. */
+    private static final class Adopted extends java.util.AbstractMap<String, byte[]> {
+        private final TreeMap<String, byte[]> entries;
+
+        Adopted(TreeMap<String, byte[]> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, byte[]>> entrySet() {
+            return entries.entrySet();
+        }
     }
 
     /** A copy of an entry's bytes, or {@code null}-free empty when absent. */

@@ -1,15 +1,18 @@
 package dev.stigmem.loader.internal.archive;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+
+import dev.stigmem.loader.internal.trust.EscapedText;
 
 /**
  * Checks the raw structure of a zip file so that every zip reader sees the same entries.
@@ -22,6 +25,10 @@ import java.util.Locale;
  * differ from its central record, overlapping entries (the "overlapping files" zip bomb),
  * encrypted entries, names that are not valid UTF-8, and ZIP64 (plugin jars never need it and it
  * adds a second set of size fields to disagree about).
+ *
+ * <p>It reads the file in place, through positional reads: the end record, then the central
+ * directory (whose size the caller bounds and budgets between the two steps), then each local
+ * header. The entries' data is never read here, so the memory it needs is the central directory's.
  */
 final class ZipStructure {
     private static final int EOCD_SIG = 0x06054b50;
@@ -31,43 +38,88 @@ final class ZipStructure {
     private static final int CEN_LEN = 46;
     private static final int LOC_LEN = 30;
 
-    /** One central directory record, as the structure check saw it. */
-    record CentralEntry(String name, int method, long compressedSize, long size, long crc, int localOffset) {
+    /**
+     * One central directory record, as the structure check saw it.
+     *
+     * @param dataStart offset of the entry's data (after its local header, name and extra field)
+     */
+    record CentralEntry(String name, int method, long compressedSize, long size, long crc, int localOffset, long dataStart) {
+        boolean directory() {
+            return name.endsWith("/");
+        }
+    }
+
+    /** The end of central directory record: how many entries, where the directory is and how large. */
+    record EndRecord(long fileSize, int eocdOffset, int entries, long directorySize, long directoryOffset) {
     }
 
     private ZipStructure() {
     }
 
     /**
-     * Parses and cross-checks the whole file.
+     * Finds and checks the end record. Reads at most the last 64 KiB of the file.
      *
-     * @return the central directory records, in file order
-     * @throws ZipStructureException naming the entry and the inconsistency
+     * @throws ZipStructureException when there is none at the very end, or it describes ZIP64,
+     *                               several disks or data outside the directory
      */
-    static List<CentralEntry> verify(byte[] zip) {
-        ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
-        int eocd = findEndRecord(b);
-        int disk = u16(b, eocd + 4);
-        int cdDisk = u16(b, eocd + 6);
-        int entriesHere = u16(b, eocd + 8);
-        int entriesTotal = u16(b, eocd + 10);
-        long cdSize = u32(b, eocd + 12);
-        long cdOffset = u32(b, eocd + 16);
+    static EndRecord endRecord(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new ZipStructureException("the file is larger than 2 GiB");
+        }
+        if (size < EOCD_LEN) {
+            throw new ZipStructureException(size == 0 ? "the file is empty" : "the file is too short to be a zip");
+        }
+        int tailStart = (int) Math.max(0, size - EOCD_LEN - 0xFFFF);
+        ByteBuffer tail = read(ch, tailStart, (int) size - tailStart);
+        int len = tail.limit();
+        int p = len - EOCD_LEN;
+        // The end record must end exactly at the end of the file: trailing data is refused.
+        for (; p >= 0; p--) {
+            if (tail.getInt(p) == EOCD_SIG && p + EOCD_LEN + u16(tail, p + 20) == len) {
+                break;
+            }
+        }
+        if (p < 0) {
+            throw new ZipStructureException("not a zip file: no end of central directory record at the end of the file");
+        }
+        int disk = u16(tail, p + 4);
+        int cdDisk = u16(tail, p + 6);
+        int entriesHere = u16(tail, p + 8);
+        int entriesTotal = u16(tail, p + 10);
+        long cdSize = u32(tail, p + 12);
+        long cdOffset = u32(tail, p + 16);
         if (entriesTotal == 0xFFFF || cdSize == 0xFFFFFFFFL || cdOffset == 0xFFFFFFFFL) {
             throw new ZipStructureException("ZIP64 archives are not accepted");
         }
         if (disk != 0 || cdDisk != 0 || entriesHere != entriesTotal) {
             throw new ZipStructureException("multi-disk archives are not accepted");
         }
+        int eocd = tailStart + p;
         if (cdOffset + cdSize != eocd) {
             throw new ZipStructureException(String.format(Locale.ROOT,
                     "central directory (offset %d, size %d) does not end at the end record (offset %d): "
                             + "data before the first entry or between directory and end record", cdOffset, cdSize, eocd));
         }
-        List<CentralEntry> entries = new ArrayList<>(Math.min(entriesTotal, 1 << 16));
-        int p = (int) cdOffset;
-        for (int i = 0; i < entriesTotal; i++) {
-            if (p + CEN_LEN > eocd || b.getInt(p) != CEN_SIG) {
+        return new EndRecord(size, eocd, entriesTotal, cdSize, cdOffset);
+    }
+
+    /**
+     * Parses and cross-checks the central directory {@code end} describes against the local headers
+     * and the layout of the file. Holds the directory ({@link EndRecord#directorySize()} bytes) while
+     * it runs.
+     *
+     * @return the central directory records, in file order
+     * @throws ZipStructureException naming the entry and the inconsistency
+     */
+    static List<CentralEntry> verify(FileChannel ch, EndRecord end) throws IOException {
+        int cdOffset = (int) end.directoryOffset();
+        ByteBuffer b = read(ch, cdOffset, (int) end.directorySize());
+        int cdEnd = b.limit();
+        List<CentralEntry> entries = new ArrayList<>(end.entries());
+        int p = 0;
+        for (int i = 0; i < end.entries(); i++) {
+            if (p + CEN_LEN > cdEnd || b.getInt(p) != CEN_SIG) {
                 throw new ZipStructureException(String.format(Locale.ROOT,
                         "central directory record %d is missing or truncated", i));
             }
@@ -81,96 +133,104 @@ final class ZipStructure {
             int commentLen = u16(b, p + 32);
             long localOffset = u32(b, p + 42);
             int next = p + CEN_LEN + nameLen + extraLen + commentLen;
-            if (next > eocd) {
+            if (next > cdEnd) {
                 throw new ZipStructureException(String.format(Locale.ROOT,
                         "central directory record %d runs past the directory", i));
             }
-            String name = utf8(zip, p + CEN_LEN, nameLen, i);
+            String name = utf8(b, p + CEN_LEN, nameLen, i);
             if ((flags & 1) != 0) {
-                throw new ZipStructureException("entry '" + name + "' is encrypted");
+                throw new ZipStructureException("entry '" + shown(name) + "' is encrypted");
             }
             if (csize == 0xFFFFFFFFL || size == 0xFFFFFFFFL || localOffset == 0xFFFFFFFFL) {
-                throw new ZipStructureException("entry '" + name + "' uses ZIP64 sizes, which are not accepted");
+                throw new ZipStructureException("entry '" + shown(name) + "' uses ZIP64 sizes, which are not accepted");
             }
             if (method != 0 && method != 8) {
                 throw new ZipStructureException(String.format(Locale.ROOT,
-                        "entry '%s' uses compression method %d; only stored (0) and deflated (8) are accepted", name, method));
+                        "entry '%s' uses compression method %d; only stored (0) and deflated (8) are accepted", shown(name), method));
             }
-            checkLocalHeader(b, zip, name, p + CEN_LEN, nameLen, flags, method, crc, csize, size, localOffset, cdOffset);
-            entries.add(new CentralEntry(name, method, csize, size, crc, (int) localOffset));
+            long dataStart = checkLocalHeader(ch, b, name, p + CEN_LEN, nameLen, flags, method, crc, csize, size,
+                    localOffset, cdOffset);
+            entries.add(new CentralEntry(name, method, csize, size, crc, (int) localOffset, dataStart));
             p = next;
         }
-        if (p != eocd) {
+        if (p != cdEnd) {
             throw new ZipStructureException("central directory holds more bytes than its records");
         }
-        checkLayout(b, entries, cdOffset);
+        checkLayout(entries, cdOffset);
         return List.copyOf(entries);
     }
 
-    private static void checkLocalHeader(ByteBuffer b, byte[] zip, String name, int cenNameAt, int nameLen, int flags,
-                                         int method, long crc, long csize, long size, long localOffset, long cdOffset) {
-        if (localOffset + LOC_LEN > cdOffset || b.getInt((int) localOffset) != LOC_SIG) {
-            throw new ZipStructureException("entry '" + name + "' has no local header where its central record points");
+    /** Reads and checks the local header of one entry; returns where its data starts. */
+    private static long checkLocalHeader(FileChannel ch, ByteBuffer cen, String name, int cenNameAt, int nameLen, int flags,
+                                         int method, long crc, long csize, long size, long localOffset, long cdOffset)
+            throws IOException {
+        if (localOffset + LOC_LEN > cdOffset) {
+            throw new ZipStructureException("entry '" + shown(name) + "' has no local header where its central record points");
         }
-        int lo = (int) localOffset;
-        int locFlags = u16(b, lo + 6);
-        int locMethod = u16(b, lo + 8);
-        int locNameLen = u16(b, lo + 26);
+        ByteBuffer loc = read(ch, localOffset, LOC_LEN);
+        if (loc.getInt(0) != LOC_SIG) {
+            throw new ZipStructureException("entry '" + shown(name) + "' has no local header where its central record points");
+        }
+        int locFlags = u16(loc, 6);
+        int locMethod = u16(loc, 8);
+        int locNameLen = u16(loc, 26);
+        int locExtraLen = u16(loc, 28);
         if (locMethod != method || (locFlags & 8) != (flags & 8)) {
-            throw new ZipStructureException("entry '" + name + "': local header and central directory disagree on the compression");
+            throw new ZipStructureException("entry '" + shown(name) + "': local header and central directory disagree on the compression");
         }
-        if (lo + LOC_LEN + (long) locNameLen > cdOffset) {
-            throw new ZipStructureException("entry '" + name + "': local header runs into the central directory");
+        if (localOffset + LOC_LEN + (long) locNameLen > cdOffset) {
+            throw new ZipStructureException("entry '" + shown(name) + "': local header runs into the central directory");
         }
-        if (locNameLen != nameLen || !Arrays.equals(zip, lo + LOC_LEN, lo + LOC_LEN + nameLen, zip, cenNameAt, cenNameAt + nameLen)) {
-            throw new ZipStructureException("entry '" + name + "': local header names another entry than the central directory");
+        if (locNameLen != nameLen || !read(ch, localOffset + LOC_LEN, nameLen).equals(cen.slice(cenNameAt, nameLen))) {
+            throw new ZipStructureException("entry '" + shown(name) + "': local header names another entry than the central directory");
         }
-        if ((flags & 8) == 0 && (u32(b, lo + 14) != crc || u32(b, lo + 18) != csize || u32(b, lo + 22) != size)) {
-            throw new ZipStructureException("entry '" + name + "': local header and central directory disagree on the sizes or CRC");
+        if ((flags & 8) == 0 && (u32(loc, 14) != crc || u32(loc, 18) != csize || u32(loc, 22) != size)) {
+            throw new ZipStructureException("entry '" + shown(name) + "': local header and central directory disagree on the sizes or CRC");
         }
+        return localOffset + LOC_LEN + locNameLen + locExtraLen;
     }
 
     /** Entries must follow one another from offset 0 without overlapping; the data must end before the directory. */
-    private static void checkLayout(ByteBuffer b, List<CentralEntry> entries, long cdOffset) {
+    private static void checkLayout(List<CentralEntry> entries, long cdOffset) {
         List<CentralEntry> byOffset = new ArrayList<>(entries);
         byOffset.sort(Comparator.comparingInt(CentralEntry::localOffset));
         long end = 0;
         for (CentralEntry e : byOffset) {
             if (e.localOffset() < end) {
-                throw new ZipStructureException("entry '" + e.name() + "' overlaps the entry before it");
+                throw new ZipStructureException("entry '" + shown(e.name()) + "' overlaps the entry before it");
             }
             if (end == 0 && e.localOffset() != 0) {
                 throw new ZipStructureException("data before the first entry (a prefixed or polyglot file)");
             }
-            int lo = e.localOffset();
-            long dataStart = (long) lo + LOC_LEN + u16(b, lo + 26) + u16(b, lo + 28);
-            end = dataStart + e.compressedSize();
+            end = e.dataStart() + e.compressedSize();
             if (end > cdOffset) {
-                throw new ZipStructureException("entry '" + e.name() + "' runs into the central directory");
+                throw new ZipStructureException("entry '" + shown(e.name()) + "' runs into the central directory");
             }
         }
     }
 
-    private static int findEndRecord(ByteBuffer b) {
-        int len = b.limit();
-        if (len < EOCD_LEN) {
-            throw new ZipStructureException(len == 0 ? "the file is empty" : "the file is too short to be a zip");
-        }
-        // The end record must end exactly at the end of the file: trailing data is refused.
-        for (int p = len - EOCD_LEN; p >= Math.max(0, len - EOCD_LEN - 0xFFFF); p--) {
-            if (b.getInt(p) == EOCD_SIG && p + EOCD_LEN + u16(b, p + 20) == len) {
-                return p;
+    /** {@code length} bytes at {@code at}, little-endian; a file shorter than that is a truncated structure. */
+    private static ByteBuffer read(FileChannel ch, long at, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (buffer.hasRemaining()) {
+            if (ch.read(buffer, at + buffer.position()) < 0) {
+                throw new ZipStructureException("truncated zip structure");
             }
         }
-        throw new ZipStructureException("not a zip file: no end of central directory record at the end of the file");
+        return buffer.flip();
     }
 
-    private static String utf8(byte[] zip, int at, int len, int index) {
+    /** Names quoted in messages: escaped and bounded, as every name from an archive. */
+    private static String shown(String name) {
+        return EscapedText.bounded(name, 200);
+    }
+
+    private static String utf8(ByteBuffer b, int at, int len, int index) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(zip, at, len)).toString();
+                    .decode(b.slice(at, len)).toString();
         } catch (CharacterCodingException e) {
             throw new ZipStructureException(String.format(Locale.ROOT,
                     "the name of entry %d is not valid UTF-8", index));
@@ -191,7 +251,7 @@ final class ZipStructure {
         return Integer.toUnsignedLong(b.getInt(at));
     }
 
-    /** The structure is inconsistent; the message names the entry where there is one. */
+    /** The structure is inconsistent; the message names the entry where there is one (escaped). */
     static final class ZipStructureException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -4,6 +4,7 @@ import dev.stigmem.api.ManifestError;
 import dev.stigmem.api.Plugin;
 import dev.stigmem.api.PluginManifest;
 import dev.stigmem.loader.PluginDeclarationException;
+import dev.stigmem.loader.internal.trust.EscapedText;
 import dev.stigmem.loader.internal.archive.ArchiveImage;
 import dev.stigmem.loader.internal.archive.JarImage;
 
@@ -122,7 +123,7 @@ public final class PluginDeclarationReader {
         try {
             return PluginManifest.of(name, version, requires, caps, deps);
         } catch (ManifestError e) {
-            throw new PluginDeclarationException(archive, where, e.getMessage(), e);
+            throw new PluginDeclarationException(archive, where, EscapedText.of(String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -207,7 +208,8 @@ public final class PluginDeclarationReader {
     }
 
     private PluginDeclarationException fail(Optional<String> where, String reason) {
-        return new PluginDeclarationException(archive, where, reason);
+        // One line: class, provider and module names come from the archive and are escaped whole.
+        return new PluginDeclarationException(archive, where, EscapedText.of(reason));
     }
 
     /** Class files of every jar of the archive, multi-release aware, parsed on demand. */
@@ -236,7 +238,7 @@ public final class PluginDeclarationReader {
                         result = Optional.of(ClassFacts.read(bytes.get()));
                     } catch (IllegalArgumentException e) {
                         throw new PluginDeclarationException(archive, Optional.of(jar.name() + "!/" + internal + ".class"),
-                                e.getMessage(), e);
+                                EscapedText.of(String.valueOf(e.getMessage())), e);
                     }
                     break;
                 }

@@ -72,7 +72,7 @@ public final class ModuleJars {
                 found = ModuleFinder.of(file).findAll();
             } catch (FindException e) {
                 throw new PluginDeclarationException(archive, Optional.of(jar.name()),
-                        "the JDK cannot read it as a module: " + rootMessage(e), e);
+                        "the JDK cannot read it as a module: " + dev.stigmem.loader.internal.trust.EscapedText.of(rootMessage(e)), e);
             }
             if (found.size() != 1) {
                 throw new PluginDeclarationException(archive, Optional.of(jar.name()), "the JDK finds no module in it");
