@@ -1,6 +1,7 @@
 package dev.stigmem.loader.scan;
 
 import dev.stigmem.api.Capability;
+import dev.stigmem.loader.internal.trust.EscapedText;
 
 import java.util.Collections;
 import java.util.EnumSet;
@@ -87,10 +88,12 @@ public record ScanReport(String archive, List<String> jars, int classesScanned, 
     /** A human-readable report: one finding per two lines, forbidden-apis style, then {@link #summary()}. */
     public String toText() {
         StringBuilder b = new StringBuilder();
-        b.append("Scan of ").append(archive).append('\n');
+        // Class, member and file names come from the archive or the file system: escaped, so that
+        // none can forge a line of the report (one finding, two lines).
+        b.append("Scan of ").append(EscapedText.of(archive)).append('\n');
         for (Finding f : findings) {
-            b.append(f.severity()).append(' ').append(f.rule()).append(": ").append(f.target())
-                    .append(" [").append(f.reason()).append("]\n  ").append(f.location()).append('\n');
+            b.append(f.severity()).append(' ').append(EscapedText.of(f.rule())).append(": ").append(EscapedText.of(f.target()))
+                    .append(" [").append(EscapedText.of(f.reason())).append("]\n  ").append(EscapedText.of(f.location())).append('\n');
         }
         return b.append(summary()).append('\n').toString();
     }

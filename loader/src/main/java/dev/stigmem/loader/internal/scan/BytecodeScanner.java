@@ -115,31 +115,35 @@ public final class BytecodeScanner {
                 policy.limits().maxHierarchyDepth());
         ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy);
 
-        // Pass 2: every reference of every class file.
+        // Pass 2: every reference of every class file. Each class is parsed again rather than kept
+        // parsed between the passes: ASM's tables of a class can be larger than its bytes.
         int maxDepth = policy.limits().maxBootstrapDepth();
+        int maxFindings = policy.limits().maxFindings();
+        ClassScan.FindingCount count = new ClassScan.FindingCount(maxFindings);
         List<ClassScan.Result> results = runAll(headers, executor, h -> {
             ClassUnit u = h.unit();
             try {
-                return ClassScan.scan(h.reader(), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth);
+                return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count);
             } catch (ScanException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
-                throw new ScanInputException(u.where() + ": class file cannot be read: " + e, e);
+                throw new ScanInputException(u.where() + ": class file cannot be read: " + unreadable(e), e);
             }
         });
+        // Findings are counted as they are found (distinct ones, per class; no two classes share one),
+        // and none is kept past the limit, so the findings held stay within it. The total does not
+        // depend on scheduling, so neither does this outcome.
+        if (count.exceeded()) {
+            throw new ScanLimitException(String.format(Locale.ROOT,
+                    "%s: more than %d findings, the limit; the archive is refused", image.source(), maxFindings));
+        }
 
         TreeSet<Finding> findings = new TreeSet<>();
         Set<Capability> used = EnumSet.noneOf(Capability.class);
         Optional<ClassUnit> entryClass = Optional.empty();
-        int maxFindings = policy.limits().maxFindings();
         for (int i = 0; i < results.size(); i++) {
             ClassScan.Result r = results.get(i);
             findings.addAll(r.findings());
-            if (findings.size() > maxFindings) {
-                throw new ScanLimitException(String.format(Locale.ROOT,
-                        "%s: more than %d findings (reached in %s), the limit; the archive is refused",
-                        image.source(), maxFindings, headers.get(i).unit().where()));
-            }
             used.addAll(r.used());
             if (r.pluginEntry() && entryClass.isEmpty()) {
                 entryClass = Optional.of(headers.get(i).unit());
@@ -173,8 +177,8 @@ public final class BytecodeScanner {
         }
     }
 
-    /** A class file checked and its header read (ASM reads lazily; everything here was read inside the guard). */
-    private record Header(ClassUnit unit, ClassReader reader, String name, List<String> supertypes, Optional<String> moduleName) {
+    /** A class file checked and its header read (everything here was read inside the guard). */
+    private record Header(ClassUnit unit, String name, List<String> supertypes, Optional<String> moduleName) {
     }
 
     private static List<ClassUnit> collect(List<JarImage> jars, ScanPolicy policy) {
@@ -222,12 +226,32 @@ public final class BytecodeScanner {
                 }
                 supers.addAll(List.of(reader.getInterfaces()));
             }
-            return new Header(u, reader, reader.getClassName(), List.copyOf(supers), module);
+            return new Header(u, reader.getClassName(), List.copyOf(supers), module);
         } catch (ScanException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ScanInputException(u.where() + ": class file cannot be read: " + e, e);
+            throw new ScanInputException(u.where() + ": class file cannot be read: " + unreadable(e), e);
         }
+    }
+
+    /**
+     * Why ASM could not read a class file that passed the structure check, in words: the exception's
+     * class stays in the cause (for {@code --verbose} and the JSON), not in the message.
+     */
+    static String unreadable(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return "it nests too deeply to be read";
+        }
+        if (e instanceof IndexOutOfBoundsException) {
+            return "a length or index in it points outside the file or its constant pool";
+        }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            return "it holds an instruction, constant, descriptor or attribute the JVM would refuse";
+        }
+        if (e instanceof ClassCastException || e instanceof NullPointerException) {
+            return "a constant in it has the wrong type";
+        }
+        return "its content is inconsistent";
     }
 
     /**
@@ -266,7 +290,11 @@ public final class BytecodeScanner {
             try {
                 out = f.join();
             } catch (CompletionException e) {
-                throw new ScanException("scan worker failed: " + e.getCause(), e.getCause());
+                if (e.getCause() instanceof Error error) {
+                    // The JVM's own errors (out of memory above all) are not a verdict on the archive: they pass on.
+                    throw error;
+                }
+                throw new ScanException("the scan failed unexpectedly: " + unreadable(e.getCause()), e.getCause());
             }
             for (Object o : out) {
                 if (o instanceof ScanException e) {

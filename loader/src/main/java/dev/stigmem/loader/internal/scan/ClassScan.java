@@ -54,12 +54,39 @@ final class ClassScan extends ClassVisitor {
     record Result(List<Finding> findings, Set<Capability> used, boolean pluginEntry) {
     }
 
+    /**
+     * The findings of one archive's scan, counted across its classes as they are found; past the
+     * limit no more are kept (the scan is then refused), so the findings held stay within it.
+     * Thread-safe.
+     */
+    static final class FindingCount {
+        private final int max;
+        private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+
+        FindingCount(int max) {
+            this.max = max;
+        }
+
+        /** Counts one more distinct finding; whether it is still within the limit (if not, it is not kept). */
+        boolean admit() {
+            return count.incrementAndGet() <= max;
+        }
+
+        /** Whether the archive has more findings than the limit: it is refused, whichever classes were scanned first. */
+        boolean exceeded() {
+            return count.get() > max;
+        }
+    }
+
     private final ReferenceJudge judge;
     private final int jarIndex;
     private final String jar;
     private final Optional<String> entry;
     private final int maxBootstrapDepth;
-    private final List<Finding> findings = new ArrayList<>();
+    /** Null in the first pass, which only asks whether there is any finding. */
+    private final FindingCount count;
+    private final Set<Finding> findings = new java.util.LinkedHashSet<>();
+    private boolean anyFinding;
     private final Set<Capability> used = EnumSet.noneOf(Capability.class);
     private final BodyScan body = new BodyScan();
     private Optional<String> className = Optional.empty();
@@ -67,8 +94,9 @@ final class ClassScan extends ClassVisitor {
     private int line;
     private boolean pluginEntry;
 
-    private ClassScan(ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth) {
+    private ClassScan(ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth, FindingCount count) {
         super(Opcodes.ASM9);
+        this.count = count;
         this.judge = judge;
         this.jarIndex = jarIndex;
         this.jar = jar;
@@ -82,11 +110,15 @@ final class ClassScan extends ClassVisitor {
      * findings is read again with line numbers, to say where each one stands. Both passes see the
      * same instructions, so the findings are the same but for their lines.
      */
-    static Result scan(ClassReader reader, ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth) {
-        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth);
+    static Result scan(ClassReader reader, ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth,
+                       FindingCount count) {
+        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null);
         reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
-        if (!scan.findings.isEmpty()) {
-            scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth);
+        // Also past the findings limit (nothing more is kept then): the second pass reads the debug
+        // attributes, which may be what makes a class unreadable, and that must not depend on which
+        // classes were scanned first.
+        if (scan.anyFinding) {
+            scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count);
             reader.accept(scan, ClassReader.SKIP_FRAMES);
         }
         return new Result(List.copyOf(scan.findings), scan.used, scan.pluginEntry);
@@ -466,8 +498,20 @@ final class ClassScan extends ClassVisitor {
         add(d.severity(), d.rule(), d.reason(), target);
     }
 
+    /**
+     * A finding: in the first pass only noted; in the second kept once (a class repeats the same
+     * reference on a line as often as it likes) and counted against the archive's limit, past which
+     * none is kept.
+     */
     private void add(Severity severity, String rule, String reason, String target) {
-        findings.add(new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method,
-                line > 0 ? OptionalInt.of(line) : OptionalInt.empty()));
+        anyFinding = true;
+        if (count == null || count.exceeded()) {
+            return;
+        }
+        Finding f = new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method,
+                line > 0 ? OptionalInt.of(line) : OptionalInt.empty());
+        if (findings.add(f) && !count.admit()) {
+            findings.remove(f);
+        }
     }
 }

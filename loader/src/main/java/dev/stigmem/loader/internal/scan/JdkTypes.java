@@ -64,16 +64,30 @@ final class JdkTypes {
         return moduleOfPackage.containsKey(internalPackage);
     }
 
-    /** The direct superclass and interfaces of a JDK class, empty when it is not one. */
+    /**
+     * The direct superclass and interfaces of a JDK class, empty when it is not one. Only classes
+     * found in the runtime image are cached (the cache is shared by every scan of the process, and
+     * there are only so many JDK classes; the names an archive may ask about are unbounded).
+     */
     List<String> directSupertypes(String internalName) {
-        return supertypes.computeIfAbsent(internalName, this::read);
+        List<String> known = supertypes.get(internalName);
+        if (known != null) {
+            return known;
+        }
+        Optional<List<String>> read = read(internalName);
+        if (read.isEmpty()) {
+            return List.of();
+        }
+        List<String> previous = supertypes.putIfAbsent(internalName, read.get());
+        return previous != null ? previous : read.get();
     }
 
-    private List<String> read(String internalName) {
+    /** The class's direct supertypes from the runtime image; empty when there is no such JDK class. */
+    private Optional<List<String>> read(String internalName) {
         int slash = internalName.lastIndexOf('/');
         String module = moduleOfPackage.get(slash < 0 ? "" : internalName.substring(0, slash));
         if (module == null || image.isEmpty()) {
-            return List.of();
+            return Optional.empty();
         }
         Path file = image.get().getPath("/modules", module, internalName + ".class");
         try {
@@ -83,12 +97,12 @@ final class JdkTypes {
                 out.add(r.getSuperName());
             }
             out.addAll(List.of(r.getInterfaces()));
-            return List.copyOf(out);
+            return Optional.of(List.copyOf(out));
         } catch (NoSuchFileException e) {
-            return List.of();
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read JDK class {} from the runtime image: {}", internalName, e.toString());
-            return List.of();
+            return Optional.empty();
         }
     }
 }

@@ -38,6 +38,13 @@ final class ReferenceJudge {
     private final TypeHierarchy hierarchy;
     private final Map<String, Capability> byHandleType;
 
+    /**
+     * Most entries each cache keeps. Distinct references cost a class file a few bytes each and a cache
+     * entry a hundred or more, so unbounded caches would let an archive hold far more memory than its
+     * bytes; past the bound, a reference is judged again each time (the same decision, more work).
+     */
+    static final int CACHE_LIMIT = 1 << 15;
+
     // Presized: a large library references some thousands of distinct classes and members.
     private final ConcurrentHashMap<String, Decision> classDecisions = new ConcurrentHashMap<>(4096);
     private final ConcurrentHashMap<MemberKey, Decision> memberDecisions = new ConcurrentHashMap<>(16384);
@@ -110,17 +117,26 @@ final class ReferenceJudge {
         MemberKey key = new MemberKey(owner, name, desc);
         Decision d = memberDecisions.get(key);
         if (d == null) {
-            d = memberDecisions.computeIfAbsent(key, k -> policy.memberRule(hierarchy.named(owner), name, desc)
+            d = cached(memberDecisions, key, k -> policy.memberRule(hierarchy.named(owner), name, desc)
                 .map(ReferenceJudge::of).orElse(ALLOWED));
         }
         return d == ALLOWED ? Optional.empty() : Optional.of(d);
+    }
+
+    /** The cached value of {@code key}, or (with the cache full) a value computed without caching it. */
+    private static <K, V> V cached(ConcurrentHashMap<K, V> cache, K key, java.util.function.Function<K, V> compute) {
+        if (cache.mappingCount() >= CACHE_LIMIT) {
+            V known = cache.get(key);
+            return known != null ? known : compute.apply(key);
+        }
+        return cache.computeIfAbsent(key, compute);
     }
 
     /** The policy's decision on a class reference. */
     Optional<Decision> type(String internalName) {
         Decision d = classDecisions.get(internalName);
         if (d == null) {
-            d = classDecisions.computeIfAbsent(internalName, this::judgeType);
+            d = cached(classDecisions, internalName, this::judgeType);
         }
         return d == ALLOWED ? Optional.empty() : Optional.of(d);
     }
@@ -147,7 +163,7 @@ final class ReferenceJudge {
     /** The class names in a field or method descriptor (array element types included), cached. */
     String[] typesOf(String descriptor) {
         String[] types = descriptorTypes.get(descriptor);
-        return types != null ? types : descriptorTypes.computeIfAbsent(descriptor, ReferenceJudge::parseTypes);
+        return types != null ? types : cached(descriptorTypes, descriptor, ReferenceJudge::parseTypes);
     }
 
     /**
@@ -175,7 +191,7 @@ final class ReferenceJudge {
             if (element == null) {
                 return null;
             }
-            t = typeInfos.computeIfAbsent(internalName, k -> {
+            t = cached(typeInfos, internalName, k -> {
                 Capability handle = handleCapability(element).orElse(null);
                 Decision d = type(element).orElse(null);
                 return new TypeInfo(element.replace('/', '.'), handle, d, handle == null && d == null);
@@ -188,7 +204,7 @@ final class ReferenceJudge {
     TypeInfo[] descriptorInfo(String descriptor) {
         TypeInfo[] infos = descriptorInfos.get(descriptor);
         if (infos == null) {
-            infos = descriptorInfos.computeIfAbsent(descriptor, d -> {
+            infos = cached(descriptorInfos, descriptor, d -> {
                 String[] names = typesOf(d);
                 if (names.length == 0) {
                     return NO_TYPES;
@@ -207,7 +223,7 @@ final class ReferenceJudge {
     MemberInfo memberInfo(String owner, String name, String desc) {
         MemberKey key = new MemberKey(owner, name, desc);
         MemberInfo m = memberInfos.get(key);
-        return m != null ? m : memberInfos.computeIfAbsent(key, k -> judgeMember(owner, name, desc, descriptorInfo(desc)));
+        return m != null ? m : cached(memberInfos, key, k -> judgeMember(owner, name, desc, descriptorInfo(desc)));
     }
 
     /**
@@ -218,7 +234,7 @@ final class ReferenceJudge {
     MemberInfo allowedBootstrapInfo(String owner, String name, String desc) {
         MemberKey key = new MemberKey(owner, name, desc);
         MemberInfo m = bootstrapInfos.get(key);
-        return m != null ? m : bootstrapInfos.computeIfAbsent(key, k -> judgeMember(owner, name, desc, NO_TYPES));
+        return m != null ? m : cached(bootstrapInfos, key, k -> judgeMember(owner, name, desc, NO_TYPES));
     }
 
     /**

@@ -110,6 +110,9 @@ final class TypeHierarchy {
         if (known != null) {
             return known;
         }
+        if (isLeaf(start)) {
+            return merge(start, List.of());
+        }
         ArrayDeque<Frame> stack = new ArrayDeque<>();
         Set<String> onStack = new HashSet<>();
         stack.push(new Frame(start, directSupertypes(start)));
@@ -118,7 +121,7 @@ final class TypeHierarchy {
             Frame f = stack.peek();
             if (f.next < f.supers.size()) {
                 String s = f.supers.get(f.next++);
-                if (nodes.containsKey(s)) {
+                if (nodes.containsKey(s) || isLeaf(s)) {
                     continue;
                 }
                 if (!onStack.add(s)) {
@@ -137,7 +140,16 @@ final class TypeHierarchy {
         return nodes.get(start);
     }
 
-    /** A type's node from its direct supertypes' nodes, all resolved. */
+    /**
+     * A type with no supertypes that is no class of the archive: a JDK root or a name neither the
+     * archive nor the JDK defines. Its node costs nothing to compute and is not cached: the names an
+     * archive can reference are unbounded, the memory of a scan must not be.
+     */
+    private boolean isLeaf(String type) {
+        return !archive.containsKey(type) && jdk.directSupertypes(type).isEmpty();
+    }
+
+    /** A type's node from its direct supertypes' nodes, all resolved (leaves are computed, not looked up). */
     private Node merge(String type, List<String> supers) {
         boolean self = named.test(type);
         if (supers.isEmpty()) {
@@ -147,7 +159,8 @@ final class TypeHierarchy {
         int candidates = 0;
         Node[] parents = new Node[supers.size()];
         for (int i = 0; i < parents.length; i++) {
-            parents[i] = nodes.get(supers.get(i));
+            Node parent = nodes.get(supers.get(i));
+            parents[i] = parent != null ? parent : merge(supers.get(i), List.of());
             depth = Math.max(depth, parents[i].depth());
             candidates += parents[i].named().size();
         }
