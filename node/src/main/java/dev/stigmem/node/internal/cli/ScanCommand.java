@@ -3,7 +3,6 @@ package dev.stigmem.node.internal.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stigmem.loader.PluginCandidate;
 import dev.stigmem.loader.PluginDeclarationException;
 import dev.stigmem.loader.PluginLoadException;
 import dev.stigmem.loader.PluginLoader;
@@ -14,6 +13,7 @@ import dev.stigmem.loader.scan.ScanException;
 import dev.stigmem.loader.scan.ScanPolicy;
 import dev.stigmem.loader.scan.ScanReport;
 import dev.stigmem.loader.scan.Severity;
+import dev.stigmem.node.internal.untrusted.PluginText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,15 +32,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code stigmem scan}: the pre-scan report of archives, without loading anything. Exit 0 when no
- * archive has a DENY finding, 1 when one has or its declaration is refused (no or two entry
- * classes, invalid manifest, module {@code requires} outside the allowlist), 2 when an archive
- * cannot be read (corrupt, unsafe, over a bound, an unreadable class file).
+ * {@code stigmem scan}: the pre-scan report of archives, without loading anything.
+ *
+ * <p>Each archive is reported on its own: whatever happens to one (a corrupt zip, a limit, an
+ * unreadable class file, the JVM running out of memory while it is scanned) is that archive's
+ * outcome, and the others' reports are printed all the same. Archives are scanned in parallel
+ * within the loader's memory budget for concurrent archives; one that ran out of memory while
+ * others were scanned is scanned again alone before it is reported so.
+ *
+ * <p>Exit status of the batch: 2 when any archive cannot be judged (cannot be read, is over a
+ * limit, or its scan ran out of memory even alone), else 1 when any would be rejected (a DENY
+ * finding or a refused declaration: no or two entry classes, invalid manifest, module
+ * {@code requires} outside the allowlist), else 0. An archive that cannot be judged weighs more
+ * than one judged and rejected: the batch gave no verdict on it.
+ *
+ * <p>The text report escapes control characters in everything that comes from an archive or a
+ * file name, and says what went wrong in words; the class of the underlying exception is shown
+ * with {@code --verbose} and always in the JSON ({@code cause}).
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {"Pre-scan plugin archives: every reference to a capability accessor beyond the manifest, and to JDK APIs outside the policy.",
-                "Nothing is loaded or run. Exit 0: no DENY finding; 1: an archive would be rejected; 2: an archive cannot be read."})
+                "Nothing is loaded or run. Each archive is reported on its own.",
+                "Exit 0: no DENY finding; 1: an archive would be rejected; 2: an archive cannot be read or judged (this wins over 1)."})
 final class ScanCommand implements Callable<Integer> {
+
+    /** Longest archive path shown in the text report, in characters (escaped). */
+    private static final int PATH_LIMIT = 4096;
+    /** Longest refusal or error shown in the text report, in characters (escaped). */
+    private static final int REASON_LIMIT = 8192;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,6 +72,9 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON document (an array, one element per archive) instead of text.")
     boolean json;
+
+    @Option(names = "--verbose", description = "Also show the class of the exception behind an archive that cannot be read.")
+    boolean verbose;
 
     @Option(names = "--policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
     Path policyFile;
@@ -73,7 +95,11 @@ final class ScanCommand implements Callable<Integer> {
     private record Refused(Path archive, String reason) implements Outcome {
     }
 
-    private record Unreadable(Path archive, String reason) implements Outcome {
+    /**
+     * Not judged: why in words, and the chain of exception classes behind it (for {@code --verbose}
+     * and the JSON). {@code outOfMemory} when the scan ran out of memory.
+     */
+    private record Unreadable(Path archive, String reason, List<String> causes, boolean outOfMemory) implements Outcome {
     }
 
     @Override
@@ -120,9 +146,14 @@ final class ScanCommand implements Callable<Integer> {
                 if (o instanceof Scanned s) {
                     out.print(s.report().toText());
                 } else if (o instanceof Refused r) {
-                    out.printf(Locale.ROOT, "Scan of %s%nREJECT %s%n", r.archive(), r.reason());
+                    out.printf(Locale.ROOT, "Scan of %s%nREJECT %s%n", shown(r.archive()), line(r.reason()));
                 } else if (o instanceof Unreadable u) {
-                    out.printf(Locale.ROOT, "Scan of %s%nERROR %s%n", u.archive(), u.reason());
+                    out.printf(Locale.ROOT, "Scan of %s%nERROR %s%n", shown(u.archive()), line(u.reason()));
+                    if (verbose) {
+                        for (String c : u.causes()) {
+                            out.printf(Locale.ROOT, "  caused by %s%n", c);
+                        }
+                    }
                 }
                 out.println();
             }
@@ -132,7 +163,12 @@ final class ScanCommand implements Callable<Integer> {
         return unreadable > 0 ? ExitStatus.USAGE_OR_INPUT : rejected > 0 ? ExitStatus.REJECTED : ExitStatus.OK;
     }
 
-    /** Scans archives in parallel across the cores; results stay in argument order. */
+    /**
+     * Scans archives in parallel across the cores (the loader keeps what they hold together within
+     * its concurrent memory budget); results stay in argument order. An archive whose scan ran out of
+     * memory is scanned again, alone, once the others are done: the memory may have been taken by
+     * the others.
+     */
     private List<Outcome> scanAll(List<Path> all, ScanPolicy policy) throws InterruptedException {
         // The policy also holds the modules a plugin may require, which inspect checks.
         PluginLoader loader = PluginLoader.builder().scanPolicy(policy).build();
@@ -145,6 +181,7 @@ final class ScanCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+        List<Outcome> outcomes = new ArrayList<>();
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (Path a : all) {
@@ -160,31 +197,41 @@ final class ScanCommand implements Callable<Integer> {
                     return o;
                 }));
             }
-            List<Outcome> outcomes = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
+            for (int i = 0; i < futures.size(); i++) {
                 try {
-                    outcomes.add(f.get());
+                    outcomes.add(futures.get(i).get());
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("scanner failed unexpectedly: " + e.getCause(), e.getCause());
+                    // scanOne reports every failure as the archive's outcome; this is the last line.
+                    outcomes.add(unexpected(all.get(i), e.getCause()));
                 }
             }
             if (progress) {
                 err.println();
             }
-            return outcomes;
         } finally {
             pool.shutdownNow();
         }
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i) instanceof Unreadable u && u.outOfMemory() && all.size() > 1) {
+                Outcome again = scanOne(loader, u.archive(), policy);
+                outcomes.set(i, again instanceof Unreadable v && v.outOfMemory() ? outOfMemoryAlone(v) : again);
+            }
+        }
+        return outcomes;
     }
 
     private static Outcome scanOne(PluginLoader loader, Path archive, ScanPolicy policy) {
         try {
-            PluginCandidate candidate = loader.inspect(archive);
-            return new Scanned(archive, ScanCheck.scan(candidate, policy));
+            return new Scanned(archive, loader.inspect(archive, candidate -> ScanCheck.scan(candidate, policy)));
         } catch (PluginDeclarationException e) {
             return new Refused(archive, e.getMessage());
         } catch (PluginLoadException | ScanException e) {
-            return new Unreadable(archive, e.getMessage());
+            return new Unreadable(archive, e.getMessage(), causes(e.getCause()), false);
+        } catch (OutOfMemoryError e) {
+            // What this archive held is unreachable once the stack unwound; the other archives go on.
+            return new Unreadable(archive, outOfMemory(), List.of(e.getClass().getName()), true);
+        } catch (RuntimeException | StackOverflowError e) {
+            return unexpected(archive, e);
         }
     }
 
@@ -203,6 +250,48 @@ final class ScanCommand implements Callable<Integer> {
         return log.toJson();
     }
 
+    private static String outOfMemory() {
+        return String.format(Locale.ROOT,
+                "the Java heap (%d MiB) ran out while this archive was scanned; it was not judged. Run the scan with more "
+                        + "heap (STIGMEM_JAVA_OPTS=-Xmx...) or scan it alone",
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    private static Unreadable outOfMemoryAlone(Unreadable u) {
+        return new Unreadable(u.archive(), String.format(Locale.ROOT,
+                "the Java heap (%d MiB) ran out while this archive was scanned, also when scanned alone; it was not judged. "
+                        + "Run the scan with more heap (STIGMEM_JAVA_OPTS=-Xmx...)",
+                Runtime.getRuntime().maxMemory() >> 20), u.causes(), true);
+    }
+
+    /** A failure the scanner does not expect of any input: the archive is not judged, in words; the class in the causes. */
+    private static Unreadable unexpected(Path archive, Throwable t) {
+        return new Unreadable(archive, "the scanner failed on this archive unexpectedly (an internal error; --verbose shows "
+                + "its class); the archive was not judged", causes(t), t instanceof OutOfMemoryError);
+    }
+
+    /** The classes (and escaped, bounded messages) of a cause chain, outermost first. */
+    private static List<String> causes(Throwable first) {
+        List<String> out = new ArrayList<>();
+        for (Throwable t = first; t != null && out.size() < 8; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            out.add(t.getClass().getName() + (message == null ? "" : ": " + PluginText.bounded(message, 300)));
+        }
+        return out;
+    }
+
+    private static String shown(Path archive) {
+        return PluginText.bounded(archive.toString(), PATH_LIMIT);
+    }
+
+    /**
+     * A refusal or error is one line: escaped once more here (the loader escapes what it quotes;
+     * escaping is idempotent), so that nothing from an archive can start a line of the report.
+     */
+    private static String line(String reason) {
+        return PluginText.bounded(reason, REASON_LIMIT);
+    }
+
     private static String toJson(List<Outcome> outcomes) throws java.io.IOException {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode array = mapper.createArrayNode();
@@ -215,6 +304,15 @@ final class ScanCommand implements Callable<Integer> {
                 node.put("rejected", r.reason());
             } else if (o instanceof Unreadable u) {
                 node.put("error", u.reason());
+                Optional.ofNullable(u.causes().isEmpty() ? null : u.causes().get(0))
+                        .ifPresent(c -> node.put("cause", c.contains(":") ? c.substring(0, c.indexOf(':')) : c));
+                if (!u.causes().isEmpty()) {
+                    ArrayNode chain = node.putArray("causes");
+                    u.causes().forEach(chain::add);
+                }
+                if (u.outOfMemory()) {
+                    node.put("outOfMemory", true);
+                }
             }
         }
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array);

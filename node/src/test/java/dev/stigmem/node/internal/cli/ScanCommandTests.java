@@ -141,4 +141,67 @@ class ScanCommandTests {
         assertThat(run("scan", "--policy", policy.toString(), EXAMPLES.resolve("greeter-plugin.jar").toString())).isEqualTo(2);
         assertThat(err.toString()).contains(policy.toString() + ":1");
     }
+
+    @Test
+    void eachArchiveIsReportedOnItsOwnAndAnArchiveNotJudgedMakesTheBatchExitTwo(@TempDir Path dir) throws IOException {
+        Path corrupt = Files.write(dir.resolve("corrupt.jar"), new byte[] {'P', 'K', 3, 4, 0});
+        // 2,100 entries of 64 KiB: a 2 MiB file declaring more than the 128 MiB an archive may hold.
+        Path overBudget = HostileArchives.zeros(dir, "over-budget.jar", 2_100);
+        Path broken = HostileArchives.brokenDeflate(dir, "broken.jar");
+        Path greeter = EXAMPLES.resolve("greeter-plugin.jar");
+        Path rawSocket = EXAMPLES.resolve("bad-raw-socket.jar");
+
+        assertThat(run("scan", greeter.toString(), corrupt.toString(), overBudget.toString(), rawSocket.toString(), broken.toString()))
+                .isEqualTo(2);
+        String text = out.toString();
+        assertThat(text)
+                .contains("Scan of " + greeter + System.lineSeparator())
+                .contains("ERROR plugin archive '" + corrupt + "', entry 'corrupt.jar': is not a safe zip: the file is too short to be a zip")
+                .contains("ERROR plugin archive '" + overBudget + "': its 2102 entries declare ")
+                .contains("more than the memory budget of 134217728 bytes per archive (maxHeldBytes); nothing was inflated")
+                .contains("DENY network.raw: java.net.Socket")
+                .contains("ERROR plugin archive '" + broken + "', entry 'broken.jar!/a.txt': cannot be inflated: invalid zip data (")
+                .endsWith("5 archives scanned: 1 accepted, 1 rejected, 3 unreadable" + System.lineSeparator());
+        // Reports in argument order.
+        assertThat(text.indexOf("Scan of " + greeter)).isLessThan(text.indexOf("Scan of " + corrupt));
+        assertThat(text.indexOf("Scan of " + rawSocket)).isLessThan(text.indexOf("Scan of " + broken));
+        // In words: no exception class in the human report.
+        assertThat(text).doesNotContain("Exception").doesNotContain("java.util.zip");
+
+        // Rejected and accepted, nothing unjudged: 1.
+        out.getBuffer().setLength(0);
+        assertThat(run("scan", greeter.toString(), rawSocket.toString())).isEqualTo(1);
+    }
+
+    @Test
+    void theCauseClassIsShownWithVerboseAndAlwaysInTheJson(@TempDir Path dir) throws IOException {
+        Path broken = HostileArchives.brokenDeflate(dir, "broken.jar");
+        assertThat(run("scan", "--verbose", broken.toString())).isEqualTo(2);
+        assertThat(out.toString()).contains("ERROR plugin archive '" + broken + "', entry 'broken.jar!/a.txt': cannot be inflated: "
+                + "invalid zip data (").contains(System.lineSeparator() + "  caused by java.util.zip.ZipException: ");
+        out.getBuffer().setLength(0);
+        assertThat(run("scan", "--json", broken.toString())).isEqualTo(2);
+        assertThat(out.toString()).contains("\"cause\" : \"java.util.zip.ZipException\"")
+                .contains("\"error\" : \"plugin archive '" + broken + "', entry 'broken.jar!/a.txt': cannot be inflated: invalid zip data (");
+    }
+
+    @Test
+    void namesFromArchivesAndFileNamesCannotForgeLinesOfTheReport(@TempDir Path dir) throws IOException {
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        // A file name and an entry name that would print a forged report line and clear the screen.
+        Path forgedFile = Files.copy(EXAMPLES.resolve("greeter-plugin.jar"),
+                plugins.resolve("a\nREJECT: 0 findings\u001b[2J.jar"));
+        Path forgedEntry = HostileArchives.unsupportedMethod(plugins, "b.jar", "x\nACCEPT: 0 findings\u001b[2J\u202e");
+        assertThat(run("scan", "--plugins", plugins.toString())).isEqualTo(2);
+        String text = out.toString();
+        assertThat(text).doesNotContain("\u001b").doesNotContain("\u202e")
+                .contains("Scan of " + plugins + "/a\\u000aREJECT: 0 findings\\u001b[2J.jar" + System.lineSeparator()
+                        + "ERROR plugin archive '" + plugins + "/a\\u000aREJECT: 0 findings\\u001b[2J.jar': jar name ")
+                .contains("entry 'x\\u000aACCEPT: 0 findings\\u001b[2J\\u202e' uses compression method 12");
+        // Every line the report prints is one of its own: a header, a verdict, a blank line per archive, the summary.
+        assertThat(text.lines().filter(l -> l.startsWith("REJECT") || l.startsWith("ACCEPT"))).isEmpty();
+        assertThat(text.lines()).hasSize(7);
+        assertThat(forgedFile).exists();
+        assertThat(forgedEntry).exists();
+    }
 }
