@@ -427,7 +427,7 @@ public final class PluginLoader implements AutoCloseable {
             } catch (dev.stigmem.loader.scan.ScanException e) {
                 // The scan could not come to a verdict (an unreadable class file, a scan limit): its message says why.
                 throw new PluginRejectedException(candidate.archive(), Optional.empty(),
-                        String.format(Locale.ROOT, "rejected by %s, which could not come to a verdict: %s",
+                        String.format(Locale.ROOT, "refused: %s could not come to a verdict: %s",
                                 check instanceof dev.stigmem.loader.scan.ScanCheck ? dev.stigmem.loader.scan.ScanCheck.NAME
                                         : check.getClass().getSimpleName(), dev.stigmem.loader.internal.trust.EscapedText.of(String.valueOf(e.getMessage()))), e);
             } catch (RuntimeException e) {
