@@ -609,15 +609,18 @@ public final class StigmemNode implements AutoCloseable {
                 throw new IllegalStateException("no plugin directory: call pluginDirectory(...) before start()");
             }
             AuditLog audit;
+            // Facts are kept in memory, their ids on the persisted trail: the next id follows the trail's highest.
+            dev.stigmem.node.internal.core.FactNumbering numbering = new dev.stigmem.node.internal.core.FactNumbering();
             try {
                 audit = dataDirectory.isPresent()
-                        ? AuditLog.open(dataDirectory.get().resolve("audit.jsonl"), clock, repairAuditTrail)
+                        ? AuditLog.open(dataDirectory.get().resolve("audit.jsonl"), clock, repairAuditTrail,
+                        dev.stigmem.node.internal.audit.TrailFile::open, numbering)
                         : AuditLog.inMemory(clock);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the audit trail: " + e.getMessage(), e);
             }
             try {
-                return start(audit);
+                return start(audit, numbering.next());
             } catch (RuntimeException | Error e) {
                 try {
                     audit.close();
@@ -628,7 +631,7 @@ public final class StigmemNode implements AutoCloseable {
             }
         }
 
-        private StigmemNode start(AuditLog audit) {
+        private StigmemNode start(AuditLog audit, long firstFactNumber) {
             audit.record("node", "node.starting", Map.of("plugins", pluginDirectory.toString(),
                     "api", API_VERSION.toString()));
             if (networkOutbound.isPresent() && !outboundOrigins.isEmpty()) {
@@ -638,7 +641,7 @@ public final class StigmemNode implements AutoCloseable {
                     : outboundOrigins.isEmpty()
                     ? Optional.empty()
                     : Optional.of(new AllowlistedHttpOutbound(outboundOrigins, dev.stigmem.api.core.OutboundRequest.MAX_TIMEOUT));
-            EmbeddedCore core = new EmbeddedCore(new FactStore(clock), new DirectoryState(), audit,
+            EmbeddedCore core = new EmbeddedCore(new FactStore(clock, firstFactNumber), new DirectoryState(), audit,
                     new RedactingConfig(config), outbound);
 
             // The second line for JDK access: no plugin is loaded in a JVM the guard cannot instrument.

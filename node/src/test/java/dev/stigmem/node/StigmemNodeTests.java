@@ -71,6 +71,26 @@ class StigmemNodeTests {
     }
 
     @Test
+    void factIdsStayUniqueAcrossRunsOnOneDataDirectory() throws IOException {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (StigmemNode node = node().dataDirectory(data).start()) {
+                ids.add(node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id());
+                ids.add(node.assertFact("alice", FactDraft.of("alice", "likes", "coffee", "default")).id());
+            }
+        }
+        assertThat(ids).containsExactly("f-00000001", "f-00000002", "f-00000003", "f-00000004");
+        // Every fact.asserted on the trail names another fact.
+        List<String> audited = Files.readAllLines(data.resolve("audit.jsonl")).stream().filter(l -> l.contains("\"fact.asserted\""))
+                .map(l -> l.replaceAll(".*\"fact\":\"([^\"]+)\".*", "$1")).toList();
+        assertThat(audited).containsExactlyElementsOf(ids);
+        // Without a data directory nothing persists, and numbering starts again.
+        try (StigmemNode node = node().start()) {
+            assertThat(node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default")).id()).isEqualTo("f-00000001");
+        }
+    }
+
+    @Test
     void aStoppedNodeRefusesWorkAndClosingTwiceStopsThePluginsOnce() throws IOException {
         install("greeter-plugin.jar");
         StigmemNode node = node().handlerTimeout(java.time.Duration.ofSeconds(1)).start();

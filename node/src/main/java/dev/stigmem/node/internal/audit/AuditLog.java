@@ -123,13 +123,27 @@ public final class AuditLog implements AuditSink, AutoCloseable {
 
     /** Like {@link #open(Path, Clock, boolean)}, writing through the file {@code opener} gives (tests: a full disk). */
     public static AuditLog open(Path file, Clock clock, boolean repairDamage, TrailFile.Opener opener) throws IOException {
+        return open(file, clock, repairDamage, opener, e -> { });
+    }
+
+    /**
+     * Like {@link #open(Path, Clock, boolean, TrailFile.Opener)}; {@code replayed} is told of every
+     * complete event read back from the file, oldest first, before the trail opens (the node learns
+     * from it which fact ids earlier runs gave out).
+     */
+    public static AuditLog open(Path file, Clock clock, boolean repairDamage, TrailFile.Opener opener,
+                                java.util.function.Consumer<AuditEvent> replayed) throws IOException {
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(replayed, "replayed");
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         TrailFile out = opener.open(file);
         try {
             AuditLog log = new AuditLog(Optional.of(file), out, clock);
-            TrailReader.Result read = TrailReader.read(file, log::remember);
+            TrailReader.Result read = TrailReader.read(file, e -> {
+                log.remember(e);
+                replayed.accept(e);
+            });
             log.durable = read.goodLength();
             if (read.damage().isPresent()) {
                 TrailReader.Damage d = read.damage().get();

@@ -21,11 +21,11 @@ import java.util.concurrent.Callable;
  * archive cannot be read.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare two versions of a plugin archive for re-review on upgrade: capabilities, highest impact, hooks,",
-                "dependencies (dependsOn, library jars, requires), signers and scan findings. Nothing is loaded or run.",
-                "Usage: stigmem diff plugins/plugin-1.jar plugin-2.jar [--json]",
-                "Exit 0: access does not broaden and the signers are the same; 1: new capability, higher impact, new hook",
-                "or changed signer set; 2: an archive cannot be read (a refused declaration is exit 1)."})
+        description = {"Compare two versions of a plugin archive for re-review on upgrade.",
+                "Shows capabilities, highest impact, hooks, dependencies (dependsOn, library jars, requires), signers and scan findings. Nothing is loaded or run.",
+                "Exit 0: access does not broaden and the signers are the same; 1: new capability, higher impact, new hook or changed signer set; "
+                        + "2: an archive cannot be read (a refused declaration is exit 1)."},
+        footerHeading = "%nExample:%n", footer = "  stigmem diff plugins/plugin-1.jar plugin-2.jar [--json]")
 final class DiffCommand implements Callable<Integer> {
 
     @CommandLine.Spec

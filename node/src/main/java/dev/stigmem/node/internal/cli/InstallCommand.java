@@ -26,13 +26,15 @@ import java.util.concurrent.Callable;
  * (nothing changed).
  */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Install a plugin archive into a node's plugin directory without running any of its code: verify its",
-                "signatures against the trust policy, pre-scan it, and on upgrade (the directory holds the same plugin name)",
-                "refuse broadened access or a changed signer set unless accepted. The copy is atomic: a refusal, an error or a",
-                "crash leaves the installed version intact. Each decision is appended to DIR/install-audit.jsonl with --data.",
-                "Usage: stigmem install plugin-2.jar --plugins plugins --trust-policy trust.policy --data data",
-                "       [--accept-broadened] [--accept-signer-change]",
-                "Exit 0: installed; 1: refused (untrusted, rejected by the scan, a refused declaration, or an unaccepted upgrade); 2: input or I/O error."})
+        description = {"Install or upgrade a plugin archive in a node's plugin directory without running any of its code.",
+                "Verifies its signatures against the trust policy and pre-scans it. On upgrade (the directory holds the same plugin name) it "
+                        + "refuses broadened access or a changed signer set unless accepted.",
+                "The copy is atomic: a refusal, an error or a crash leaves the installed version intact. "
+                        + "Each decision is appended to DATA/install-audit.jsonl with --data.",
+                "Exit 0: installed; 1: refused (untrusted, rejected by the scan, a refused declaration, or an unaccepted upgrade); 2: input or I/O error."},
+        footerHeading = "%nExample:%n",
+        footer = {"  stigmem install plugin-2.jar --plugins plugins --trust-policy trust.policy --data data",
+                "      [--accept-broadened] [--accept-signer-change]"})
 final class InstallCommand implements Callable<Integer> {
 
     /**

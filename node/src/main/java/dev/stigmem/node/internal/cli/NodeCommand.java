@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 
 /** {@code stigmem node}: start a node on a plugin directory and serve until stopped (or run the demo workload). */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = {"Start a node on a plugin directory: verify, scan, load, register, freeze, start; then serve until stopped.",
-                "With --demo, run a short scripted workload (asserts, a denied assert, a recall, the audit trail) and stop."})
+        description = {"Start a node on a plugin directory and serve until it is stopped.",
+                "The node verifies, scans, loads, registers and starts every plugin first.",
+                "With --workload FILE or --demo, it runs a scripted workload (asserts, recalls, the audit trail) and stops."})
 final class NodeCommand implements Callable<Integer> {
 
     @CommandLine.Spec

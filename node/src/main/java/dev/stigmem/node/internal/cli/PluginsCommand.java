@@ -66,7 +66,7 @@ final class PluginsCommand implements Runnable {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per plugin: name, version, health, capabilities, hooks.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print one line per plugin with its name, version, health, capabilities and hooks.")
     static final class List implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -96,7 +96,7 @@ final class PluginsCommand implements Runnable {
         }
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true, description = "Everything an operator needs to know of one plugin.")
+    @Command(name = "describe", mixinStandardHelpOptions = true, description = "Print everything an operator needs to know of one plugin.")
     static final class Describe implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

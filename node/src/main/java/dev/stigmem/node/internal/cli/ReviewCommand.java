@@ -24,13 +24,15 @@ import java.util.concurrent.Callable;
  * an archive or policy cannot be read.
  */
 @Command(name = "review", mixinStandardHelpOptions = true,
-        description = {"Answer the operator review checklist for a plugin archive, without loading or running it:",
-                "  1 signer and trust decision; 2 declared capabilities next to those the bytecode uses;",
-                "  3 broad write, tenant, federation, identity or outbound-network access, with the reference's guidance;",
-                "  4 whether it emits audit events for its side effects; 5 with --previous, what changed since the installed version.",
-                "Usage: stigmem review plugin-2.jar [--previous plugins/plugin-1.jar] [--trust-policy trust.policy] [--json] [--sarif review.sarif]",
-                "Exit 0: the node would load it (and the upgrade needs no acceptance); 1: it would be rejected, or the upgrade",
-                "broadens access or changes signer; 2: an archive or policy cannot be read.", "(A refused declaration, such as an invalid manifest, is a rejection: exit 1.)"})
+        description = {"Answer the operator review checklist for a plugin archive without loading or running it.",
+                "The checklist: 1 signer and trust decision; 2 declared capabilities next to those the bytecode uses; "
+                        + "3 broad write, tenant, federation, identity or outbound-network access, with the reference's guidance; "
+                        + "4 whether it emits audit events for its side effects; 5 with --previous, what changed since the installed version.",
+                "Exit 0: the node would load it (and the upgrade needs no acceptance); 1: it would be rejected, or the upgrade "
+                        + "broadens access or changes signer; 2: an archive or policy cannot be read. "
+                        + "A refused declaration, such as an invalid manifest, is a rejection (exit 1)."},
+        footerHeading = "%nExample:%n",
+        footer = "  stigmem review plugin-2.jar [--previous plugins/plugin-1.jar] [--trust-policy trust.policy] [--json] [--sarif review.sarif]")
 final class ReviewCommand implements Callable<Integer> {
 
     @CommandLine.Spec

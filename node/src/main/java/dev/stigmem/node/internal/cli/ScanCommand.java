@@ -51,7 +51,7 @@ import picocli.CommandLine.Parameters;
  * with {@code --verbose} and always in the JSON ({@code cause}).
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-        description = {"Pre-scan plugin archives: every reference to a capability accessor beyond the manifest, and to JDK APIs outside the policy.",
+        description = {"Pre-scan plugin archives for references to undeclared capabilities and to JDK APIs outside the policy.",
                 "Nothing is loaded or run. Each archive is reported on its own.",
                 "Exit 0: no DENY finding; 1: an archive would be rejected; 2: an archive cannot be read or judged (this wins over 1)."})
 final class ScanCommand implements Callable<Integer> {

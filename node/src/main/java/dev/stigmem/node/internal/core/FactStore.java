@@ -33,14 +33,42 @@ public final class FactStore {
     private final Clock clock;
     private final Map<String, Fact> facts = new LinkedHashMap<>();
     private final Map<String, Double> weights = new LinkedHashMap<>();
-    private long nextId = 1;
+    private long nextId;
     // Facts given an id whose audit event is being written: they count against the bound.
     private int pending;
     private final Object retractions = new Object();
 
+    /** A store whose first fact gets id {@code f-00000001}. */
     public FactStore(Clock clock) {
-        this.clock = clock;
+        this(clock, 1);
     }
+
+    /**
+     * A store whose first fact gets number {@code firstNumber}: a node on a data directory whose
+     * trail persists starts after the highest number on it ({@link FactNumbering}), so an id on the
+     * trail never names two facts.
+     */
+    public FactStore(Clock clock, long firstNumber) {
+        if (firstNumber < 1) {
+            throw new IllegalArgumentException("fact numbers start at 1, not " + firstNumber);
+        }
+        this.clock = clock;
+        this.nextId = firstNumber;
+    }
+
+    /** The number in a fact id this store gives ({@code f-} and decimal digits), or empty for any other text. */
+    public static java.util.OptionalLong numberOf(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(id, 2, id.length(), 10));
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty(); // more digits than a long holds: not one of ours
+        }
+    }
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("f-[0-9]{1,19}");
 
     /**
      * Persists a draft as a new fact once {@code beforeVisible} accepts it: the fact gets its id and

@@ -6,6 +6,9 @@ import dev.stigmem.api.Capability;
 import dev.stigmem.api.hook.Hook;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 class StigmemCommandTests {
@@ -52,5 +55,58 @@ class StigmemCommandTests {
             assertThat(out.toString()).contains(h.id(), h.handlerType().getSimpleName());
         }
         assertThat(out.toString()).contains("fire_and_forget (strict)").contains("22 hooks");
+    }
+
+    /** A summary or description paragraph reads as whole sentences: a capital first, a full stop last. */
+    private static boolean wholeSentences(String text) {
+        String t = text.strip();
+        return !t.isEmpty() && Character.isUpperCase(t.charAt(0)) && t.endsWith(".");
+    }
+
+    @Test
+    void theSentenceCheckCatchesATextCutMidSentence() {
+        assertThat(wholeSentences("Install a plugin archive into a node's plugin directory: verify its")).isFalse();
+        assertThat(wholeSentences("signatures against the trust policy.")).isFalse();
+        assertThat(wholeSentences("Install a plugin archive.")).isTrue();
+    }
+
+    @Test
+    void everyCommandsDescriptionIsWholeSentences() {
+        List<CommandLine> all = new ArrayList<>();
+        List<CommandLine> todo = new ArrayList<>(List.of(new CommandLine(new StigmemCommand())));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.remove(0);
+            all.add(c);
+            todo.addAll(c.getSubcommands().values().stream().filter(s -> !s.getCommandSpec().equals(c.getCommandSpec())).distinct().toList());
+        }
+        assertThat(all).extracting(CommandLine::getCommandName).contains("install", "list", "describe");
+        for (CommandLine c : all) {
+            String[] description = c.getCommandSpec().usageMessage().description();
+            assertThat(description).as(c.getCommandName()).isNotEmpty();
+            assertThat(description).as("description of %s", c.getCommandSpec().qualifiedName())
+                    .allSatisfy(d -> assertThat(wholeSentences(d)).as(d).isTrue());
+        }
+    }
+
+    @Test
+    void theCommandListOfHelpShowsEachSummaryToItsFullStop() {
+        assertThat(run("--help")).isZero();
+        String help = out.toString();
+        String commands = help.substring(help.indexOf("Commands:"), help.indexOf("Exit status:"));
+        // An entry starts at two spaces and a name; wrapped lines of its summary are indented further.
+        List<String> entries = new ArrayList<>();
+        for (String line : commands.lines().skip(1).toList()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.matches("  [a-z].*")) {
+                entries.add(line.strip());
+            } else {
+                entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.strip());
+            }
+        }
+        assertThat(entries).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(entries).allSatisfy(e -> assertThat(e).as(help).endsWith("."));
+        assertThat(help).contains("install");
     }
 }
