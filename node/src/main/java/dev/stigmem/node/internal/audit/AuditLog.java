@@ -148,9 +148,11 @@ public final class AuditLog implements AuditSink, AutoCloseable {
             if (read.damage().isPresent()) {
                 TrailReader.Damage d = read.damage().get();
                 if (!d.tornTail() && !repairDamage) {
-                    throw new IOException(file + ":" + d.line() + ": " + d.reason() + "; the node does not run on a damaged trail."
+                    // One message for both trails: stigmem node and the install commands all take --repair-audit.
+                    throw new IOException(file + ":" + d.line() + ": " + d.reason() + "; nothing is written to a damaged trail."
                             + " Lines " + d.line() + " to the end (" + (read.length() - d.offset()) + " bytes) can be moved aside to a"
-                            + " dated file next to the trail, and the node started, with --repair-audit (StigmemNode.Builder.repairAuditTrail)");
+                            + " dated file next to the trail by running the same command again with --repair-audit"
+                            + " (stigmem node, install, rollback and uninstall; StigmemNode.Builder.repairAuditTrail)");
                 }
                 log.moveAside(file, parent, d, read.length(), repairDamage && !d.tornTail());
             } else if (out.size() != read.goodLength()) {

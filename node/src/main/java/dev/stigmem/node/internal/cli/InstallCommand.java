@@ -1,7 +1,12 @@
 package dev.stigmem.node.internal.cli;
 
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.loader.trust.TrustCheck;
+import dev.stigmem.loader.trust.TrustDecision;
+import dev.stigmem.loader.trust.TrustPolicy;
 import dev.stigmem.node.internal.audit.AuditLog;
 import dev.stigmem.node.internal.audit.AuditSink;
+import dev.stigmem.node.internal.install.Acceptances;
 import dev.stigmem.node.internal.install.InstallException;
 import dev.stigmem.node.internal.install.InstallOutcome;
 import dev.stigmem.node.internal.install.InstallRefusedException;
@@ -15,26 +20,31 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code stigmem install}: verify, scan, compare with the installed version, then copy atomically
- * into the plugin directory. Exit 0 installed, 1 refused (nothing changed), 2 input or I/O error
- * (nothing changed).
+ * into the plugin directory, keeping the version replaced for rollback. Exit 0 installed, 1 refused
+ * (nothing changed), 2 input or I/O error (nothing changed).
  */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Install or upgrade a plugin archive in a node's plugin directory without running any of its code.",
                 "Verifies its signatures against the trust policy and pre-scans it. On upgrade (the directory holds the same plugin name) it "
-                        + "refuses broadened access or a changed signer set unless accepted.",
+                        + "refuses broadened access, a changed signer set or a lower version unless the matching --accept-* option gives a reason, "
+                        + "and keeps the version it replaces for stigmem rollback.",
                 "The copy is atomic: a refusal, an error or a crash leaves the installed version intact. "
                         + "Each decision is appended to DATA/install-audit.jsonl with --data.",
+                "A missing plugin directory is created when its parent exists.",
                 "Exit 0: installed; 1: refused (untrusted, rejected by the scan, a refused declaration, or an unaccepted upgrade); 2: input or I/O error."},
         footerHeading = "%nExample:%n",
         footer = {"  stigmem install plugin-2.jar --plugins plugins --trust-policy trust.policy --data data",
-                "      [--accept-broadened] [--accept-signer-change]"})
+                "      [--accept-broadened REASON] [--accept-signer-change REASON] [--accept-downgrade REASON]"})
 final class InstallCommand implements Callable<Integer> {
 
     /**
@@ -53,83 +63,154 @@ final class InstallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The plugin archive: a .jar or a .zip of jars.")
     Path archive;
 
-    @Option(names = "--plugins", required = true, paramLabel = "DIR", description = "The node's plugin directory.")
-    Path plugins;
+    @CommandLine.Mixin
+    DirectoryOptions directory;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "The node's data directory: install decisions go to DIR/install-audit.jsonl (the node's audit.jsonl format, a trail of its own).")
-    Path data;
+    @Option(names = "--accept-broadened", paramLabel = "REASON",
+            description = "Install an upgrade that adds a capability, raises the highest impact or adds a hook; REASON is audited.")
+    String acceptBroadened;
 
-    @Option(names = "--accept-broadened", description = "Install an upgrade that adds a capability, raises the highest impact or adds a hook.")
-    boolean acceptBroadened;
+    @Option(names = "--accept-signer-change", paramLabel = "REASON",
+            description = "Install an upgrade signed by a different signer set than the installed version; REASON is audited.")
+    String acceptSignerChange;
 
-    @Option(names = "--accept-signer-change", description = "Install an upgrade signed by a different signer set than the installed version.")
-    boolean acceptSignerChange;
+    @Option(names = "--accept-downgrade", paramLabel = "REASON",
+            description = "Install a lower version than the installed one; REASON is audited. stigmem rollback needs no acceptance.")
+    String acceptDowngrade;
 
     @CommandLine.Mixin
     ReviewOptions options;
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Clock clock = Clock.systemUTC();
-        var trust = options.trust();
-        var scan = options.scan();
-        if (!java.nio.file.Files.isDirectory(plugins)) {
-            err.println("stigmem: plugin directory " + plugins + " does not exist or is not a directory");
+        Acceptances accepted;
+        try {
+            accepted = Acceptances.of(acceptBroadened, acceptSignerChange, acceptDowngrade);
+        } catch (IllegalArgumentException e) {
+            err.println("stigmem: " + e.getMessage());
             return ExitStatus.USAGE_OR_INPUT;
         }
-        // One install at a time per plugin directory: two could otherwise both find no installed
-        // version and both be installed. The lock file is hidden, so the node never lists it.
-        var lock = PluginInstaller.InstallLock.tryAcquire(plugins);
-        if (lock.isEmpty()) {
-            err.println("stigmem: another install into " + plugins + " is running (it holds " + plugins.resolve(LOCK_FILE) + ")");
-            return ExitStatus.USAGE_OR_INPUT;
-        }
-        try (PluginInstaller.InstallLock held = lock.get()) {
-            return installLocked(out, err, clock, trust, scan, held);
-        }
-    }
-
-    private int installLocked(PrintWriter out, PrintWriter err, Clock clock, dev.stigmem.loader.trust.TrustPolicy trust,
-                              dev.stigmem.loader.scan.ScanPolicy scan, PluginInstaller.InstallLock lock) throws IOException {
-        AuditLog log = data == null ? AuditLog.inMemory(clock) : AuditLog.open(data.resolve(AUDIT_FILE), clock);
-        try (log) {
-            if (data == null) {
-                err.println("stigmem: no --data: this install decision is not written to any audit trail");
-            }
-            AuditSink sink = log;
+        TrustPolicy trust = options.trust();
+        ScanPolicy scan = options.scan();
+        return directory.underLock(spec, true, (out, clock, audit, lock) -> {
             InstallOutcome outcome;
             try {
-                outcome = new PluginInstaller(trust, scan, clock, sink, acceptBroadened, acceptSignerChange).install(archive, lock);
+                outcome = new PluginInstaller(trust, scan, clock, audit, accepted).install(archive, lock);
             } catch (InstallRefusedException e) {
                 out.printf(Locale.ROOT, "Install of %s%nREFUSED, nothing changed:%n  %s%n", archive, e.getMessage());
                 return ExitStatus.REJECTED;
-            } catch (InstallException | UncheckedIOException e) {
-                err.println("stigmem: " + e.getMessage());
-                return ExitStatus.USAGE_OR_INPUT;
             }
-            var c = outcome.candidate();
-            out.printf(Locale.ROOT, "Install of %s: plugin '%s' %s%n", archive, c.manifest().name(), c.manifest().version());
-            out.printf(Locale.ROOT, "  trust: %s%n", c.trust().accepted() ? dev.stigmem.loader.trust.TrustCheck.describe(c.trust())
-                    : "rejected: " + ((dev.stigmem.loader.trust.TrustDecision.Rejected) c.trust()).message());
-            out.printf(Locale.ROOT, "  scan: %s%n", c.scan().summary());
-            outcome.previous().ifPresentOrElse(
-                    p -> out.printf(Locale.ROOT, "  upgrade of %s (version %s)%n", p.archive(), p.manifest().version()),
-                    () -> out.println("  new plugin: no installed version"));
-            outcome.diff().ifPresent(d -> out.print(ReviewReports.diffText(d).indent(2)));
-            if (outcome instanceof InstallOutcome.Refused r) {
-                out.println("REFUSED, nothing changed:");
-                r.reasons().forEach(x -> out.println("  " + x.replace("\n", "\n    ").stripTrailing()));
-                return ExitStatus.REJECTED;
-            }
-            InstallOutcome.Installed i = (InstallOutcome.Installed) outcome;
-            out.printf(Locale.ROOT, "INSTALLED as %s%s%n", i.target(),
-                    i.removedPrevious().map(p -> "; removed the previous version " + p).orElse(""));
-            out.flush();
-            return ExitStatus.OK;
-        }
+            out.printf(Locale.ROOT, "Install of %s: plugin '%s' %s%n", archive, outcome.candidate().manifest().name(),
+                    outcome.candidate().manifest().version());
+            return report(out, outcome, "INSTALLED");
+        });
     }
 
+    /** Prints what an install or rollback decided; the exit status. */
+    static int report(PrintWriter out, InstallOutcome outcome, String done) {
+        var c = outcome.candidate();
+        out.printf(Locale.ROOT, "  trust: %s%n", c.trust().accepted() ? TrustCheck.describe(c.trust())
+                : "rejected: " + ((TrustDecision.Rejected) c.trust()).message());
+        out.printf(Locale.ROOT, "  scan: %s%n", c.scan().summary());
+        outcome.previous().ifPresentOrElse(
+                p -> out.printf(Locale.ROOT, "  replaces %s (version %s)%n", p.archive(), p.manifest().version()),
+                () -> out.println("  new plugin: no installed version"));
+        outcome.diff().ifPresent(d -> out.print(ReviewReports.diffText(d).indent(2)));
+        if (outcome instanceof InstallOutcome.Refused r) {
+            out.println("REFUSED, nothing changed:");
+            r.reasons().forEach(x -> out.println("  " + x.replace("\n", "\n    ").stripTrailing()));
+            return ExitStatus.REJECTED;
+        }
+        InstallOutcome.Installed i = (InstallOutcome.Installed) outcome;
+        out.printf(Locale.ROOT, "%s as %s%s%n", done, i.target(),
+                i.removedPrevious().map(p -> "; removed the previous version " + p).orElse(""));
+        i.kept().ifPresent(k -> out.printf(Locale.ROOT, "  kept %s for stigmem rollback %s%n", k, c.manifest().name()));
+        out.flush();
+        return ExitStatus.OK;
+    }
+
+    /** What a command does with the plugin directory locked and the install trail open. */
+    @FunctionalInterface
+    interface Locked {
+        int run(PrintWriter out, Clock clock, AuditSink audit, PluginInstaller.InstallLock lock) throws IOException;
+    }
+
+    /** Options of the commands that change a plugin directory: install, rollback, uninstall. */
+    static final class DirectoryOptions {
+        @Option(names = "--plugins", required = true, paramLabel = "DIR", description = "The node's plugin directory.")
+        Path plugins;
+
+        @Option(names = "--data", paramLabel = "DATA",
+                description = "The node's data directory: decisions go to DATA/install-audit.jsonl (the node's audit.jsonl format, a trail of its own).")
+        Path data;
+
+        @Option(names = "--repair-audit",
+                description = "Go on with a damaged install trail (DATA/install-audit.jsonl): move it aside from its first bad line to the end, "
+                        + "to a dated file next to it, audited as node.audit_repaired. A torn last line is moved aside without it.")
+        boolean repairAudit;
+
+        /**
+         * Runs {@code action} holding the directory's install lock, with the install trail open;
+         * input and I/O errors are printed and give exit 2. With {@code create}, a missing plugin
+         * directory is created when its parent exists (a missing parent is more likely a mistyped
+         * path than a new node, so that is refused).
+         */
+        int underLock(CommandLine.Model.CommandSpec spec, boolean create, Locked action) throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Clock clock = Clock.systemUTC();
+            boolean created = false;
+            if (!Files.exists(plugins, LinkOption.NOFOLLOW_LINKS) && create) {
+                Path parent = plugins.toAbsolutePath().normalize().getParent();
+                if (parent == null || !Files.isDirectory(parent)) {
+                    err.println("stigmem: plugin directory " + plugins + " does not exist, nor does its parent " + parent
+                            + "; if that is the path you meant, create it first (mkdir -p " + plugins + ")");
+                    return ExitStatus.USAGE_OR_INPUT;
+                }
+                try {
+                    Files.createDirectory(plugins);
+                } catch (IOException e) {
+                    err.println("stigmem: plugin directory " + plugins + " does not exist and cannot be created: " + e);
+                    return ExitStatus.USAGE_OR_INPUT;
+                }
+                created = true;
+            }
+            if (!Files.isDirectory(plugins)) {
+                err.println("stigmem: plugin directory " + plugins + " does not exist or is not a directory");
+                return ExitStatus.USAGE_OR_INPUT;
+            }
+            // One change at a time per plugin directory: two installs could otherwise both find no
+            // installed version and both be installed. The lock file is hidden, so the node never lists it.
+            var lock = PluginInstaller.InstallLock.tryAcquire(plugins);
+            if (lock.isEmpty()) {
+                err.println("stigmem: another install into " + plugins + " is running (it holds " + plugins.resolve(LOCK_FILE) + ")");
+                return ExitStatus.USAGE_OR_INPUT;
+            }
+            try (PluginInstaller.InstallLock held = lock.get()) {
+                AuditLog log;
+                try {
+                    log = data == null ? AuditLog.inMemory(clock) : AuditLog.open(data.resolve(AUDIT_FILE), clock, repairAudit);
+                } catch (IOException e) {
+                    err.println("stigmem: cannot open the install trail: " + e.getMessage());
+                    return ExitStatus.USAGE_OR_INPUT;
+                }
+                try (log) {
+                    if (data == null) {
+                        err.println("stigmem: no --data: this decision is not written to any audit trail");
+                    }
+                    if (created) {
+                        log.record("operator", "plugin.directory_created", Map.of("plugins", plugins.toString()));
+                        out.println("Created plugin directory " + plugins);
+                    }
+                    try {
+                        return action.run(out, clock, log, held);
+                    } catch (InstallException | UncheckedIOException e) {
+                        err.println("stigmem: " + e.getMessage());
+                        return ExitStatus.USAGE_OR_INPUT;
+                    }
+                }
+            }
+        }
+    }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "stigmem",
         mixinStandardHelpOptions = true,
         versionProvider = StigmemCommand.Version.class,
-        description = "Run third-party Java plugins without trusting them: scan, review, install and load Stigmem plugins.",
-        subcommands = {ScanCommand.class, ReviewCommand.class, DiffCommand.class, InstallCommand.class, NodeCommand.class, PluginsCommand.class, CapabilitiesCommand.class, HooksCommand.class},
+        description = "Run third-party Java plugins without trusting them: scan, review, install, roll back and load Stigmem plugins.",
+        subcommands = {ScanCommand.class, ReviewCommand.class, DiffCommand.class, InstallCommand.class, RollbackCommand.class, UninstallCommand.class, NodeCommand.class, PluginsCommand.class, CapabilitiesCommand.class, HooksCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:ok", "1:archive rejected or violations found", "2:usage or input error"})
 public final class StigmemCommand implements Runnable {

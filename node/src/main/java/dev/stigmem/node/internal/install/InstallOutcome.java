@@ -25,15 +25,17 @@ public sealed interface InstallOutcome {
      *
      * @param target         where it was installed
      * @param removedPrevious the previous version's file, when it had another name and was removed
+     * @param kept            where the previous version is kept for rollback, when there was one
      */
     record Installed(ArchiveFacts candidate, Optional<ArchiveFacts> previous, Optional<UpgradeDiff> diff, Path target,
-                     Optional<Path> removedPrevious) implements InstallOutcome {
+                     Optional<Path> removedPrevious, Optional<Path> kept) implements InstallOutcome {
         public Installed {
             Objects.requireNonNull(candidate, "candidate");
             Objects.requireNonNull(previous, "previous");
             Objects.requireNonNull(diff, "diff");
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(removedPrevious, "removedPrevious");
+            Objects.requireNonNull(kept, "kept");
         }
     }
 

@@ -1,2 +1,2 @@
-/** Installing a plugin archive into a node's plugin directory: verify, scan, compare with the installed version, then an atomic copy. */
+/** Installing, rolling back and uninstalling plugin archives in a node's plugin directory: verify, scan, compare, then atomic renames. */
 package dev.stigmem.node.internal.install;

@@ -80,6 +80,31 @@ class InstallCommandTests {
         }
     }
 
+    /** The archives the node would list: the plugin directory's entries not starting with a dot. */
+    private List<String> visible() throws IOException {
+        try (Stream<Path> list = Files.list(plugins)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+    }
+
+    /** The kept-version slot of plugin notes. */
+    private Path kept() {
+        return plugins.resolve(".stigmem-rollback").resolve("notes");
+    }
+
+    private List<String> keptFiles() throws IOException {
+        if (!Files.exists(kept())) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(kept())) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private List<String> auditLines() throws IOException {
+        return Files.readAllLines(data.resolve(InstallCommand.AUDIT_FILE));
+    }
+
     private List<String> auditActions() throws IOException {
         Path trail = data.resolve(InstallCommand.AUDIT_FILE);
         if (!Files.exists(trail)) {
@@ -133,7 +158,7 @@ class InstallCommandTests {
         Path v2 = signedNotes("notes-2.0.0.jar", "2.0.0", List.of("audit.emit", "facts.write"), List.of("PostAssertPersist"),
                 START + "context.getFactsWriter().ifPresent(w -> w.retract(\"f\", \"r\"));", PluginJars.acme());
         assertThat(install(v2)).isEqualTo(1);
-        assertThat(out.toString()).contains("upgrade of " + plugins.resolve("notes-1.0.0.jar") + " (version 1.0.0)")
+        assertThat(out.toString()).contains("replaces " + plugins.resolve("notes-1.0.0.jar") + " (version 1.0.0)")
                 .contains("access broadens (new capability facts.write (high impact); highest impact rises from read-oriented to high impact; "
                         + "new hook post_assert_persist); review it, then accept with --accept-broadened");
         assertThat(snapshot()).isEqualTo(before);
@@ -145,12 +170,12 @@ class InstallCommandTests {
         assertThat(install(v1())).isZero();
         Path v2 = signedNotes("notes-2.0.0.jar", "2.0.0", List.of("audit.emit", "facts.write"), List.of(),
                 START + "context.getFactsWriter().ifPresent(w -> w.retract(\"f\", \"r\"));", PluginJars.acme());
-        assertThat(install(v2, "--accept-broadened")).as(out.toString()).isZero();
+        assertThat(install(v2, "--accept-broadened", "needs facts.write for retention, OPS-7")).as(out.toString()).isZero();
         assertThat(out.toString()).contains("removed the previous version " + plugins.resolve("notes-1.0.0.jar"));
-        assertThat(snapshot()).hasSize(1).first().asString().startsWith("notes-2.0.0.jar ");
+        assertThat(visible()).containsExactly("notes-2.0.0.jar");
         assertThat(auditActions()).endsWith("plugin.install_accepted", "plugin.installed");
         assertThat(Files.readString(data.resolve(InstallCommand.AUDIT_FILE))).contains("\"previous_version\":\"1.0.0\"")
-                .contains("\"broadened\":\"true\"");
+                .contains("\"broadened\":\"true\"").contains("\"accept_broadened\":\"needs facts.write for retention, OPS-7\"");
     }
 
     @Test
@@ -162,8 +187,9 @@ class InstallCommandTests {
         assertThat(install(v2)).isEqualTo(1);
         assertThat(out.toString()).contains("the signer set changed since the installed version; review it, then accept with --accept-signer-change");
         assertThat(snapshot()).isEqualTo(before);
-        assertThat(install(v2, "--accept-signer-change")).isZero();
-        assertThat(snapshot()).hasSize(1).first().asString().startsWith("notes-1.0.1.jar ");
+        assertThat(install(v2, "--accept-signer-change", "acme moved its key to other, confirmed by phone")).isZero();
+        assertThat(visible()).containsExactly("notes-1.0.1.jar");
+        assertThat(auditLines()).last().asString().contains("\"accept_signer_change\":\"acme moved its key to other, confirmed by phone\"");
     }
 
     @Test
@@ -173,7 +199,9 @@ class InstallCommandTests {
         Files.move(v2, Files.createDirectories(builds.resolve("next")).resolve("notes-1.0.0.jar"));
         assertThat(install(builds.resolve("next/notes-1.0.0.jar"))).as(out.toString()).isZero();
         assertThat(Files.readAllBytes(plugins.resolve("notes-1.0.0.jar"))).isEqualTo(Files.readAllBytes(builds.resolve("next/notes-1.0.0.jar")));
-        assertThat(snapshot()).hasSize(1);
+        assertThat(visible()).containsExactly("notes-1.0.0.jar");
+        // The replaced bytes are kept for rollback under the same file name.
+        assertThat(Files.readAllBytes(kept().resolve("notes-1.0.0.jar"))).isNotEqualTo(Files.readAllBytes(plugins.resolve("notes-1.0.0.jar")));
     }
 
     @Test
@@ -198,12 +226,23 @@ class InstallCommandTests {
     }
 
     @Test
-    void aMissingArchiveOrPluginDirectoryExitsTwo() throws IOException {
+    void aMissingArchiveOrAPluginDirectoryWithoutParentExitsTwo() throws IOException {
         assertThat(install(builds.resolve("missing.jar"))).isEqualTo(2);
         assertThat(err.toString()).contains(builds.resolve("missing.jar") + "' does not exist");
-        assertThat(run("install", v1().toString(), "--plugins", dir.resolve("nowhere").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains(dir.resolve("nowhere") + " does not exist");
+        assertThat(run("install", v1().toString(), "--plugins", dir.resolve("no/where").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("plugin directory " + dir.resolve("no/where") + " does not exist, nor does its parent "
+                + dir.resolve("no") + "; if that is the path you meant, create it first (mkdir -p " + dir.resolve("no/where") + ")");
+        assertThat(dir.resolve("no")).doesNotExist();
         assertThat(snapshot()).isEmpty();
+    }
+
+    @Test
+    void aMissingPluginDirectoryWhoseParentExistsIsCreatedAndAudited() throws IOException {
+        plugins = dir.resolve("fresh");
+        assertThat(install(v1())).as(out + "" + err).isZero();
+        assertThat(out.toString()).startsWith("Created plugin directory " + plugins);
+        assertThat(visible()).containsExactly("notes-1.0.0.jar");
+        assertThat(auditActions()).containsExactly("plugin.directory_created", "plugin.install_accepted", "plugin.installed");
     }
 
     @Test
@@ -273,5 +312,183 @@ class InstallCommandTests {
         assertThat(out.toString()).contains("REFUSED, nothing changed:").contains("Bad Name").doesNotContain(".stigmem-install-");
         assertThat(snapshot()).isEmpty();
         assertThat(auditActions()).containsExactly("plugin.install_refused");
+    }
+
+    // --- lifecycle: downgrade, rollback, uninstall, reasons ------------------------------------------
+
+    private Path v(String version) {
+        return signedNotes("notes-" + version + ".jar", version, List.of("audit.emit"), List.of(), START + "String v = \"" + version + "\";",
+                PluginJars.acme());
+    }
+
+    private int rollback(String name, String... more) {
+        String[] base = {"rollback", name, "--plugins", plugins.toString(), "--data", data.toString(), "--trust-policy", policy.toString()};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return run(all);
+    }
+
+    private int uninstall(String name) {
+        return run("uninstall", name, "--plugins", plugins.toString(), "--data", data.toString());
+    }
+
+    @Test
+    void anUpgradeKeepsTheReplacedVersionAndRollbackSwapsThemBack() throws IOException {
+        Path v1 = v("1.0.0");
+        Path v2 = v("1.1.0");
+        assertThat(install(v1)).isZero();
+        assertThat(keptFiles()).isEmpty();
+        assertThat(install(v2)).as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("kept " + kept().resolve("notes-1.0.0.jar") + " for stigmem rollback notes");
+        assertThat(visible()).containsExactly("notes-1.1.0.jar");
+        assertThat(keptFiles()).containsExactly("notes-1.0.0.jar");
+        assertThat(Files.readAllBytes(kept().resolve("notes-1.0.0.jar"))).isEqualTo(Files.readAllBytes(v1));
+
+        assertThat(rollback("notes")).as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("Rollback of plugin 'notes' to 1.0.0").contains("replaces " + plugins.resolve("notes-1.1.0.jar"))
+                .contains("ROLLED BACK as " + plugins.resolve("notes-1.0.0.jar"));
+        assertThat(visible()).containsExactly("notes-1.0.0.jar");
+        assertThat(Files.readAllBytes(plugins.resolve("notes-1.0.0.jar"))).isEqualTo(Files.readAllBytes(v1));
+        assertThat(keptFiles()).containsExactly("notes-1.1.0.jar");
+        // A second rollback rolls forward.
+        assertThat(rollback("notes")).isZero();
+        assertThat(visible()).containsExactly("notes-1.1.0.jar");
+        assertThat(keptFiles()).containsExactly("notes-1.0.0.jar");
+        assertThat(auditActions()).containsExactly("plugin.install_accepted", "plugin.installed", "plugin.install_accepted", "plugin.installed",
+                "plugin.rollback_accepted", "plugin.rolled_back", "plugin.rollback_accepted", "plugin.rolled_back");
+        assertThat(auditLines().get(5)).contains("\"version\":\"1.0.0\"").contains("\"previous_version\":\"1.1.0\"")
+                .contains("\"downgrade\":\"true\"").contains("\"kept\":\"" + kept().resolve("notes-1.1.0.jar") + "\"");
+        assertThat(snapshot()).noneMatch(e -> e.startsWith(".stigmem-install-"));
+    }
+
+    @Test
+    void aDowngradeIsRefusedUnlessAcceptedWithAReason() throws IOException {
+        assertThat(install(v("1.1.0"))).isZero();
+        List<String> before = snapshot();
+        Path v1 = v("1.0.0");
+        assertThat(install(v1)).isEqualTo(1);
+        assertThat(out.toString()).contains("REFUSED, nothing changed:").contains("version 1.0.0 is lower than the installed 1.1.0 (a downgrade); "
+                + "stigmem rollback notes goes back to the version the last upgrade replaced, or accept this one with --accept-downgrade REASON");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(auditLines()).last().asString().contains("\"action\":\"plugin.install_refused\"").contains("\"downgrade\":\"true\"");
+
+        // A reason must be given, and say something.
+        for (String empty : List.of("", "   ")) {
+            assertThat(install(v1, "--accept-downgrade", empty)).isEqualTo(2);
+            assertThat(err.toString()).contains("--accept-downgrade needs a reason: say why you accept it");
+        }
+        assertThat(install(v1, "--accept-downgrade", "line one\nline two")).isEqualTo(2);
+        assertThat(err.toString()).contains("--accept-downgrade takes a reason of one line of text");
+        assertThat(install(v1, "--accept-downgrade", "x".repeat(1001))).isEqualTo(2);
+        assertThat(err.toString()).contains("at most 1000 characters, not 1001");
+        assertThat(install(v1, "--accept-downgrade")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter for option '--accept-downgrade' (REASON)");
+        assertThat(snapshot()).isEqualTo(before);
+
+        assertThat(install(v1, "--accept-downgrade", "1.1.0 corrupts notes, INC-42")).as(out + "" + err).isZero();
+        assertThat(visible()).containsExactly("notes-1.0.0.jar");
+        assertThat(auditLines()).last().asString().contains("\"action\":\"plugin.installed\"")
+                .contains("\"accept_downgrade\":\"1.1.0 corrupts notes, INC-42\"").contains("\"downgrade\":\"true\"");
+        // The same version again is no downgrade.
+        assertThat(install(v1)).as(out.toString()).isZero();
+    }
+
+    @Test
+    void rollbackWithNothingKeptOrAnUnknownNameExitsTwoNamingIt() throws IOException {
+        assertThat(install(v("1.0.0"))).isZero();
+        List<String> before = snapshot();
+        assertThat(rollback("notes")).isEqualTo(2);
+        assertThat(err.toString()).contains("nothing to roll back to: no earlier version of plugin 'notes' is kept in " + kept());
+        assertThat(rollback("absent")).isEqualTo(2);
+        assertThat(err.toString()).contains("plugin 'absent' is neither installed in " + plugins + " nor kept for rollback there (installed: notes)");
+        assertThat(rollback("../notes")).isEqualTo(2);
+        assertThat(err.toString()).contains("'../notes' is not a plugin name");
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void rollbackChecksTrustAgain() throws IOException {
+        assertThat(install(v("1.0.0"))).isZero();
+        assertThat(install(v("1.1.0"))).isZero();
+        List<String> before = snapshot();
+        // The node no longer trusts the publisher: the kept version is refused like any archive.
+        policy = PluginJars.trusting(dir, PluginJars.other());
+        assertThat(rollback("notes")).isEqualTo(1);
+        assertThat(out.toString()).contains("REFUSED, nothing changed:").contains("trust: UNKNOWN_SIGNER");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(auditActions()).last().isEqualTo("plugin.rollback_refused");
+    }
+
+    @Test
+    void uninstallKeepsThePluginForRollbackAndRefusesWhileAnotherDependsOnIt() throws IOException {
+        Path v1 = v("1.0.0");
+        assertThat(install(v1)).isZero();
+        Path reader = PluginJars.sign(PluginJars.compile(builds, "reader.jar", java.util.Map.of("com/example/reader/Reader.java",
+                "package com.example.reader;\n@dev.stigmem.api.StigmemPlugin(name = \"reader\", version = \"1.0.0\", requires = \">=0.9.0\","
+                        + " dependsOn = {\"notes\"})\npublic final class Reader implements dev.stigmem.api.Plugin {}\n"),
+                "com.example.reader.Reader"), PluginJars.acme());
+        assertThat(install(reader)).as(out + "" + err).isZero();
+        List<String> before = snapshot();
+        assertThat(uninstall("notes")).isEqualTo(1);
+        assertThat(out.toString()).contains("REFUSED, nothing changed:")
+                .contains("plugin 'reader' (" + plugins.resolve("reader.jar") + ") depends on 'notes'; uninstall it first");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(auditActions()).last().isEqualTo("plugin.uninstall_refused");
+
+        assertThat(uninstall("reader")).as(out + "" + err).isZero();
+        assertThat(uninstall("notes")).as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("UNINSTALLED plugin 'notes' 1.0.0: removed " + plugins.resolve("notes-1.0.0.jar"))
+                .contains("kept " + kept().resolve("notes-1.0.0.jar") + " for stigmem rollback notes");
+        assertThat(visible()).isEmpty();
+        assertThat(keptFiles()).containsExactly("notes-1.0.0.jar");
+        assertThat(auditActions()).endsWith("plugin.uninstall_accepted", "plugin.uninstalled");
+
+        assertThat(uninstall("notes")).isEqualTo(2);
+        assertThat(err.toString()).contains("plugin 'notes' is not installed in " + plugins
+                + " (an earlier version is kept: stigmem rollback notes installs it)");
+        assertThat(uninstall("nobody")).isEqualTo(2);
+        assertThat(err.toString()).contains("plugin 'nobody' is not installed in " + plugins + " (it holds no plugin)");
+
+        // Rolled back after an uninstall: installed again, and no longer kept twice.
+        assertThat(rollback("notes")).as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("new plugin: no installed version");
+        assertThat(visible()).containsExactly("notes-1.0.0.jar");
+        assertThat(Files.readAllBytes(plugins.resolve("notes-1.0.0.jar"))).isEqualTo(Files.readAllBytes(v1));
+        assertThat(kept()).doesNotExist();
+        assertThat(snapshot()).noneMatch(e -> e.startsWith(".stigmem-install-"));
+    }
+
+    @Test
+    void aVersionThatCannotBeKeptStopsTheUpgradeBeforeAnythingVisibleChanges() throws IOException {
+        // Keeping comes first in the rename order: when it fails, the installed version is untouched.
+        assertThat(install(v("1.0.0"))).isZero();
+        Files.writeString(plugins.resolve(".stigmem-rollback"), "in the way");
+        List<String> before = snapshot();
+        assertThat(install(v("1.1.0"))).isEqualTo(2);
+        assertThat(err.toString()).contains("install of '").contains("failed: java.nio.file.FileAlreadyExistsException");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(auditActions()).endsWith("plugin.install_accepted", "plugin.install_failed");
+    }
+
+    @Test
+    void whatACrashMidUpgradeLeavesIsSweptAndNeverLoaded() throws IOException {
+        // A crash between emptying the kept slot and filling it: the old kept version and the copy
+        // to keep are in a staging directory, the slot is empty, the installed version in place.
+        assertThat(install(v("1.0.0"))).isZero();
+        Path crashed = Files.createDirectory(plugins.resolve(".stigmem-install-4242"));
+        Files.createDirectories(crashed.resolve("keep"));
+        Files.copy(plugins.resolve("notes-1.0.0.jar"), crashed.resolve("keep/notes-1.0.0.jar"));
+        Files.createDirectories(crashed.resolve("replaced-kept"));
+        Files.write(crashed.resolve("replaced-kept/notes-0.9.0.jar"), new byte[] {'P', 'K'});
+        Files.copy(v("1.1.0"), crashed.resolve("notes-1.1.0.jar"));
+        assertThat(run("plugins", "list", "--plugins", plugins.toString(), "--trust-policy", policy.toString())).as(out + "" + err).isZero();
+        assertThat(out.toString()).contains("notes").contains("1.0.0").doesNotContain("1.1.0");
+        assertThat(rollback("notes")).isEqualTo(2);
+        assertThat(err.toString()).contains("nothing to roll back to");
+        assertThat(crashed).exists(); // rollback refused before it swept: it changed nothing
+        assertThat(install(v("1.1.0"))).as(out + "" + err).isZero();
+        assertThat(crashed).doesNotExist();
+        assertThat(visible()).containsExactly("notes-1.1.0.jar");
+        assertThat(keptFiles()).containsExactly("notes-1.0.0.jar");
     }
 }

@@ -79,7 +79,7 @@ class StigmemCommandTests {
             all.add(c);
             todo.addAll(c.getSubcommands().values().stream().filter(s -> !s.getCommandSpec().equals(c.getCommandSpec())).distinct().toList());
         }
-        assertThat(all).extracting(CommandLine::getCommandName).contains("install", "list", "describe");
+        assertThat(all).extracting(CommandLine::getCommandName).contains("install", "rollback", "uninstall", "list", "describe");
         for (CommandLine c : all) {
             String[] description = c.getCommandSpec().usageMessage().description();
             assertThat(description).as(c.getCommandName()).isNotEmpty();
@@ -105,8 +105,8 @@ class StigmemCommandTests {
                 entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.strip());
             }
         }
-        assertThat(entries).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(entries).hasSizeGreaterThanOrEqualTo(10);
         assertThat(entries).allSatisfy(e -> assertThat(e).as(help).endsWith("."));
-        assertThat(help).contains("install");
+        assertThat(help).contains("  install ").contains("  rollback ").contains("  uninstall ");
     }
 }

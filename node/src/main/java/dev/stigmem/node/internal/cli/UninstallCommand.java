@@ -1,0 +1,52 @@
+package dev.stigmem.node.internal.cli;
+
+import dev.stigmem.loader.trust.TrustPolicy;
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.node.internal.install.Acceptances;
+import dev.stigmem.node.internal.install.InstallRefusedException;
+import dev.stigmem.node.internal.install.PluginInstaller;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code stigmem uninstall NAME}: remove a plugin from the plugin directory, keeping it for rollback. */
+@Command(name = "uninstall", mixinStandardHelpOptions = true,
+        description = {"Remove a plugin from a node's plugin directory, keeping it so that stigmem rollback can put it back.",
+                "Refused while another installed plugin depends on it. It takes effect when the node next starts.",
+                "Exit 0: uninstalled; 1: refused (nothing changed); 2: an unknown NAME, or an input or I/O error."},
+        footerHeading = "%nExample:%n",
+        footer = "  stigmem uninstall notes --plugins plugins --data data")
+final class UninstallCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The plugin's manifest name.")
+    String name;
+
+    @CommandLine.Mixin
+    InstallCommand.DirectoryOptions directory;
+
+    @Override
+    public Integer call() throws IOException {
+        return directory.underLock(spec, false, (out, clock, audit, lock) -> {
+            // Nothing is verified or scanned: the archive is only read to learn its plugin name.
+            var installer = new PluginInstaller(TrustPolicy.signingRequired(), ScanPolicy.shipped(), clock, audit, Acceptances.NONE);
+            PluginInstaller.Uninstalled u;
+            try {
+                u = installer.uninstall(name, lock);
+            } catch (InstallRefusedException e) {
+                out.printf(Locale.ROOT, "Uninstall of plugin '%s'%nREFUSED, nothing changed:%n  %s%n", name, e.getMessage());
+                return ExitStatus.REJECTED;
+            }
+            out.printf(Locale.ROOT, "UNINSTALLED plugin '%s' %s: removed %s%n  kept %s for stigmem rollback %s%n"
+                    + "  a running node still runs it until it is restarted%n", u.name(), u.version(), u.archive(), u.kept(), u.name());
+            out.flush();
+            return ExitStatus.OK;
+        });
+    }
+}
