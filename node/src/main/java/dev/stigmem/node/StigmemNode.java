@@ -203,7 +203,12 @@ public final class StigmemNode implements AutoCloseable {
         }
         guarded(() -> {
             // On the record first: an identity the trail cannot hold does not take effect.
-            core.audit().record("host", "identity.put", Map.of("principal", identity.principal()));
+            // Roles decide what authorization hooks allow: the trail says which ones the identity was given.
+            Map<String, String> attrs = new java.util.TreeMap<>(Map.of("principal", identity.principal()));
+            if (!identity.roles().isEmpty()) {
+                attrs.put("roles", String.join(",", new java.util.TreeSet<>(identity.roles())));
+            }
+            core.audit().record("host", "identity.put", attrs);
             core.directory().putIdentity(identity);
             return null;
         });

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * tenant   ID | NAME
- * identity PRINCIPAL | key=value; key=value
+ * identity PRINCIPAL | key=value; key=value [| ROLE, ROLE]
  * say      TEXT
  * assert   PRINCIPAL | SUBJECT | PREDICATE | OBJECT | TENANT [| key=value; key=value]
  * recall   PRINCIPAL | TENANT | TEXT | LIMIT
@@ -73,7 +73,8 @@ final class Workload {
             String rest = space < 0 ? "" : line.substring(space + 1);
             List<String> fields = verb.equals("say") ? List.of(rest.strip()) : split(rest);
             int[] arity = switch (verb) {
-                case "tenant", "identity" -> new int[] {2, 2};
+                case "tenant" -> new int[] {2, 2};
+                case "identity" -> new int[] {2, 3};
                 case "say" -> new int[] {1, 1};
                 case "assert" -> new int[] {5, 6};
                 case "recall" -> new int[] {4, 4};
@@ -97,6 +98,9 @@ final class Workload {
             }
             if (verb.equals("identity")) {
                 attributes(where, fields.get(1));
+                if (fields.size() == 3) {
+                    roles(where, fields.get(2));
+                }
             }
             if (verb.equals("assert") && fields.size() == 6) {
                 attributes(where, fields.get(5));
@@ -128,7 +132,8 @@ final class Workload {
                     return "tenant " + f.get(0);
                 });
                 case "identity" -> out.step("host puts identity " + f.get(0), () -> {
-                    node.putIdentity(new Identity(f.get(0), f.get(0), Set.of(), attributes("", f.get(1))));
+                    node.putIdentity(new Identity(f.get(0), f.get(0), f.size() == 3 ? roles("", f.get(2)) : Set.of(),
+                            attributes("", f.get(1))));
                     return "identity " + f.get(0);
                 });
                 case "assert" -> out.step(f.get(0) + " asserts (" + f.get(1) + " " + f.get(2) + " " + f.get(3) + ")", () -> {
@@ -150,6 +155,28 @@ final class Workload {
             out.add(part.strip());
         }
         return out.size() == 1 && out.get(0).isEmpty() ? List.of() : out;
+    }
+
+    /** A role: what authorization hooks compare, so a plain word (letters, digits, {@code . _ : -}), at most 64 characters. */
+    private static final java.util.regex.Pattern ROLE = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9._:-]{0,63}");
+
+    /** The roles of an identity step: comma-separated, each a {@link #ROLE}, none twice. */
+    private static Set<String> roles(String where, String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException(where + ": identity ROLES is empty; leave the third field out for an identity without roles");
+        }
+        Set<String> out = new java.util.TreeSet<>();
+        for (String part : text.split(",", -1)) {
+            String role = part.strip();
+            if (!ROLE.matcher(role).matches()) {
+                throw new IllegalArgumentException(where + ": role '" + role + "' must be a letter then at most 63 letters, digits, '.', '_', ':' or '-'"
+                        + " (roles are separated by commas)");
+            }
+            if (!out.add(role)) {
+                throw new IllegalArgumentException(where + ": role '" + role + "' is given twice");
+            }
+        }
+        return out;
     }
 
     private static Map<String, String> attributes(String where, String text) {
