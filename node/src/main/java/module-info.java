@@ -12,6 +12,8 @@ module dev.stigmem.node {
     requires dev.stigmem.guard;
     // Logging facade only; the launcher (../stigmem) adds the binding.
     requires org.slf4j;
+    // java.util.logging: plugins' JUL records go to SLF4J under the plugin's name (internal.logging).
+    requires java.logging;
     // The stigmem command line.
     requires info.picocli;
     // JSON: the audit log (JSON lines) and --json reports.

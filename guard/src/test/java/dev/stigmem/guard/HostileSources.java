@@ -101,6 +101,63 @@ final class HostileSources {
             }
             """;
 
+    /**
+     * The JDK modules the shipped policy allows for popular libraries (java.logging, java.sql, java.beans
+     * of java.desktop): each member the policy denies there, and their ordinary use, which runs.
+     */
+    static final String LIBRARY_JDK = """
+            package p;
+
+            import java.beans.*;
+            import java.io.ByteArrayInputStream;
+            import java.nio.charset.StandardCharsets;
+            import java.util.ArrayList;
+            import java.util.logging.*;
+
+            public final class LibraryJdk {
+                public static Object julRootHandler() { Logger.getLogger("").addHandler(new ConsoleHandler()); return "added"; }
+                public static Object julRootHandlers() { return Logger.getLogger("").getHandlers(); }
+                public static Object julReset() { LogManager.getLogManager().reset(); return "reset"; }
+                public static Object julReadConfiguration() throws Exception {
+                    LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(new byte[0])); return "read";
+                }
+                public static Object julSetLevel() { Logger.getLogger("com.example.shared").setLevel(Level.OFF); return "changed"; }
+                public static Object julNoParentHandlers() { Logger.getLogger("com.example.shared").setUseParentHandlers(false); return "changed"; }
+                public static Object julFileHandler() throws Exception { return new FileHandler("/tmp/stigmem-guard-jul-%u.log"); }
+                public static Object julSocketHandler() throws Exception { return new SocketHandler("127.0.0.1", 9); }
+                public static Object driverManagerDrivers() { return java.sql.DriverManager.drivers().count(); }
+                public static Object driverManagerConnection() throws Exception { return java.sql.DriverManager.getConnection("jdbc:none:x"); }
+                public static Object introspectorSearchPath() { Introspector.setBeanInfoSearchPath(new String[] {"p"}); return "changed"; }
+                public static Object propertyEditorRegistry() { PropertyEditorManager.registerEditor(ArrayList.class, null); return "changed"; }
+                public static Object beansInstantiate() throws Exception { return Beans.instantiate(null, "java.util.ArrayList"); }
+                public static Object xmlDecoder() {
+                    String xml = "<java><object class=\\"java.util.ArrayList\\"/></java>";
+                    return new XMLDecoder(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))).readObject();
+                }
+                public static Object statementExecute() throws Exception { new Statement(new ArrayList<>(), "clear", new Object[0]).execute(); return "ran"; }
+                public static Object expressionValue() throws Exception { return new Expression(new ArrayList<>(), "size", new Object[0]).getValue(); }
+
+                public static Object sharedLogger() {
+                    Logger shared = Logger.getLogger("com.example.shared");
+                    return shared.getLevel() + " " + shared.getUseParentHandlers();
+                }
+
+                // ordinary use, as libraries do it
+                public static Object julLogging() {
+                    Logger log = Logger.getLogger("p.LibraryJdk");
+                    log.log(Level.FINE, "not shown {0}", 1);
+                    return log.getName() + " " + log.isLoggable(Level.SEVERE);
+                }
+                public static Object sqlTypes() {
+                    return java.sql.Timestamp.valueOf("2026-12-01 10:00:00").toInstant() + " " + java.sql.Date.valueOf("2026-12-01");
+                }
+                public static class Bean { public int getSize() { return 1; } public void setSize(int s) { } }
+                public static Object beanIntrospection() throws Exception {
+                    return Introspector.getBeanInfo(Bean.class, Object.class).getPropertyDescriptors()[0].getName();
+                }
+            }
+            """;
+
     static final String THREADS = """
             package p;
 

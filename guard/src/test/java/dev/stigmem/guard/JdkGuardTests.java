@@ -1,6 +1,7 @@
 package dev.stigmem.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stigmem.api.JdkAccessError;
@@ -32,8 +33,8 @@ class JdkGuardTests {
     static void load(@TempDir Path dir) {
         JdkGuard.install(ScanPolicy.shipped());
         hostile = HostileLayer.compile(dir, "hostile", Map.of(
-                "module-info.java", "module hostile { exports p; }",
-                "p/Attacks.java", HostileSources.ATTACKS), IndyClass.calling("p/Indy", "p/Attacks", "boot"));
+                "module-info.java", "module hostile { requires java.logging; requires java.sql; requires java.desktop; exports p; }",
+                "p/Attacks.java", HostileSources.ATTACKS, "p/LibraryJdk.java", HostileSources.LIBRARY_JDK), IndyClass.calling("p/Indy", "p/Attacks", "boot"));
         domain = JdkGuard.enclose(hostile.layer, "hostile-plugin", 4, REFUSALS::add);
     }
 
@@ -111,6 +112,39 @@ class JdkGuardTests {
                     assertThat(j.getMessage()).startsWith("plugin 'hostile-plugin' cannot call ").contains("rule '" + rule + "'");
                 });
         assertThat(REFUSALS.size()).as("audited through the host's listener").isGreaterThan(before);
+    }
+
+    @ParameterizedTest(name = "{0} is refused ({1})")
+    @CsvSource({
+            "julRootHandler, logging.global",
+            "julRootHandlers, logging.global",
+            "julReset, logging.global",
+            "julReadConfiguration, logging.global",
+            "julSetLevel, logging.global",
+            "julNoParentHandlers, logging.global",
+            "julFileHandler, filesystem",
+            "julSocketHandler, network.raw",
+            "driverManagerDrivers, sql.drivers",
+            "driverManagerConnection, sql.drivers",
+            "introspectorSearchPath, beans.global",
+            "propertyEditorRegistry, beans.global",
+            "beansInstantiate, beans.dynamic",
+            "xmlDecoder, beans.dynamic",
+            "statementExecute, beans.dynamic",
+            "expressionValue, beans.dynamic",
+    })
+    void libraryJdkModulesMembersThatReachJvmWideStateOrOutsideAreRefused(String attack, String rule) {
+        assertThatThrownBy(() -> hostile.call("p.LibraryJdk", attack))
+                .satisfies(e -> assertThat(e).as(() -> String.valueOf(e)).isInstanceOf(JdkAccessError.class))
+                .satisfies(e -> assertThat(((JdkAccessError) e).ruleId()).isEqualTo(rule));
+        assertThatCode(() -> assertThat(hostile.call("p.LibraryJdk", "sharedLogger")).as("unchanged").isEqualTo("null true"))
+                .doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest(name = "{0} is allowed")
+    @CsvSource({"julLogging", "sqlTypes", "beanIntrospection"})
+    void libraryJdkModulesOrdinaryUseRuns(String method) throws Throwable {
+        assertThat(hostile.call("p.LibraryJdk", method)).isNotNull();
     }
 
     @ParameterizedTest(name = "{0} is allowed")

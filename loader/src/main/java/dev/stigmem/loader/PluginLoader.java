@@ -87,8 +87,8 @@ public final class PluginLoader implements AutoCloseable {
         this.layerListener = b.layerListener;
         this.instantiator = b.instantiator;
         this.layers = b.parentLayer == null
-                ? PluginLayers.aboveApi(allowlist.reasons().keySet(), b.shadowing)
-                : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet(), b.shadowing);
+                ? PluginLayers.aboveApi(allowlist.reasons().keySet(), allowedPackages(b.scanPolicy))
+                : PluginLayers.above(b.parentLayer, allowlist.reasons().keySet(), allowedPackages(b.scanPolicy));
         List<ArchiveCheck> all = new ArrayList<>(b.checks);
         if (b.scan) {
             // Last: trust and other added checks see the archive first; nothing is defined before the scan.
@@ -96,6 +96,18 @@ public final class PluginLoader implements AutoCloseable {
         }
         this.checks = List.copyOf(all);
         this.hostVersion = Optional.ofNullable(b.hostVersion);
+    }
+
+    /** Packages (dotted) an allow-package rule of the policy covers and no deny-package rule does. */
+    private static java.util.function.Predicate<String> allowedPackages(dev.stigmem.loader.scan.ScanPolicy policy) {
+        List<dev.stigmem.loader.scan.PolicyRule> allow = policy.rules().stream()
+                .filter(r -> r.kind() == dev.stigmem.loader.scan.PolicyRule.Kind.ALLOW_PACKAGE).toList();
+        List<dev.stigmem.loader.scan.PolicyRule> deny = policy.rules().stream()
+                .filter(r -> r.kind() == dev.stigmem.loader.scan.PolicyRule.Kind.DENY_PACKAGE).toList();
+        return pkg -> {
+            String internal = pkg.replace('.', '/');
+            return allow.stream().anyMatch(r -> r.coversPackage(internal)) && deny.stream().noneMatch(r -> r.coversPackage(internal));
+        };
     }
 
     public static Builder builder() {
@@ -570,7 +582,6 @@ public final class PluginLoader implements AutoCloseable {
         private java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> layerListener = (m, l) -> { };
         private PluginInstantiator instantiator = PluginInstantiator.DIRECT;
         private boolean scan = true;
-        private final java.util.Set<String> shadowing = new java.util.TreeSet<>();
 
         private Builder() {
         }
@@ -645,26 +656,6 @@ public final class PluginLoader implements AutoCloseable {
                 throw new IllegalArgumentException("the parent layer does not hold the module dev.stigmem.api");
             }
             this.parentLayer = layer;
-            return this;
-        }
-
-        /**
-         * Lets an archive define a module named like one the host already holds. Only test harnesses
-         * need this: Maven Surefire puts the plugin under test on the test JVM's module path, and the
-         * testkit then loads its own copy of that module as a node would. The copy is isolated like
-         * any plugin module (it reads only its allowed {@code requires}, and nothing in the host reads
-         * it); the refusal it lifts exists to keep reports unambiguous, not to hold a boundary. A
-         * node never calls this.
-         *
-         * @param moduleName the exact module name; Stigmem's own modules and the JDK's are never allowed
-         */
-        public Builder allowShadowing(String moduleName) {
-            Objects.requireNonNull(moduleName, "moduleName");
-            if (moduleName.equals("dev.stigmem") || moduleName.startsWith("dev.stigmem.") || moduleName.startsWith("java.")
-                    || moduleName.startsWith("jdk.")) {
-                throw new IllegalArgumentException("module " + moduleName + " belongs to the host or the JDK and cannot be shadowed");
-            }
-            shadowing.add(moduleName);
             return this;
         }
 

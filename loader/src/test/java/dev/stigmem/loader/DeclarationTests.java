@@ -124,7 +124,7 @@ class DeclarationTests {
         assertThatThrownBy(() -> loader().load(jar))
                 .isInstanceOf(PluginDeclarationException.class)
                 .hasMessageContaining("entry 'http.jar:module http': requires java.net.http, not on the allowlist "
-                        + "(dev.stigmem.api, java.base)");
+                        + "(dev.stigmem.api, java.base, java.desktop, java.logging, java.sql)");
         // The allowlist is the scan policy's allow-module rules: an operator extends it there.
         PluginLoader operatorAllowed = PluginLoader.builder().workDirectory(work)
                 .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("ops.policy",
@@ -135,17 +135,17 @@ class DeclarationTests {
 
     @Test
     void requiresOfAModuleTheOperatorAllowedLoads() {
-        Path jar = JavacJar.named("logging.jar")
-                .source("module-info.java", "module logging { requires dev.stigmem.api; requires java.logging; "
+        Path jar = JavacJar.named("naming.jar")
+                .source("module-info.java", "module naming { requires dev.stigmem.api; requires java.naming; "
                         + "provides dev.stigmem.api.Plugin with l.Entry; }")
-                .source("l/Entry.java", "package l; " + manifest("logging") + " public final class Entry implements dev.stigmem.api.Plugin {"
-                        + " static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(\"l\"); }")
+                .source("l/Entry.java", "package l; " + manifest("naming") + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " static final javax.naming.Name NAME = null; }")
                 .writeTo(tmp);
         assertThatThrownBy(() -> loads(jar)).isInstanceOf(PluginDeclarationException.class)
-                .hasMessageContaining("requires java.logging, not on the allowlist (dev.stigmem.api, java.base)");
+                .hasMessageContaining("requires java.naming, not on the allowlist (dev.stigmem.api, java.base, java.desktop, java.logging, java.sql)");
         PluginLoader operatorAllowed = PluginLoader.builder().workDirectory(work)
                 .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("ops.policy",
-                        "@rule ops.logging plugins may log through java.util.logging\nallow-module java.logging\nallow-package java.util.logging\n"))
+                        "@rule ops.naming plugins may use JNDI names\nallow-module java.naming\nallow-package javax.naming\n"))
                 .build();
         operatorAllowed.load(jar).close();
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -13,7 +14,7 @@ import static dev.stigmem.loader.JavacJar.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Module names and packages: clashes refused, private library versions side by side. */
+/** Module names and packages: clashes refused, private library versions side by side, nothing of the host but the api and the allowed JDK modules read. */
 class LayerTests {
     @TempDir
     Path tmp;
@@ -22,6 +23,12 @@ class LayerTests {
 
     PluginLoader loader() {
         return PluginLoader.builder().workDirectory(work).build();
+    }
+
+    /** The jar the test JVM's boot layer loaded a module from. */
+    static Path hostJar(String module) {
+        return ModuleLayer.boot().configuration().findModule(module).flatMap(m -> m.reference().location())
+                .map(Path::of).orElseThrow();
     }
 
     static Path library(Path dir, String version) {
@@ -58,41 +65,115 @@ class LayerTests {
         }
     }
 
-    @Test
-    void moduleNameClashWithTheHostIsRefused() {
-        Path jar = JavacJar.named("impostor.jar")
-                .source("module-info.java", "module org.slf4j { requires dev.stigmem.api; provides dev.stigmem.api.Plugin with i.Entry; }")
-                .source("i/Entry.java", "package i; " + manifest("impostor") + " public final class Entry implements dev.stigmem.api.Plugin {}")
-                .writeTo(tmp);
-        assertThatThrownBy(() -> loader().load(jar))
-                .isInstanceOf(LayerResolutionException.class)
-                .hasMessage("plugin archive '" + jar + "', entry 'impostor.jar:module org.slf4j': "
-                        + "module name clash with the host: the host already has a module named org.slf4j");
-        assertThat(work).isEmptyDirectory();
+    /** A tiny module named like the host's SLF4J, built by the test: another version of a host library. */
+    static Path ownSlf4j(Path dir) {
+        return JavacJar.named("own-slf4j.jar")
+                .source("module-info.java", "module org.slf4j { exports org.slf4j; }")
+                .source("org/slf4j/LoggerFactory.java",
+                        "package org.slf4j; public final class LoggerFactory { public static String version() { return \"plugin's own 9.9\"; } }")
+                .writeTo(dir);
     }
 
     @Test
-    void aTestHarnessMayLoadItsOwnCopyOfAHostModuleByName() {
-        Path jar = JavacJar.named("own-copy.jar")
-                .source("module-info.java", "module org.slf4j { requires dev.stigmem.api; provides dev.stigmem.api.Plugin with i.Entry; }")
-                .source("i/Entry.java", "package i; " + manifest("own-copy") + " public final class Entry implements dev.stigmem.api.Plugin {}")
-                .writeTo(tmp);
-        PluginLoader loader = PluginLoader.builder().workDirectory(work).allowShadowing("org.slf4j").build();
-        try (LoadedPlugin p = loader.load(jar)) {
-            Module copy = p.layer().findModule("org.slf4j").orElseThrow();
-            assertThat(copy).isNotSameAs(ModuleLayer.boot().findModule("org.slf4j").orElseThrow());
-            assertThat(copy.getLayer()).isSameAs(p.layer());
-            // Still isolated: the copy does not read the host module it is named like.
-            assertThat(copy.canRead(ModuleLayer.boot().findModule("org.slf4j").orElseThrow())).isFalse();
+    void aPluginBundlesItsOwnVersionOfAModuleTheHostAlsoHoldsAndSeesOnlyItsOwnClasses() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("own-slf4j"));
+        Path lib = ownSlf4j(dir);
+        JavacJar.named("logs.jar")
+                .source("module-info.java", "module logs { requires dev.stigmem.api; requires org.slf4j; "
+                        + "provides dev.stigmem.api.Plugin with logs.Entry; }")
+                .source("logs/Entry.java", "package logs; " + manifest("logs")
+                        + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(org.slf4j.LoggerFactory.version()); } }")
+                .against(lib).writeTo(dir);
+        Module host = ModuleLayer.boot().findModule("org.slf4j").orElseThrow();
+        try (LoadedPlugin p = loader().load(dir)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("plugin's own 9.9"));
+            Module own = p.layer().findModule("org.slf4j").orElseThrow();
+            assertThat(own).isNotSameAs(host);
+            assertThat(own.getClassLoader()).isNotSameAs(host.getClassLoader()).isSameAs(p.layer().findLoader("logs"));
+            Module plugin = p.layer().findModule("logs").orElseThrow();
+            assertThat(plugin.canRead(own)).isTrue();
+            assertThat(plugin.canRead(host)).isFalse();
+            assertThat(own.canRead(host)).isFalse();
         }
     }
 
     @Test
-    void stigmemAndJdkModulesCannotBeShadowed() {
-        for (String name : new String[] {"dev.stigmem.api", "dev.stigmem.node", "java.base", "jdk.unsupported"}) {
-            assertThatThrownBy(() -> PluginLoader.builder().allowShadowing(name))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("cannot be shadowed");
+    void aPluginModuleRequiringAHostLibraryItDoesNotBundleIsRefused() {
+        // The declaration check refuses this first; with it out of the way the layer holds on its own.
+        Path jar = JavacJar.named("borrower.jar")
+                .source("module-info.java", "module borrower { requires dev.stigmem.api; requires org.slf4j; "
+                        + "provides dev.stigmem.api.Plugin with b.Entry; }")
+                .source("b/Entry.java", "package b; " + manifest("borrower") + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Entry.class); }")
+                .against(hostJar("org.slf4j"))
+                .writeTo(tmp);
+        PluginLoader permissive = PluginLoader.builder().workDirectory(work).withoutScanForTests()
+                .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("borrow.txt",
+                        "@rule borrow test\nallow-module org.slf4j\n"))
+                .build();
+        assertThatThrownBy(() -> permissive.load(jar))
+                .isInstanceOf(LayerResolutionException.class)
+                .hasMessageContaining("entry 'borrower.jar:module borrower': module borrower would read the host's module org.slf4j; "
+                        + "plugins share only dev.stigmem.api and the allowed JDK modules")
+                .hasMessageContaining("bundle org.slf4j in the archive");
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
+    void aRequiresOfAHostLibraryIsRefusedByTheDeclarationCheckFirst() {
+        Path jar = JavacJar.named("borrower.jar")
+                .source("module-info.java", "module borrower { requires dev.stigmem.api; requires org.slf4j; "
+                        + "provides dev.stigmem.api.Plugin with b.Entry; }")
+                .source("b/Entry.java", "package b; " + manifest("borrower") + " public final class Entry implements dev.stigmem.api.Plugin {}")
+                .against(hostJar("org.slf4j"))
+                .writeTo(tmp);
+        assertThatThrownBy(() -> loader().load(jar))
+                .isInstanceOf(PluginDeclarationException.class)
+                .hasMessageContaining("requires org.slf4j, not on the allowlist");
+    }
+
+    @Test
+    void aRequiresStaticOfAHostModuleCreatesNoEdge() {
+        // The host holds com.fasterxml.jackson.annotation; a plugin's optional dependency on it must not bind to it.
+        Path jar = JavacJar.named("optional.jar")
+                .source("module-info.java", "module optional { requires dev.stigmem.api; requires static com.fasterxml.jackson.annotation; "
+                        + "provides dev.stigmem.api.Plugin with o.Entry; }")
+                .source("o/Entry.java", "package o; " + manifest("optional") + " public final class Entry implements dev.stigmem.api.Plugin {}")
+                .against(hostJar("com.fasterxml.jackson.annotation"))
+                .writeTo(tmp);
+        PluginLoader permissive = PluginLoader.builder().workDirectory(work)
+                .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("optional.txt",
+                        "@rule optional test\nallow-module com.fasterxml.jackson.annotation\n"))
+                .build();
+        // Allowed by policy and held by the host: the edge is kept (and checked like any read).
+        assertThatThrownBy(() -> permissive.load(jar)).isInstanceOf(LayerResolutionException.class)
+                .hasMessageContaining("would read the host's module com.fasterxml.jackson.annotation");
+        Path plain = JavacJar.named("optional2.jar")
+                .source("module-info.java", "module optional2 { requires dev.stigmem.api; requires static org.slf4j; "
+                        + "provides dev.stigmem.api.Plugin with o2.Entry; }")
+                .source("o2/Entry.java", "package o2; " + manifest("optional2") + " public final class Entry implements dev.stigmem.api.Plugin {}")
+                .against(hostJar("org.slf4j"))
+                .writeTo(tmp);
+        assertThat(ModuleLayer.boot().findModule("org.slf4j")).isPresent();
+        // The declaration accepts it; the scan is bypassed so that only the layer decides here.
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).withoutScanForTests().build().load(plain)) {
+            Module m = p.layer().findModule("optional2").orElseThrow();
+            assertThat(m.canRead(ModuleLayer.boot().findModule("org.slf4j").orElseThrow())).isFalse();
+            assertThat(m.getDescriptor().requires()).extracting(ModuleDescriptor.Requires::name).doesNotContain("org.slf4j");
+        }
+    }
+
+    @Test
+    void stigmemAndJdkModuleNamesAreReserved() throws IOException {
+        for (String name : new String[] {"dev.stigmem.node", "jdk.unsupported", "java.sql"}) {
+            Path jar = JavacJar.named(name + ".jar")
+                    .source("module-info.java", "module " + name + " { requires dev.stigmem.api; provides dev.stigmem.api.Plugin with r.Entry; }")
+                    .source("r/Entry.java", "package r; " + manifest("reserved") + " public final class Entry implements dev.stigmem.api.Plugin {}")
+                    .writeTo(Files.createTempDirectory(tmp, "reserved"));
+            assertThatThrownBy(() -> loader().load(jar))
+                    .isInstanceOf(PluginLoadException.class)
+                    .hasMessageContaining(name);
         }
     }
 

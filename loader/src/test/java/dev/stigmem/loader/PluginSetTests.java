@@ -86,10 +86,10 @@ class PluginSetTests {
 
     @Test
     void layerFailureAfterOthersWereDefinedClosesThemAll() throws IOException {
-        // greeter is defined first; impostor reads fine but its module name clashes with the host.
+        // greeter is defined first; impostor reads fine but takes a module name reserved for Stigmem.
         Files.copy(Examples.greeter(), plugins.resolve("a-greeter.jar"));
         JavacJar.named("b-impostor.jar")
-                .source("module-info.java", "module org.slf4j { requires dev.stigmem.api; provides dev.stigmem.api.Plugin with i.Entry; }")
+                .source("module-info.java", "module dev.stigmem.impostor { requires dev.stigmem.api; provides dev.stigmem.api.Plugin with i.Entry; }")
                 .source("i/Entry.java", "package i; " + manifest("impostor", "greeter")
                         + " public final class Entry implements dev.stigmem.api.Plugin {}")
                 .writeTo(plugins);

@@ -410,7 +410,6 @@ public final class StigmemNode implements AutoCloseable {
         private Optional<dev.stigmem.api.core.NetworkOutbound> networkOutbound = Optional.empty();
         private Optional<Consumer<CoreCall>> coreCallObserver = Optional.empty();
         private Optional<Consumer<PluginLogLine>> pluginLogObserver = Optional.empty();
-        private final Set<String> shadowing = new java.util.TreeSet<>();
         private final Set<Capability> withheld = java.util.EnumSet.noneOf(Capability.class);
         private final Set<Capability> revoked = java.util.EnumSet.noneOf(Capability.class);
 
@@ -556,17 +555,6 @@ public final class StigmemNode implements AutoCloseable {
         }
 
         /**
-         * Lets the plugin module named {@code moduleName} be loaded although the host holds a module
-         * of that name: only for test harnesses whose JVM already has the plugin under test on its
-         * module path (see {@link PluginLoader.Builder#allowShadowing}). Audited.
-         */
-        public Builder allowShadowing(String moduleName) {
-            PluginLoader.builder().allowShadowing(moduleName); // same validation as the loader's, at once
-            shadowing.add(moduleName);
-            return this;
-        }
-
-        /**
          * A time limit for every plugin handler call (at most 30 s). Default: none, handlers run on
          * the caller's thread for as long as they take. With one, each plugin's handlers run on
          * {@value PluginCalls#HANDLER_THREADS} threads of its own; the limit counts from when a
@@ -687,10 +675,6 @@ public final class StigmemNode implements AutoCloseable {
                     }
                 }));
             });
-            for (String module : shadowing) {
-                lb.allowShadowing(module);
-                audit.record("node", "node.shadowing_allowed", Map.of("module", module));
-            }
             // Trust is the first check: no plugin code is defined or run before its signatures are
             // verified. (The archive's zip structure, module descriptors and manifest annotation are
             // parsed before, within the archive limits: verifying needs them, and none of it runs.)

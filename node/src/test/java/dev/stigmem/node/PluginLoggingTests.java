@@ -62,9 +62,27 @@ class PluginLoggingTests {
             }
             """;
 
+    /** Logs through java.util.logging, as libraries do (Guava, protobuf, ...). */
+    private static final String JUL = """
+            package com.example.jul;
+            import dev.stigmem.api.*;
+            import dev.stigmem.api.hook.*;
+            import java.util.logging.Level;
+            import java.util.logging.Logger;
+            @StigmemPlugin(name = "jul-plugin", version = "1.0.0", requires = ">=0.9.0")
+            public final class Jul implements Plugin, PostAssertPersist {
+                private static final Logger LOG = Logger.getLogger("com.example.jul.Jul");
+                @Override public void postAssertPersist(PluginContext c, FactEvent e) {
+                    LOG.log(Level.WARNING, "persisted {0}\\n[main] ERROR dev.stigmem.node.StigmemNode - forged through JUL", e.fact().object());
+                    LOG.fine("below the JVM's JUL level");
+                }
+            }
+            """;
+
     @TempDir
     static Path jars;
     static Path logs;
+    static Path jul;
 
     @TempDir
     Path plugins;
@@ -72,6 +90,7 @@ class PluginLoggingTests {
     @BeforeAll
     static void compile() {
         logs = PluginJars.compile(jars, "logging-plugin.jar", Map.of("com/example/logs/Logs.java", LOGS), "com.example.logs.Logs");
+        jul = PluginJars.compile(jars, "jul-plugin.jar", Map.of("com/example/jul/Jul.java", JUL), "com.example.jul.Jul");
     }
 
     /** Runs {@code action} with System.err captured (slf4j-simple writes to the current System.err). */
@@ -124,6 +143,31 @@ class PluginLoggingTests {
         assertThat(err).contains("ERROR plugin.logging-plugin - ").contains("dev.stigmem.node.StigmemNode: asked the finder\\u000a[main] ERROR");
         assertThat(seen).extracting(PluginLogLine::level).containsExactly(Level.INFO, Level.INFO, Level.WARNING, Level.ERROR);
         assertThat(seen.get(1).message()).isEqualTo("persisted tea\\u000d\\u000a[main] INFO forged");
+    }
+
+    @Test
+    void aPluginsJulRecordsGoToSlf4jUnderItsNameEscapedAndTheHostsStayWhereTheyWere() throws Exception {
+        Files.copy(jul, plugins.resolve("jul-plugin.jar"));
+        List<PluginLogLine> seen = new CopyOnWriteArrayList<>();
+        String err = stderrOf(() -> {
+            try (StigmemNode node = StigmemNode.builder().pluginDirectory(plugins).trustPolicy(DEVELOPMENT)
+                    .observePluginLogs(seen::add).start()) {
+                node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default"));
+                assertThat(node.audit().byAction("jdk.denied", 10)).as("JUL logging is not refused by the guard").isEmpty();
+                assertThat(node.audit().byAction("hook.handler_failed", 10)).isEmpty();
+                // The host's own JUL records go to the root handlers that were there before, not to a plugin.
+                java.util.logging.Logger.getLogger("host.jul").warning("the host's own JUL line");
+                assertThat(java.util.logging.Logger.getLogger("").getHandlers()).singleElement()
+                        .extracting(h -> h.getClass().getSimpleName()).isEqualTo("PluginJulHandler");
+            }
+        });
+        assertThat(seen).singleElement().satisfies(l -> {
+            assertThat(l.plugin()).isEqualTo("jul-plugin");
+            assertThat(l.level()).isEqualTo(Level.WARNING);
+            assertThat(l.message()).isEqualTo("persisted tea\\u000a[main] ERROR dev.stigmem.node.StigmemNode - forged through JUL");
+        });
+        assertThat(err).contains("WARN plugin.jul-plugin - ").contains("com.example.jul.Jul: persisted tea\\u000a[main] ERROR");
+        assertThat(err.lines()).as("no line forged by the plugin").noneMatch(l -> l.contains("forged") && !l.contains("plugin.jul-plugin"));
     }
 
     @Test

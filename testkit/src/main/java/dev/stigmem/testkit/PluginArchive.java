@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
 import org.opentest4j.AssertionFailedError;
@@ -32,15 +30,12 @@ public final class PluginArchive {
 
     private final Path path;
     private final Optional<String> moduleName;
-    // Each module of the archive, by name, with the file or directory it was packed from.
-    private final Map<String, Path> moduleSources;
     // Where the testkit writes what it has to say about this archive at length (a node's refusal).
     private final Path reportDirectory;
 
-    private PluginArchive(Path path, Optional<String> moduleName, Map<String, Path> moduleSources, Path reportDirectory) {
+    private PluginArchive(Path path, Optional<String> moduleName, Path reportDirectory) {
         this.path = path;
         this.moduleName = moduleName;
-        this.moduleSources = Map.copyOf(moduleSources);
         this.reportDirectory = reportDirectory;
     }
 
@@ -72,7 +67,6 @@ public final class PluginArchive {
         Path packDir = (out.getParent() == null ? out : out.getParent()).resolve("stigmem-testkit");
         Path archive;
         Optional<String> module;
-        Map<String, Path> sources = new TreeMap<>();
         if (Files.isDirectory(out) && BuildOutput.isClassesDirectory(out)) {
             String name = projectName(out);
             archive = BuildOutput.pack(out, packDir, name + ".jar");
@@ -81,10 +75,6 @@ public final class PluginArchive {
             archive = out;
             module = Files.isRegularFile(out) && out.toString().endsWith(".jar") ? BuildOutput.moduleNameOfJar(out) : Optional.empty();
         }
-        module.ifPresent(m -> sources.put(m, out));
-        for (Path lib : libs) {
-            BuildOutput.moduleNameOfJar(lib).ifPresent(m -> sources.put(m, lib));
-        }
         if (!libs.isEmpty()) {
             if (!Files.isRegularFile(archive) || !archive.toString().endsWith(".jar")) {
                 throw new IllegalArgumentException("libraries can be bundled only with a classes directory or a plugin jar, not with " + archive);
@@ -92,7 +82,7 @@ public final class PluginArchive {
             String base = archive.getFileName().toString().replaceFirst("\\.jar$", "");
             archive = BuildOutput.zip(archive, libs, packDir, base + "-with-libraries.zip");
         }
-        return new PluginArchive(archive, module, sources, packDir);
+        return new PluginArchive(archive, module, packDir);
     }
 
     /** An archive as it is (a jar, a zip of jars or a directory of jars), for example one built by another module. */
@@ -102,7 +92,7 @@ public final class PluginArchive {
             throw new IllegalArgumentException("plugin archive " + p + " does not exist");
         }
         Optional<String> module = Files.isRegularFile(p) && p.toString().endsWith(".jar") ? BuildOutput.moduleNameOfJar(p) : Optional.empty();
-        return new PluginArchive(p, module, module.map(m -> Map.of(m, p)).orElse(Map.of()), defaultReportDirectory());
+        return new PluginArchive(p, module, defaultReportDirectory());
     }
 
     // target/stigmem-testkit of the project the tests run in (Maven's working directory), else a temp directory.
@@ -178,34 +168,6 @@ public final class PluginArchive {
                     + node.plugins().stream().map(p -> p.name()).toList());
         } catch (NodeStartException e) {
             return e.getMessage();
-        }
-    }
-
-    /**
-     * The archive's modules that the test JVM's boot layer already holds from the very same build
-     * output (Surefire's module path holds the plugin under test and its libraries): the node may
-     * load its own copies of these. A host module of the same name from anywhere else is a real
-     * clash, which the node refuses as it would in production.
-     */
-    java.util.Set<String> modulesAlsoInTheTestJvm() {
-        java.util.Set<String> out = new java.util.TreeSet<>();
-        for (Map.Entry<String, Path> m : moduleSources.entrySet()) {
-            Optional<Path> boot = ModuleLayer.boot().configuration().findModule(m.getKey())
-                    .flatMap(r -> r.reference().location())
-                    .filter(u -> u.getScheme().equals("file"))
-                    .map(Path::of);
-            if (boot.isPresent() && sameFile(boot.get(), m.getValue())) {
-                out.add(m.getKey());
-            }
-        }
-        return out;
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -325,11 +325,8 @@ public final class TestNode implements AutoCloseable {
                         .observeCoreCalls(calls::add)
                         .observePluginLogs(logs::add)
                         .clock(clock);
-                // Surefire's module path holds the plugin under test (and its libraries) from the same
-                // build output; the node loads its own copies. Any other name clash stays a refusal.
-                for (PluginArchive a : all) {
-                    a.modulesAlsoInTheTestJvm().forEach(b::allowShadowing);
-                }
+                // Surefire's module path may hold the plugin under test (and its libraries): the node
+                // loads its own copies in the plugin's layer, as it would any module the host also has.
                 return new TestNode(b.start(), plugin, calls, network, logs, root);
             } catch (IOException e) {
                 deleteTree(root);

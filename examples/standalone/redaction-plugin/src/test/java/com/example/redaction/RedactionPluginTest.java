@@ -1,6 +1,7 @@
 package com.example.redaction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stigmem.api.core.Fact;
 import dev.stigmem.api.core.FactDraft;
@@ -25,7 +26,7 @@ class RedactionPluginTest {
     void theNodeRunsItsOwnCopyOfTheModuleThatSurefirePutOnTheModulePath(TestNode node) {
         assertEquals("com.example.redaction", RedactionPlugin.class.getModule().getName());
         assertEquals("com.example.redaction", node.plugin().module());
-        node.audit().assertEmitted("node", "node.shadowing_allowed", Map.of("module", "com.example.redaction"));
+        assertTrue(ModuleLayer.boot().findModule("com.example.redaction").isPresent());
     }
 
     @Test

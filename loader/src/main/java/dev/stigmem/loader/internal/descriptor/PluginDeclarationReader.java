@@ -195,7 +195,10 @@ public final class PluginDeclarationReader {
         jars.forEach(j -> own.add(descriptors.get(j.name()).name()));
         List<String> refused = new ArrayList<>();
         for (ModuleDescriptor.Requires r : d.requires()) {
-            if (!own.contains(r.name()) && allowlist.reason(r.name()).isEmpty()) {
+            // A requires static of a module neither bundled nor allowed creates no edge: the layer
+            // drops it (PluginLayers), so the module is simply absent, as javac's contract allows.
+            boolean optional = r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC);
+            if (!optional && !own.contains(r.name()) && allowlist.reason(r.name()).isEmpty()) {
                 refused.add(r.name());
             }
         }

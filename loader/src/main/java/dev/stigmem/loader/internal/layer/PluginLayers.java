@@ -18,67 +18,106 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds one module layer per plugin: every module of the archive, defined to one class loader
  * whose parent is the platform class loader (narrowed by {@link PlatformModulesLoader} to the
- * allowed JDK modules), above the layer that holds {@code dev.stigmem.api}.
+ * allowed JDK packages), above the layer that holds {@code dev.stigmem.api}.
  *
- * <p>The class loader delegates to the api's loader only for the packages the api exports, and to
- * the narrowed platform loader for the rest, so neither the host's class path, nor its internal
- * modules, nor other plugins' layers are visible. Module names the parent layers already hold are
- * refused before resolution (the resolver would otherwise let a plugin module shadow a host module
- * of the same name), and so are the JDK's and Stigmem's own packages ({@link #isReserved}); other
- * host packages are left to the resolver.
+ * <p>What a plugin shares with the host is the api and the allowed JDK modules, nothing else. The
+ * host's own libraries (the node's Jackson and SLF4J, an embedding host's, a test JVM's) are
+ * invisible: a plugin may bundle any version of a module the host also holds, under the same name,
+ * and its modules read that copy; and a plugin module that would read any host module other than
+ * the api and the allowed JDK modules (those, and what they {@code requires transitive}) is refused
+ * after resolution ({@link #define}). The JDK's and Stigmem's module names and packages stay
+ * reserved ({@link #isReserved}).
  *
  * <p>Thread-safe: the package index of the parent layers is computed once.
  */
 public final class PluginLayers {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginLayers.class);
+
     private final ModuleLayer parent;
     private final Map<String, String> parentPackages = new HashMap<>();
     private final PlatformModulesLoader platform;
-    // Host module names an archive may reuse (test harnesses only; see PluginLoader.Builder#allowShadowing).
-    private final Set<String> shadowing;
+    private final Set<String> allowedModules;
+    // Host modules a plugin module may read: the api, the allowed JDK modules and what they require
+    // transitively (a module requiring java.sql reads java.xml: the JDK's own implied readability).
+    private final Set<String> readableHostModules;
 
-    private PluginLayers(ModuleLayer parent, Set<String> allowedModules, Set<String> shadowing) {
+    private PluginLayers(ModuleLayer parent, Set<String> allowedModules, Predicate<String> allowedPackage) {
         this.parent = parent;
-        this.shadowing = Set.copyOf(shadowing);
+        this.allowedModules = Set.copyOf(allowedModules);
         Set<String> platformPackages = new java.util.HashSet<>();
         ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+        Map<String, Module> jdkModules = new HashMap<>();
         for (ModuleLayer l : layersOf(parent)) {
             for (Module m : l.modules()) {
                 m.getPackages().forEach(p -> parentPackages.putIfAbsent(p, m.getName()));
                 boolean jdk = m.getClassLoader() == null || m.getClassLoader() == platformLoader;
-                if (jdk && (m.getName().equals("java.base") || allowedModules.contains(m.getName()))) {
+                if (jdk) {
+                    jdkModules.putIfAbsent(m.getName(), m);
+                }
+                if (jdk && m.getName().equals("java.base")) {
                     platformPackages.addAll(m.getPackages());
+                } else if (jdk && allowedModules.contains(m.getName())) {
+                    // Package by package: allowing java.desktop for java.beans does not expose java.awt.
+                    m.getPackages().stream().filter(allowedPackage).forEach(platformPackages::add);
                 }
             }
         }
         this.platform = new PlatformModulesLoader(platformPackages);
+        Set<String> readable = new TreeSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(allowedModules);
+        todo.add("dev.stigmem.api");
+        todo.add("java.base");
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            Optional<Module> m = name.equals("dev.stigmem.api") ? parent.findModule(name) : Optional.ofNullable(jdkModules.get(name));
+            if (m.isPresent() && readable.add(name)) {
+                m.get().getDescriptor().requires().stream()
+                        .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
+                        .forEach(r -> todo.add(r.name()));
+            }
+        }
+        this.readableHostModules = Set.copyOf(readable);
+        Set<String> absent = new TreeSet<>(allowedModules);
+        absent.removeAll(jdkModules.keySet());
+        if (!absent.isEmpty()) {
+            LOG.warn("the scan policy allows plugins to require {}, which the host's boot layer does not hold; "
+                    + "a plugin requiring one is refused (start the host with --add-modules {})",
+                    absent, String.join(",", absent));
+        }
     }
 
     /**
      * The layers above the one holding {@code dev.stigmem.api}.
      *
+     * @param allowedModules the JDK modules plugin modules may require (allow-module)
+     * @param allowedPackage which packages of those modules (other than java.base) a plugin may load
+     *                       by name (allow-package, not deny-package)
      * @throws IllegalStateException with what to add to the command line when the api is not a named module
      */
-    public static PluginLayers aboveApi(Set<String> allowedModules, Set<String> shadowing) {
+    public static PluginLayers aboveApi(Set<String> allowedModules, Predicate<String> allowedPackage) {
         Module api = Plugin.class.getModule();
         if (!api.isNamed() || api.getLayer() == null) {
             throw new IllegalStateException("dev.stigmem.api is on the class path (unnamed module), so plugin modules "
                     + "cannot read it; run the host with the api jar as a named module: "
                     + "-p stigmem-api.jar --add-modules dev.stigmem.api");
         }
-        return new PluginLayers(api.getLayer(), allowedModules, shadowing);
+        return new PluginLayers(api.getLayer(), allowedModules, allowedPackage);
     }
 
     /**
      * Layers above a given parent, which must hold {@code dev.stigmem.api}. */
-    public static PluginLayers above(ModuleLayer parent, Set<String> allowedModules, Set<String> shadowing) {
+    public static PluginLayers above(ModuleLayer parent, Set<String> allowedModules, Predicate<String> allowedPackage) {
         if (parent.findModule("dev.stigmem.api").isEmpty()) {
             throw new IllegalArgumentException("the parent layer does not hold the module dev.stigmem.api");
         }
-        return new PluginLayers(parent, allowedModules, shadowing);
+        return new PluginLayers(parent, allowedModules, allowedPackage);
     }
 
     public ModuleLayer parent() {
@@ -91,7 +130,8 @@ public final class PluginLayers {
      *
      * @param archive the operator's archive, for messages
      * @param modules every module of the archive, by jar name
-     * @throws LayerResolutionException on a name or package clash, or when resolution fails
+     * @throws LayerResolutionException on a reserved name or package, a clash inside the archive, a read of a
+     *                                   host module outside the api and the allowed JDK modules, or when resolution fails
      */
     public Defined define(Path archive, Map<String, ModuleReference> modules) {
         Map<String, String> moduleToJar = new HashMap<>();
@@ -104,14 +144,13 @@ public final class PluginLayers {
                 throw new LayerResolutionException(archive, where, String.format(Locale.ROOT,
                         "duplicate module name: jars '%s' and '%s' both hold module %s", other, e.getKey(), d.name()));
             }
-            boolean shadows = shadowing.contains(d.name());
-            if (parent.findModule(d.name()).isPresent() && !shadows) {
+            if (isReservedModule(d.name())) {
                 throw new LayerResolutionException(archive, where, String.format(Locale.ROOT,
-                        "module name clash with the host: the host already has a module named %s", d.name()));
+                        "reserved module name: %s is a name of the JDK or of Stigmem", d.name()));
             }
             for (String p : new TreeSet<>(d.packages())) {
                 String hostModule = parentPackages.get(p);
-                if (hostModule != null && isReserved(p) && !(shadows && hostModule.equals(d.name()))) {
+                if (hostModule != null && isReserved(p)) {
                     throw new LayerResolutionException(archive, where, String.format(Locale.ROOT,
                             "split package: package %s is already in host module %s", p, hostModule));
                 }
@@ -122,11 +161,12 @@ public final class PluginLayers {
                 }
             }
         }
+        Map<String, ModuleReference> narrowed = withoutForeignStaticRequires(archive, modules, moduleToJar);
         // The layer's class loader opens each jar through these references and never closes it:
         // LayerJars does, when the plugin is unloaded.
         LayerJars jars = new LayerJars();
         Map<String, ModuleReference> tracked = new java.util.LinkedHashMap<>();
-        modules.forEach((jar, ref) -> tracked.put(jar, jars.track(ref)));
+        narrowed.forEach((jar, ref) -> tracked.put(jar, jars.track(ref)));
         Collection<ModuleReference> refs = tracked.values();
         ModuleFinder finder = new FixedFinder(refs);
         Configuration cf;
@@ -142,6 +182,7 @@ public final class PluginLayers {
                         "resolution pulled in a module that is not in the archive");
             }
         }
+        checkReads(archive, cf, moduleToJar);
         try {
             ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform);
             ModuleLayer layer = controller.layer();
@@ -165,15 +206,73 @@ public final class PluginLayers {
     }
 
     /**
+     * A {@code requires static} creates a read edge only when the module is there anyway; the
+     * resolver would find it among the host's modules (a library's {@code requires static} of an
+     * annotation module the node happens to hold). Such requires of modules that are neither in the
+     * archive nor allowed are dropped from the descriptor the layer is defined with, so they create
+     * no edge, as they would not in a JVM holding only the api and the JDK. A non-static
+     * {@code requires} of an allowed module the host does not hold is refused here in words.
+     */
+    private Map<String, ModuleReference> withoutForeignStaticRequires(Path archive, Map<String, ModuleReference> modules,
+                                                                      Map<String, String> moduleToJar) {
+        Map<String, ModuleReference> out = new java.util.LinkedHashMap<>();
+        for (var e : modules.entrySet()) {
+            ModuleReference ref = e.getValue();
+            ModuleDescriptor d = ref.descriptor();
+            boolean drop = false;
+            for (ModuleDescriptor.Requires r : d.requires()) {
+                boolean own = moduleToJar.containsKey(r.name());
+                boolean inHost = parent.findModule(r.name()).isPresent();
+                boolean isStatic = r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC);
+                if (isStatic && !own && (!allowedModules.contains(r.name()) || !inHost)) {
+                    drop = true;
+                } else if (!isStatic && !own && allowedModules.contains(r.name()) && !inHost) {
+                    throw new LayerResolutionException(archive, Optional.of(e.getKey() + ":module " + d.name()),
+                            String.format(Locale.ROOT, "requires %s, which the scan policy allows but the host's boot "
+                                    + "layer does not hold: start the host with --add-modules %s", r.name(), r.name()));
+                }
+            }
+            out.put(e.getKey(), drop ? SealedModules.withoutStaticRequires(ref, r -> moduleToJar.containsKey(r)
+                    || (allowedModules.contains(r) && parent.findModule(r).isPresent())) : ref);
+        }
+        return out;
+    }
+
+    /**
+     * A plugin module reads its archive's modules, the api and the allowed JDK modules, nothing else
+     * of the host: not a library the node uses, even when a plugin module requires one it does not
+     * bundle (the declaration check refuses that first; this holds whatever got past it).
+     */
+    private void checkReads(Path archive, Configuration cf, Map<String, String> moduleToJar) {
+        for (ResolvedModule m : new java.util.TreeMap<>(cf.modules().stream()
+                .collect(java.util.stream.Collectors.toMap(ResolvedModule::name, x -> x))).values()) {
+            for (ResolvedModule read : m.reads()) {
+                if (read.configuration() == cf || readableHostModules.contains(read.name())) {
+                    continue;
+                }
+                throw new LayerResolutionException(archive, Optional.of(moduleToJar.get(m.name()) + ":module " + m.name()),
+                        String.format(Locale.ROOT, "module %s would read the host's module %s; plugins share only "
+                                + "dev.stigmem.api and the allowed JDK modules (%s) with the host: bundle %s in the archive",
+                                m.name(), read.name(), String.join(", ", new TreeSet<>(allowedModules)), read.name()));
+            }
+        }
+    }
+
+    /**
      * Packages of the platform and of Stigmem itself are refused even where JPMS would allow a copy
      * in another class loader: a plugin class named like a host class only confuses reviewers and
-     * stack traces. Other clashes with host packages are left to the resolver, which refuses the
-     * ones the plugin module would read (a real split package) and allows private copies of
-     * libraries the host also uses.
+     * stack traces. Other clashes with host packages are allowed: a plugin's private copy of a
+     * library the host also uses is the point of one layer per plugin.
      */
     private static boolean isReserved(String pkg) {
         return pkg.startsWith("java.") || pkg.startsWith("javax.") || pkg.startsWith("jdk.") || pkg.startsWith("sun.")
                 || pkg.startsWith("com.sun.") || pkg.equals("dev.stigmem") || pkg.startsWith("dev.stigmem.");
+    }
+
+    /** Module names of the JDK and of Stigmem, which no plugin module may take. */
+    private static boolean isReservedModule(String name) {
+        return name.equals("java.base") || name.startsWith("java.") || name.startsWith("jdk.")
+                || name.equals("dev.stigmem") || name.startsWith("dev.stigmem.");
     }
 
     private static List<ModuleLayer> layersOf(ModuleLayer top) {

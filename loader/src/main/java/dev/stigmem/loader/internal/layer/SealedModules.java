@@ -56,9 +56,48 @@ public final class SealedModules {
         return new Sealed(b.build(), ref);
     }
 
+    /**
+     * The same explicit module without the {@code requires static} of modules {@code keep} rejects
+     * (see {@link PluginLayers#define}); everything else of the descriptor as it was.
+     */
+    static ModuleReference withoutStaticRequires(ModuleReference ref, java.util.function.Predicate<String> keep) {
+        ModuleDescriptor d = ref.descriptor();
+        ModuleDescriptor.Builder b = d.isOpen() ? ModuleDescriptor.newOpenModule(d.name()) : ModuleDescriptor.newModule(d.name());
+        d.rawVersion().ifPresent(b::version);
+        b.packages(d.packages());
+        for (ModuleDescriptor.Requires r : d.requires()) {
+            if (!r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC) || keep.test(r.name())) {
+                if (!r.name().equals("java.base")) {
+                    b.requires(r);
+                }
+            }
+        }
+        d.exports().forEach(b::exports);
+        d.opens().forEach(b::opens);
+        d.uses().forEach(b::uses);
+        d.provides().forEach(b::provides);
+        d.mainClass().ifPresent(b::mainClass);
+        return new Narrowed(b.build(), ref);
+    }
+
     /** Whether this reference is a sealed plain jar, which reads the other archive modules once defined. */
     static boolean isSealed(ModuleReference ref) {
         return ref instanceof Sealed;
+    }
+
+    /** The JDK's reference for an explicit module's jar, with fewer {@code requires static}. */
+    private static final class Narrowed extends ModuleReference {
+        private final ModuleReference jar;
+
+        Narrowed(ModuleDescriptor descriptor, ModuleReference jar) {
+            super(descriptor, jar.location().orElse(null));
+            this.jar = jar;
+        }
+
+        @Override
+        public ModuleReader open() throws IOException {
+            return jar.open();
+        }
     }
 
     /** The JDK's reference for the jar, with the sealed descriptor. */

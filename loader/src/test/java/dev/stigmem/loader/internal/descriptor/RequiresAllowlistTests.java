@@ -10,18 +10,19 @@ class RequiresAllowlistTests {
     @Test
     void shippedPolicyAllowsTheApiAndJavaBaseEachWithAReason() {
         RequiresAllowlist list = RequiresAllowlist.from(ScanPolicy.shipped());
-        assertThat(list.reasons().keySet()).containsExactly("dev.stigmem.api", "java.base");
+        assertThat(list.reasons().keySet()).containsExactly("dev.stigmem.api", "java.base", "java.desktop", "java.logging", "java.sql");
         assertThat(list.reasons().values()).allSatisfy(r -> assertThat(r).isNotBlank());
-        assertThat(list.reason("java.logging")).isEmpty();
+        assertThat(list.reason("java.management")).isEmpty();
     }
 
     @Test
     void operatorPolicyAddsModulesWithItsReason() {
         ScanPolicy policy = ScanPolicy.shipped().withOperatorPolicy("ops.policy",
-                "@rule ops.logging Plugins on this node may log through java.util.logging\n"
-                        + "allow-module java.logging\nallow-package java.util.logging\n");
+                "@rule ops.naming Plugins on this node may use JNDI names\n"
+                        + "allow-module java.naming\nallow-package javax.naming\n");
         RequiresAllowlist list = RequiresAllowlist.from(policy);
-        assertThat(list.reasons().keySet()).containsExactly("dev.stigmem.api", "java.base", "java.logging");
-        assertThat(list.reason("java.logging")).contains("Plugins on this node may log through java.util.logging");
+        assertThat(list.reasons().keySet()).containsExactly("dev.stigmem.api", "java.base", "java.desktop", "java.logging",
+                "java.naming", "java.sql");
+        assertThat(list.reason("java.naming")).contains("Plugins on this node may use JNDI names");
     }
 }

@@ -109,14 +109,14 @@ class GeneratedFormScanTests {
             throw new java.io.UncheckedIOException(e);
         }
         Map<String, byte[]> plugin = Map.of("module-info.class", GeneratedClasses.moduleInfo("p.plugin",
-                "dev.stigmem.api", "com.example.tool", "helper.lib", "java.sql", "dev.stigmem.node"));
+                "dev.stigmem.api", "com.example.tool", "helper.lib", "java.naming", "dev.stigmem.node"));
 
         ScanReport report = scan(archive(plugin, jar("tool.jar", Map.of("META-INF/MANIFEST.MF", out.toByteArray())),
                 jar("helper-lib-2.1.0.jar", Map.of())));
 
         assertThat(brief(report.findings())).containsExactly(
                 "DENY module.requires dev.stigmem.node @ module-info.-:-1",
-                "DENY module.requires java.sql @ module-info.-:-1");
+                "DENY module.requires java.naming @ module-info.-:-1");
         assertThat(report.findings().get(0).reason())
                 .isEqualTo("Module p.plugin requires dev.stigmem.node, which is neither allowlisted nor a module of the archive");
     }
@@ -124,12 +124,12 @@ class GeneratedFormScanTests {
     @Test
     void moduleDescriptorHiddenOutsideModuleInfoDoesNotMakeARequiredModuleLookBundled() {
         Map<String, byte[]> plugin = new TreeMap<>();
-        plugin.put("module-info.class", GeneratedClasses.moduleInfo("p.plugin", "java.sql"));
-        plugin.put("p/Decoy.class", GeneratedClasses.moduleInfo("java.sql"));
+        plugin.put("module-info.class", GeneratedClasses.moduleInfo("p.plugin", "java.naming"));
+        plugin.put("p/Decoy.class", GeneratedClasses.moduleInfo("java.naming"));
 
         ScanReport report = scan(archive(plugin));
 
-        assertThat(brief(report.findings())).containsExactly("DENY module.requires java.sql @ module-info.-:-1");
+        assertThat(brief(report.findings())).containsExactly("DENY module.requires java.naming @ module-info.-:-1");
         assertThat(report.findings().get(0).entry()).contains("module-info.class");
     }
 }

@@ -64,10 +64,12 @@ public final class PluginLogging {
      * Loads the JVM's {@link System.LoggerFinder} now, from the node's thread, so that the first
      * {@code System.getLogger} of a plugin does not run the service lookup under the runtime JDK
      * guard; warns once when the JVM's finder is another one (plugin lines then do not carry the
-     * plugin's name).
+     * plugin's name). Puts {@link PluginJulHandler} at the root of {@code java.util.logging}, so that
+     * plugins' JUL records go the same way.
      */
     public static void prepare() {
         PluginLogWriter.start();
+        PluginJulHandler.install();
         System.LoggerFinder finder = System.LoggerFinder.getLoggerFinder();
         if (!(finder instanceof NodeLoggerFinder) && WARNED.compareAndSet(false, true)) {
             LOG.warn("this JVM's System.LoggerFinder is {}, not the node's: plugin System.Logger lines go there, "

@@ -1,0 +1,119 @@
+package dev.stigmem.loader;
+
+import dev.stigmem.api.Health;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static dev.stigmem.loader.JavacJar.manifest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The JDK modules the shipped policy allows for popular libraries (java.logging, java.sql, java.beans
+ * of java.desktop): their ordinary use passes the pre-scan, loads and runs, from an explicit module
+ * and from a plain jar; every member denied there is refused by the pre-scan. (The runtime guard's
+ * refusals of the same members: JdkGuardTests in module guard.)
+ */
+class LibraryJdkModulesTests {
+    @TempDir
+    Path tmp;
+    @TempDir
+    Path work;
+
+    static final String ORDINARY = """
+            static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("lib.Entry");
+            public static class Bean { public int getSize() { return 1; } public void setSize(int s) { } }
+            @Override public dev.stigmem.api.Health health() {
+                LOG.fine("checked");
+                try {
+                    String property = java.beans.Introspector.getBeanInfo(Bean.class, Object.class).getPropertyDescriptors()[0].getName();
+                    java.sql.Timestamp at = java.sql.Timestamp.valueOf("2026-12-01 10:00:00");
+                    return dev.stigmem.api.Health.degraded(LOG.getName() + " " + property + " " + at.toLocalDateTime());
+                } catch (java.beans.IntrospectionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            """;
+
+    @Test
+    void anExplicitModuleUsingTheLibraryJdkModulesTheOrdinaryWayPassesTheScanLoadsAndRuns() {
+        Path jar = JavacJar.named("ordinary.jar")
+                .source("module-info.java", "module ordinary { requires dev.stigmem.api; requires java.logging; requires java.sql; "
+                        + "requires java.desktop; provides dev.stigmem.api.Plugin with lib.Entry; }")
+                .source("lib/Entry.java", "package lib; " + manifest("ordinary")
+                        + " public final class Entry implements dev.stigmem.api.Plugin {" + ORDINARY + "}")
+                .writeTo(tmp);
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).build().load(jar)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("lib.Entry size 2026-12-01T10:00"));
+        }
+    }
+
+    @Test
+    void aPlainJarUsingThemRunsToo() {
+        Path jar = JavacJar.plainPlugin("plain-ordinary.jar", "lib", manifest("plain-ordinary"), ORDINARY).writeTo(tmp);
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).build().load(jar)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("lib.Entry size 2026-12-01T10:00"));
+        }
+    }
+
+    @Test
+    void everyDeniedMemberOfThemIsRefusedByTheScan() {
+        String body = """
+                static Object[] all() throws Exception {
+                    return new Object[] {
+                        java.util.logging.LogManager.getLogManager(),
+                        java.util.logging.Logger.getLogger("").getHandlers(),
+                        new java.util.logging.FileHandler("x.log"),
+                        new java.util.logging.SocketHandler("localhost", 9),
+                        java.sql.DriverManager.getConnection("jdbc:none:x"),
+                        new java.beans.XMLDecoder(new java.io.ByteArrayInputStream(new byte[0])),
+                        new java.beans.Statement("", "length", new Object[0]),
+                        java.beans.Beans.instantiate(null, "x.Y"),
+                    };
+                }
+                static void set() {
+                    java.util.logging.Logger.getLogger("").addHandler(new java.util.logging.ConsoleHandler());
+                    java.util.logging.Logger.getLogger("x").setLevel(java.util.logging.Level.OFF);
+                    java.beans.Introspector.setBeanInfoSearchPath(new String[0]);
+                    java.beans.PropertyEditorManager.registerEditor(String.class, null);
+                }
+                """;
+        Path jar = JavacJar.named("reaching.jar")
+                .source("module-info.java", "module reaching { requires dev.stigmem.api; requires java.logging; requires java.sql; "
+                        + "requires java.desktop; provides dev.stigmem.api.Plugin with r.Entry; }")
+                .source("r/Entry.java", "package r; " + manifest("reaching")
+                        + " public final class Entry implements dev.stigmem.api.Plugin {" + body + "}")
+                .writeTo(tmp);
+        assertThatThrownBy(() -> PluginLoader.builder().workDirectory(work).build().load(jar))
+                .isInstanceOf(PluginRejectedException.class)
+                .hasMessageContaining("DENY logging.global: java.util.logging.LogManager#getLogManager")
+                .hasMessageContaining("DENY logging.global: java.util.logging.Logger#getHandlers")
+                .hasMessageContaining("DENY logging.global: java.util.logging.Logger#addHandler")
+                .hasMessageContaining("DENY logging.global: java.util.logging.Logger#setLevel")
+                .hasMessageContaining("DENY logging.output: java.util.logging.FileHandler")
+                .hasMessageContaining("DENY logging.output: java.util.logging.SocketHandler")
+                .hasMessageContaining("DENY sql.drivers: java.sql.DriverManager")
+                .hasMessageContaining("DENY beans.dynamic: java.beans.XMLDecoder")
+                .hasMessageContaining("DENY beans.dynamic: java.beans.Statement")
+                .hasMessageContaining("DENY beans.dynamic: java.beans.Beans#instantiate")
+                .hasMessageContaining("DENY beans.global: java.beans.Introspector#setBeanInfoSearchPath")
+                .hasMessageContaining("DENY beans.global: java.beans.PropertyEditorManager#registerEditor");
+    }
+
+    @Test
+    void theRestOfJavaDesktopAndJavaSqlStaysRefused() {
+        Path jar = JavacJar.named("awt.jar")
+                .source("module-info.java", "module awt { requires dev.stigmem.api; requires java.sql; requires java.desktop; "
+                        + "provides dev.stigmem.api.Plugin with a.Entry; }")
+                .source("a/Entry.java", "package a; " + manifest("awt") + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " static Object desktop() { return java.awt.Toolkit.getDefaultToolkit(); }"
+                        + " static Object pool(javax.sql.DataSource d) { return d; } }")
+                .writeTo(tmp);
+        assertThatThrownBy(() -> PluginLoader.builder().workDirectory(work).build().load(jar))
+                .isInstanceOf(PluginRejectedException.class)
+                .hasMessageContaining("DENY reference.not-allowed: java.awt.Toolkit")
+                .hasMessageContaining("DENY reference.not-allowed: javax.sql.DataSource");
+    }
+}
