@@ -120,7 +120,7 @@ public final class PluginLoader implements AutoCloseable {
      * @throws ArchiveFormatException       the archive is corrupt, unsafe or over a bound
      * @throws PluginDeclarationException   no valid entry class, manifest or module requires
      * @throws PluginRejectedException      a check refused it
-     * @throws LayerResolutionException     its modules clash with the host or cannot be resolved
+     * @throws LayerResolutionException     its modules take a reserved name, would read a host module, or cannot be resolved
      * @throws PluginInstantiationException its entry class failed to instantiate
      */
     public LoadedPlugin load(Path archive) {
