@@ -22,10 +22,12 @@ import java.util.OptionalInt;
  * @param className the class, dotted binary name (empty for archive-wide findings)
  * @param method    the method as {@code name(descriptor)} (empty for class-level references)
  * @param line      the source line, where the class file has line numbers
+ * @param sourceFile the class file's {@code SourceFile} attribute ({@code Foo.java}), where it has one
+ *                  that is a plain file name
  */
 public record Finding(Severity severity, String rule, String reason, String target, int jarIndex, String jar,
                       Optional<String> entry, Optional<String> className, Optional<String> method,
-                      OptionalInt line) implements Comparable<Finding> {
+                      OptionalInt line, Optional<String> sourceFile) implements Comparable<Finding> {
 
     /** The report order. */
     public static final Comparator<Finding> ORDER = Comparator
@@ -49,6 +51,27 @@ public record Finding(Severity severity, String rule, String reason, String targ
         Objects.requireNonNull(className, "className");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(line, "line");
+        Objects.requireNonNull(sourceFile, "sourceFile");
+    }
+
+    /** A finding without a source file name (archive-wide, or a class compiled without one). */
+    public Finding(Severity severity, String rule, String reason, String target, int jarIndex, String jar,
+                   Optional<String> entry, Optional<String> className, Optional<String> method, OptionalInt line) {
+        this(severity, rule, reason, target, jarIndex, jar, entry, className, method, line, Optional.empty());
+    }
+
+    /**
+     * The source file's path as source trees lay it out: the class's package as directories, then
+     * the {@link #sourceFile} ({@code com/example/Foo.java}); empty without a source file name.
+     * This is the path code-scanning UIs match against a repository, below its source root.
+     */
+    public Optional<String> sourcePath() {
+        if (sourceFile.isEmpty() || className.isEmpty()) {
+            return Optional.empty();
+        }
+        String c = className.get();
+        int dot = c.lastIndexOf('.');
+        return Optional.of((dot < 0 ? "" : c.substring(0, dot).replace('.', '/') + "/") + sourceFile.get());
     }
 
     @Override

@@ -34,10 +34,15 @@ import java.util.TreeMap;
  *   <li>a finding is a {@code result}: {@link Severity#DENY} is level {@code error}, {@code WARN}
  *       {@code warning}, {@code INFO} {@code note}; its message is the target and the finding's
  *       reason;</li>
- *   <li>where: the archive entry is the result's artifact location (a class file, with its jar
- *       and, for a zip or a directory, the archive as parents in {@code run.artifacts}); the class
- *       and method are its logical location; the line is its region. Archive-wide findings point
- *       at the jar.</li>
+ *   <li>where: when the class file names its source file (the {@code SourceFile} attribute
+ *       {@code javac} writes by default), the result's location is that source file below the
+ *       source root, {@code com/example/Foo.java} relative to the {@code uriBaseId}
+ *       {@value #SOURCE_ROOT} (declared in {@code run.originalUriBaseIds}), with the line from the
+ *       class's line numbers as its region: what code-scanning UIs match against a repository. The
+ *       archive entry (a class file, with its jar and, for a zip or a directory, the archive as
+ *       parents in {@code run.artifacts}) is then its related location; without a source file
+ *       name it is the location itself. The class and method are the logical location.
+ *       Archive-wide findings point at the jar.</li>
  * </ul>
  * Equal input gives byte-identical text ({@code \n} line ends, fixed field order, results in the
  * order added, reports in their own order).
@@ -56,6 +61,8 @@ public final class SarifLog {
     public static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     /** The tool name in {@code tool.driver.name}. */
     public static final String TOOL = "stigmem";
+    /** The {@code uriBaseId} of source file locations: the plugin's source root ({@code src/main/java} in a Maven project). */
+    public static final String SOURCE_ROOT = "SRCROOT";
     /** The rule id of an archive whose declaration the loader refuses (no bytecode report). */
     public static final String DECLARATION_RULE = "plugin.declaration";
 
@@ -128,6 +135,7 @@ public final class SarifLog {
         private final List<ObjectNode> notifications = new ArrayList<>();
         private final List<ObjectNode> archives = new ArrayList<>();
         private Optional<String> toolVersion = defaultToolVersion();
+        private boolean sourceLocations;
 
         private Builder() {
         }
@@ -150,6 +158,7 @@ public final class SarifLog {
                 Rule rule = rules.computeIfAbsent(f.rule(), id -> new Rule(id, help));
                 rule.see(f.severity());
                 ObjectNode r = result(f.rule(), f.severity(), f.target() + ": " + f.reason(), where, f.line());
+                f.sourcePath().ifPresent(source -> atSource(r, source, f.line()));
                 logical(r, f.className(), f.method());
                 ObjectNode props = r.putObject("properties");
                 props.put("severity", f.severity().name());
@@ -223,6 +232,10 @@ public final class SarifLog {
             for (Rule rule : rules.values()) {
                 ruleArray.add(rule.descriptor());
             }
+            if (sourceLocations) {
+                run.putObject("originalUriBaseIds").putObject(SOURCE_ROOT).putObject("description").put("text",
+                        "The root of the plugin's source tree, where package directories start (src/main/java in a Maven project).");
+            }
             ObjectNode invocation = run.putArray("invocations").addObject();
             invocation.put("executionSuccessful", notifications.isEmpty());
             if (!notifications.isEmpty()) {
@@ -282,6 +295,24 @@ public final class SarifLog {
             return r;
         }
 
+        /**
+         * Moves a finding's class file location to its related locations and puts the source file,
+         * below {@link #SOURCE_ROOT}, first: code-scanning UIs show the first location.
+         */
+        private void atSource(ObjectNode result, String sourcePath, OptionalInt line) {
+            ArrayNode locations = (ArrayNode) result.get("locations");
+            ObjectNode classFile = (ObjectNode) locations.remove(0);
+            classFile.put("id", 1);
+            classFile.putObject("message").put("text", "the compiled class file in the archive");
+            ObjectNode physical = locations.addObject().putObject("physicalLocation");
+            ObjectNode al = physical.putObject("artifactLocation");
+            al.put("uri", uri(sourcePath));
+            al.put("uriBaseId", SOURCE_ROOT);
+            line.ifPresent(l -> physical.putObject("region").put("startLine", Math.max(1, l)));
+            result.putArray("relatedLocations").add(classFile);
+            sourceLocations = true;
+        }
+
         private static void logical(ObjectNode result, Optional<String> className, Optional<String> method) {
             if (className.isEmpty()) {
                 return;
@@ -303,10 +334,10 @@ public final class SarifLog {
             }
         }
 
-        /** ruleId, ruleIndex, level, message, locations, properties: the order readers expect. */
+        /** ruleId, ruleIndex, level, message, locations, relatedLocations, properties: the order readers expect. */
         private static ObjectNode reorder(ObjectNode r) {
             ObjectNode o = MAPPER.createObjectNode();
-            for (String k : List.of("ruleId", "ruleIndex", "level", "message", "locations", "properties")) {
+            for (String k : List.of("ruleId", "ruleIndex", "level", "message", "locations", "relatedLocations", "properties")) {
                 if (r.has(k)) {
                     o.set(k, r.get(k));
                 }

@@ -91,6 +91,7 @@ final class ClassScan extends ClassVisitor {
     private final BodyScan body = new BodyScan();
     private Optional<String> className = Optional.empty();
     private Optional<String> method = Optional.empty();
+    private Optional<String> sourceFile = Optional.empty();
     private int line;
     private boolean pluginEntry;
 
@@ -121,8 +122,30 @@ final class ClassScan extends ClassVisitor {
             scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count);
             reader.accept(scan, ClassReader.SKIP_FRAMES);
         }
-        return new Result(List.copyOf(scan.findings), scan.used, scan.pluginEntry);
+        return new Result(scan.withSourceFile(), scan.used, scan.pluginEntry);
     }
+
+    /**
+     * The class file's {@code SourceFile} attribute (second pass only: it is debug information).
+     * Kept only when it is a plain file name: it comes from the archive and becomes part of a path.
+     */
+    @Override
+    public void visitSource(String source, String debug) {
+        if (source != null && SOURCE_FILE.matcher(source).matches()) {
+            sourceFile = Optional.of(source);
+        }
+    }
+
+    /** The findings, each with the class's source file: those of {@link #visit} came before {@link #visitSource} told it. */
+    private List<Finding> withSourceFile() {
+        if (sourceFile.isEmpty()) {
+            return List.copyOf(findings);
+        }
+        return findings.stream().map(f -> f.sourceFile().isPresent() ? f : new Finding(f.severity(), f.rule(), f.reason(), f.target(),
+                f.jarIndex(), f.jar(), f.entry(), f.className(), f.method(), f.line(), sourceFile)).distinct().toList();
+    }
+
+    private static final java.util.regex.Pattern SOURCE_FILE = java.util.regex.Pattern.compile("[A-Za-z0-9_$][A-Za-z0-9_$.-]{0,254}");
 
     @Override
     public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
@@ -509,7 +532,7 @@ final class ClassScan extends ClassVisitor {
             return;
         }
         Finding f = new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method,
-                line > 0 ? OptionalInt.of(line) : OptionalInt.empty());
+                line > 0 ? OptionalInt.of(line) : OptionalInt.empty(), sourceFile);
         if (findings.add(f) && !count.admit()) {
             findings.remove(f);
         }

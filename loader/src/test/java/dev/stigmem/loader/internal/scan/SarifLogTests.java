@@ -115,11 +115,20 @@ class SarifLogTests {
         assertThat(exec.at("/message/text").asText())
                 .isEqualTo("java.lang.Runtime#exec([Ljava/lang/String;)Ljava/lang/Process;: "
                         + "Starts or controls operating-system processes, outside the plugin's layer and the node's control");
+        // Where: the source file below the source root (from the class's SourceFile attribute and
+        // package), the line from its line numbers; the class file in the archive as related location.
+        assertThat(exec.get("locations")).hasSize(1);
         JsonNode location = exec.at("/locations/0");
-        assertThat(location.at("/physicalLocation/artifactLocation/uri").asText()).isEqualTo("p/Exec.class");
-        int entry = location.at("/physicalLocation/artifactLocation/index").asInt();
-        assertThat(artifacts.get(entry).get("parentIndex").asInt()).isEqualTo(1);
+        assertThat(location.at("/physicalLocation/artifactLocation/uri").asText()).isEqualTo("p/Exec.java");
+        assertThat(location.at("/physicalLocation/artifactLocation/uriBaseId").asText()).isEqualTo(SarifLog.SOURCE_ROOT);
         assertThat(location.at("/physicalLocation/region/startLine").asInt()).isEqualTo(7);
+        assertThat(run.at("/originalUriBaseIds/SRCROOT/description/text").asText()).contains("src/main/java");
+        JsonNode classFile = exec.at("/relatedLocations/0");
+        assertThat(classFile.at("/physicalLocation/artifactLocation/uri").asText()).isEqualTo("p/Exec.class");
+        int entry = classFile.at("/physicalLocation/artifactLocation/index").asInt();
+        assertThat(artifacts.get(entry).get("parentIndex").asInt()).isEqualTo(1);
+        assertThat(classFile.at("/physicalLocation/region/startLine").asInt()).isEqualTo(7);
+        assertThat(classFile.at("/message/text").asText()).isEqualTo("the compiled class file in the archive");
         assertThat(location.at("/logicalLocations/0/fullyQualifiedName").asText())
                 .isEqualTo("p.Exec.start(Ldev/stigmem/api/PluginContext;)V");
         assertThat(location.at("/logicalLocations/0/name").asText()).isEqualTo("start");
@@ -178,5 +187,50 @@ class SarifLogTests {
                 .isEqualTo("file:///tmp/abs%20dir/a.jar");
         assertThat(run.at("/results/1/locations/0/logicalLocations/0/kind").asText()).isEqualTo("type");
         assertThat(run.at("/results/1/locations/0/logicalLocations/0/name").asText()).isEqualTo("Entry");
+    }
+
+    /** The class files with their SourceFile attribute replaced ({@code null}: removed, as {@code javac -g:none} leaves it). */
+    private static Map<String, byte[]> withSourceFile(Map<String, byte[]> classes, String sourceFile) {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        classes.forEach((name, bytes) -> {
+            var reader = new net.bytebuddy.jar.asm.ClassReader(bytes);
+            var writer = new net.bytebuddy.jar.asm.ClassWriter(0);
+            reader.accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9, writer) {
+                @Override
+                public void visitSource(String source, String debug) {
+                    if (sourceFile != null) {
+                        super.visitSource(sourceFile, debug);
+                    }
+                }
+            }, 0);
+            out.put(name, writer.toByteArray());
+        });
+        return out;
+    }
+
+    @Test
+    void withoutAPlainSourceFileNameTheClassFileIsTheLocation() throws IOException {
+        for (String sourceFile : new String[] {null, "../../etc/passwd", "a/Exec.java", "Exec.java\nEVIL"}) {
+            ScanReport report = scan(archive(withSourceFile(compile(Map.of("p/Exec.java", EXEC)), sourceFile)), "audit.emit");
+            assertThat(report.findings()).allSatisfy(f -> assertThat(f.sourcePath()).isEmpty());
+            String sarif = report.toSarif();
+            assertThat(schemaErrors(sarif)).as(sourceFile).isEmpty();
+            JsonNode run = JSON.readTree(sarif).get("runs").get(0);
+            assertThat(run.has("originalUriBaseIds")).isFalse();
+            List<JsonNode> spawns = new ArrayList<>();
+            run.get("results").forEach(r -> {
+                if (r.get("ruleId").asText().equals("process.spawn")) {
+                    spawns.add(r);
+                }
+            });
+            assertThat(spawns).as(sourceFile).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).isEqualTo("p/Exec.class");
+                assertThat(r.has("relatedLocations")).isFalse();
+            });
+        }
+        // A plain name other than the class's is used as given: Kotlin and javac with -g name files their own way.
+        ScanReport renamed = scan(archive(withSourceFile(compile(Map.of("p/Exec.java", EXEC)), "Tools.kt")), "audit.emit");
+        assertThat(renamed.findings()).filteredOn(f -> f.className().isPresent()).isNotEmpty()
+                .extracting(f -> f.sourcePath().orElseThrow()).containsOnly("p/Tools.kt");
     }
 }

@@ -101,8 +101,11 @@ class ScanCommandTests {
         assertThat(accessor).isNotNull();
         assertThat(accessor.get("level").asText()).isEqualTo("error");
         assertThat(accessor.at("/locations/0/physicalLocation/artifactLocation/uri").asText())
-                .isEqualTo("com/example/bad/undeclared/SneakyWriter.class");
+                .isEqualTo("com/example/bad/undeclared/SneakyWriter.java");
+        assertThat(accessor.at("/locations/0/physicalLocation/artifactLocation/uriBaseId").asText()).isEqualTo("SRCROOT");
         assertThat(accessor.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(13);
+        assertThat(accessor.at("/relatedLocations/0/physicalLocation/artifactLocation/uri").asText())
+                .isEqualTo("com/example/bad/undeclared/SneakyWriter.class");
         assertThat(accessor.at("/locations/0/logicalLocations/0/fullyQualifiedName").asText())
                 .isEqualTo("com.example.bad.undeclared.SneakyWriter.start(Ldev/stigmem/api/PluginContext;)V");
         assertThat(run.at("/results").findValuesAsText("ruleId")).contains("plugin.declaration");
