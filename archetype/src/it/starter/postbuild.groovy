@@ -39,8 +39,15 @@ assert run.results*.ruleId == ['process.spawn', 'process.spawn']
 def result = run.results.find { it.message.text.startsWith('java.lang.Runtime#exec(') }
 assert result != null && result.level == 'error'
 assert run.tool.driver.rules[result.ruleIndex].help.text.startsWith('Starts or controls operating-system processes')
+// Located in the source file, below SRCROOT (the project's src/main/java), where a code-scanning UI shows it.
 def location = result.locations[0]
-assert location.physicalLocation.artifactLocation.uri == 'com/example/hello/ValidationPlugin.class'
-assert location.physicalLocation.region.startLine > 0
+assert location.physicalLocation.artifactLocation.uri == 'com/example/hello/ValidationPlugin.java'
+assert location.physicalLocation.artifactLocation.uriBaseId == 'SRCROOT'
+assert run.originalUriBaseIds.SRCROOT != null
+def source = new File(project, 'src/main/java/' + location.physicalLocation.artifactLocation.uri)
+assert source.isFile()
+int line = location.physicalLocation.region.startLine
+assert line > 0 && source.readLines()[line - 1].contains('exec(')
+assert result.relatedLocations[0].physicalLocation.artifactLocation.uri == 'com/example/hello/ValidationPlugin.class'
 assert location.logicalLocations[0].fullyQualifiedName.startsWith('com.example.hello.ValidationPlugin.preAssertValidate(')
 return true
