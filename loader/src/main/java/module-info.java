@@ -17,12 +17,15 @@ module dev.stigmem.loader {
     requires com.fasterxml.jackson.databind;
 
     // JDK modules the shipped scan policy lets plugin modules require (allow-module), for one package
-    // each: plugin layers sit above the host's boot layer, so these must be in it, and requiring them
+    // each or none: plugin layers sit above the host's boot layer, so these must be in it, and requiring them
     // here puts them there for every host that runs the loader as a module (the node, the testkit's
     // test JVM, an embedding host). An operator's extra allow-module needs --add-modules instead.
     requires java.logging;
     requires java.sql;
     requires java.desktop;
+    requires java.compiler;
+    requires java.xml;
+    requires java.scripting;
 
     exports dev.stigmem.loader;
     // The pre-scan's policy, report and errors; the scanner itself stays internal.

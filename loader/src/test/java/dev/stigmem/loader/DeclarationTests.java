@@ -124,7 +124,7 @@ class DeclarationTests {
         assertThatThrownBy(() -> loader().load(jar))
                 .isInstanceOf(PluginDeclarationException.class)
                 .hasMessageContaining("entry 'http.jar:module http': requires java.net.http, not on the allowlist "
-                        + "(dev.stigmem.api, java.base, java.desktop, java.logging, java.sql)");
+                        + "(dev.stigmem.api, java.base, java.compiler, java.desktop, java.logging, java.scripting, java.sql, java.xml)");
         // The allowlist is the scan policy's allow-module rules: an operator extends it there.
         PluginLoader operatorAllowed = PluginLoader.builder().workDirectory(work)
                 .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("ops.policy",
@@ -142,7 +142,7 @@ class DeclarationTests {
                         + " static final javax.naming.Name NAME = null; }")
                 .writeTo(tmp);
         assertThatThrownBy(() -> loads(jar)).isInstanceOf(PluginDeclarationException.class)
-                .hasMessageContaining("requires java.naming, not on the allowlist (dev.stigmem.api, java.base, java.desktop, java.logging, java.sql)");
+                .hasMessageContaining("requires java.naming, not on the allowlist (dev.stigmem.api, java.base, java.compiler, java.desktop, java.logging, java.scripting, java.sql, java.xml)");
         PluginLoader operatorAllowed = PluginLoader.builder().workDirectory(work)
                 .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("ops.policy",
                         "@rule ops.naming plugins may use JNDI names\nallow-module java.naming\nallow-package javax.naming\n"))

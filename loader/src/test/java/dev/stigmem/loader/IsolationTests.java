@@ -107,6 +107,7 @@ class IsolationTests {
                 @Override public void start(dev.stigmem.api.PluginContext ctx) {
                     report = IsolationProbe.load("java.net.http.HttpClient") + "; " + IsolationProbe.load("java.awt.Toolkit")
                             + "; " + IsolationProbe.load("javax.sql.DataSource") + "; " + IsolationProbe.load("java.beans.Introspector")
+                            + "; " + IsolationProbe.load("javax.script.ScriptEngineManager") + "; " + IsolationProbe.load("javax.xml.parsers.DocumentBuilderFactory")
                             + "; " + IsolationProbe.load("java.util.List");
                 }
                 @Override public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(report); }
@@ -124,10 +125,12 @@ class IsolationTests {
                 .writeTo(tmp);
         try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).withoutScanForTests().build().load(jar)) {
             p.plugin().start(new HostContext("nothing"));
-            // java.desktop and java.sql are allowed for one package each (java.beans, java.sql), not as a whole.
+            // java.desktop and java.sql are allowed for one package each (java.beans, java.sql), not as a whole;
+            // java.scripting and java.xml for the module edge only.
             assertThat(p.plugin().health().message()).isEqualTo("java.net.http.HttpClient=ClassNotFoundException; "
                     + "java.awt.Toolkit=ClassNotFoundException; javax.sql.DataSource=ClassNotFoundException; "
-                    + "java.beans.Introspector=loaded; java.util.List=loaded");
+                    + "java.beans.Introspector=loaded; javax.script.ScriptEngineManager=ClassNotFoundException; "
+                    + "javax.xml.parsers.DocumentBuilderFactory=ClassNotFoundException; java.util.List=loaded");
         }
     }
 

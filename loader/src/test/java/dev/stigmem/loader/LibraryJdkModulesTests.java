@@ -103,6 +103,32 @@ class LibraryJdkModulesTests {
     }
 
     @Test
+    void aLibraryModuleRequiringAnEdgeOnlyModuleLoadsButThosePackagesStayRefused() throws java.io.IOException {
+        // As jsoup requires java.xml and commons-text java.scripting, for features a plugin need not use.
+        Path dir = java.nio.file.Files.createDirectory(tmp.resolve("edge"));
+        Path lib = JavacJar.named("textlib.jar")
+                .source("module-info.java", "module textlib { requires transitive java.xml; requires java.scripting; requires java.compiler; exports t; }")
+                .source("t/Text.java", "package t; public final class Text {"
+                        + " public static String upper(String s) { return s.toUpperCase(java.util.Locale.ROOT); }"
+                        + " public static Object script() { return new javax.script.ScriptEngineManager(); }"
+                        + " public static javax.lang.model.element.Modifier modifier() { return javax.lang.model.element.Modifier.FINAL; } }")
+                .writeTo(dir);
+        JavacJar.named("user.jar")
+                .source("module-info.java", "module user { requires dev.stigmem.api; requires textlib; provides dev.stigmem.api.Plugin with u.Entry; }")
+                .source("u/Entry.java", "package u; " + manifest("edge-user") + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(t.Text.upper(\"ok\") + \" \" + t.Text.modifier()); } }")
+                .against(lib).writeTo(dir);
+        // The layer links it (no scan: this holds whatever the pre-scan decides about the unused script method).
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).withoutScanForTests().build().load(dir)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("OK final"));
+        }
+        assertThatThrownBy(() -> PluginLoader.builder().workDirectory(work).build().load(dir))
+                .isInstanceOf(PluginRejectedException.class)
+                .hasMessageContaining("reference.not-allowed: javax.script.ScriptEngineManager")
+                .hasMessageNotContaining("javax.lang.model.element.Modifier [");
+    }
+
+    @Test
     void theRestOfJavaDesktopAndJavaSqlStaysRefused() {
         Path jar = JavacJar.named("awt.jar")
                 .source("module-info.java", "module awt { requires dev.stigmem.api; requires java.sql; requires java.desktop; "

@@ -97,7 +97,8 @@ class PluginLoaderTests {
             assertThat(m.getDescriptor().isAutomatic()).isFalse();
             assertThat(m.getDescriptor().isOpen()).isFalse();
             assertThat(m.getDescriptor().requires()).extracting(ModuleDescriptor.Requires::name)
-                    .containsExactlyInAnyOrder("dev.stigmem.api", "java.base", "java.desktop", "java.logging", "java.sql");
+                    .containsExactlyInAnyOrder("dev.stigmem.api", "java.base", "java.compiler", "java.desktop", "java.logging",
+                            "java.scripting", "java.sql", "java.xml");
             assertThat(m.canRead(org.slf4j.Logger.class.getModule())).isFalse();
             assertThat(m.isOpen("com.example.plain")).isFalse();
         }
