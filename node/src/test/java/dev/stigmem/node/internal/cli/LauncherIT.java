@@ -58,6 +58,48 @@ class LauncherIT {
         assertThat(r.out()).startsWith("stigmem 0.9.0");
     }
 
+    /**
+     * The class archive (CDS on 17-24, the AOT cache on 25+) of the JDK running this test: made on
+     * first use, unusable when corrupt, gone; in every case the command prints exactly its own
+     * output, no JVM warning on either stream.
+     */
+    @Test
+    void theClassArchiveNeverShowsInTheOutputWhetherMadeUsedCorruptOrMissing() throws Exception {
+        String version = "stigmem 0.9.0-SNAPSHOT" + System.lineSeparator() + "Java " + Runtime.version() + " ("
+                + System.getProperty("java.vm.vendor") + ")" + System.lineSeparator();
+        Run first = run("--version");
+        assertThat(first.out()).isEqualTo(version);
+        assertThat(first.err()).isEmpty();
+        Path cds = LAUNCHER.toAbsolutePath().getParent().resolve("node/target/cds");
+        String prefix = "jdk" + Runtime.version().feature() + "-";
+        String suffix = Runtime.version().feature() >= 25 ? ".aot" : ".jsa";
+        Path archive;
+        try (var files = Files.list(cds)) {
+            archive = files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(suffix))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + "*" + suffix + " in " + cds));
+        }
+        Run used = run("--version");
+        assertThat(used.out()).isEqualTo(version);
+        assertThat(used.err()).isEmpty();
+
+        // Not an archive the JVM can map: it says so on its cds/aot log, which the launcher turns off.
+        Files.delete(archive);
+        Files.write(archive, "not a class archive".getBytes(StandardCharsets.US_ASCII));
+        Run corrupt = run("scan", EXAMPLES.resolve("greeter-plugin.jar").toString());
+        assertThat(corrupt.exit()).as(corrupt.err()).isZero();
+        assertThat(corrupt.out()).startsWith("Scan of ").doesNotContain("warning", "error", "[", "AOT", "CDS");
+        // No line of the JVM's unified log ("[0.032s][warning][cds,dynamic] ..."); the node's own log may speak.
+        assertThat(corrupt.err()).doesNotContainPattern("\\[\\d+\\.\\d+s\\]\\[").doesNotContain("AOT", "CDS", "shared archive");
+
+        // Gone: trained again before the command, silently.
+        Files.delete(archive);
+        Run again = run("--version");
+        assertThat(again.out()).isEqualTo(version);
+        assertThat(again.err()).isEmpty();
+        assertThat(archive).isNotEmptyFile();
+        assertThat(Files.size(archive)).as("a real archive, not the stand-in").isGreaterThan(100_000L);
+    }
+
     @Test
     void usageErrorsExitWithTwo() throws Exception {
         Run r = run("node");

@@ -6,10 +6,15 @@ import dev.stigmem.api.Capability;
 import dev.stigmem.api.hook.Hook;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
 
 class StigmemCommandTests {
 
@@ -24,6 +29,7 @@ class StigmemCommandTests {
     void helpListsTheSubcommandsAndExitStatuses() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("Usage: stigmem", "capabilities", "hooks",
+                "  scan          Pre-scan plugin archives", "  node          ",
                 "1   archive rejected or violations found", "2   usage or input error");
     }
 
@@ -37,6 +43,58 @@ class StigmemCommandTests {
     void unknownSubcommandIsAUsageError() {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err.toString()).contains("Unmatched argument at index 0: 'frobnicate'");
+    }
+
+    @Test
+    void aSubcommandRegistersOnlyItselfAndEverythingElseRegistersAll() {
+        assertThat(StigmemCommand.subcommandsFor("scan", "--json", "x.jar")).containsExactly("scan");
+        assertThat(StigmemCommand.subcommandsFor("plugins", "list")).containsExactly("plugins");
+        assertThat(StigmemCommand.subcommandsFor("--version")).isEmpty();
+        assertThat(StigmemCommand.subcommandsFor("-V")).isEmpty();
+        List<String> all = List.copyOf(StigmemCommand.SUBCOMMANDS.keySet());
+        assertThat(StigmemCommand.subcommandsFor()).isEqualTo(all);
+        assertThat(StigmemCommand.subcommandsFor("--help")).isEqualTo(all);
+        assertThat(StigmemCommand.subcommandsFor("--version", "--help")).isEqualTo(all);
+        assertThat(StigmemCommand.subcommandsFor("frobnicate")).isEqualTo(all);
+        assertThat(StigmemCommand.subcommandsFor("-h", "scan")).isEqualTo(all);
+        assertThat(StigmemCommand.subcommandsFor("@args.txt")).isEqualTo(all);
+    }
+
+    @Test
+    void eachSubcommandIsRegisteredUnderTheNameItsAnnotationGives() {
+        StigmemCommand.SUBCOMMANDS.forEach((name, type) ->
+                assertThat(type.getAnnotation(Command.class).name()).as(type.getName()).isEqualTo(name));
+    }
+
+    /** A command class added to the package but not to the table would be unreachable. */
+    @Test
+    void everyCommandOfThePackageIsASubcommandOrASubcommandsSubcommand() throws Exception {
+        Path classes = Path.of(StigmemCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve(StigmemCommand.class.getPackageName().replace('.', '/'));
+        Set<Class<?>> commands = new HashSet<>();
+        try (var files = Files.list(classes)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = StigmemCommand.class.getPackageName() + "." + f.getFileName().toString().replace(".class", "");
+                Class<?> c = Class.forName(name, false, StigmemCommand.class.getClassLoader());
+                if (c.isAnnotationPresent(Command.class) && c != StigmemCommand.class) {
+                    commands.add(c);
+                }
+            }
+        }
+        Set<Class<?>> reachable = new HashSet<>();
+        for (Class<?> c : StigmemCommand.SUBCOMMANDS.values()) {
+            reachable.add(c);
+            reachable.addAll(List.of(c.getAnnotation(Command.class).subcommands()));
+        }
+        assertThat(commands).hasSizeGreaterThanOrEqualTo(12).containsExactlyInAnyOrderElementsOf(reachable);
+    }
+
+    @Test
+    void aSubcommandRunsAndShowsItsHelpAsWhenAllAreRegistered() {
+        assertThat(run("scan", "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: stigmem scan ").contains("--sarif=FILE");
+        assertThat(run("scan")).isEqualTo(2);
+        assertThat(err.toString()).contains("nothing to scan: give ARCHIVE arguments or --plugins DIR");
     }
 
     @Test
@@ -73,7 +131,7 @@ class StigmemCommandTests {
     @Test
     void everyCommandsDescriptionIsWholeSentences() {
         List<CommandLine> all = new ArrayList<>();
-        List<CommandLine> todo = new ArrayList<>(List.of(new CommandLine(new StigmemCommand())));
+        List<CommandLine> todo = new ArrayList<>(List.of(StigmemCommand.commandLine("--help")));
         while (!todo.isEmpty()) {
             CommandLine c = todo.remove(0);
             all.add(c);
