@@ -143,6 +143,9 @@ final class HostileSources {
                 }
 
                 // ordinary use, as libraries do it
+                public static Object librarySwitches() {
+                    return System.getProperty("jsoup.useRe2j", "unset") + " " + System.getProperty("java.runtime.name");
+                }
                 public static Object julLogging() {
                     Logger log = Logger.getLogger("p.LibraryJdk");
                     log.log(Level.FINE, "not shown {0}", 1);

@@ -142,7 +142,7 @@ class JdkGuardTests {
     }
 
     @ParameterizedTest(name = "{0} is allowed")
-    @CsvSource({"julLogging", "sqlTypes", "beanIntrospection"})
+    @CsvSource({"julLogging", "sqlTypes", "beanIntrospection", "librarySwitches"})
     void libraryJdkModulesOrdinaryUseRuns(String method) throws Throwable {
         assertThat(hostile.call("p.LibraryJdk", method)).isNotNull();
     }

@@ -129,6 +129,25 @@ class LibraryJdkModulesTests {
     }
 
     @Test
+    void librariesReadTheirOwnAllowedSwitchesAndThePlatformsName() {
+        String body = """
+                @Override public dev.stigmem.api.Health health() {
+                    return dev.stigmem.api.Health.degraded(System.getProperty("jsoup.useRe2j", "unset") + " "
+                            + System.getProperty("com.fasterxml.jackson.core.util.BufferRecyclers.trackReusableBuffers") + " "
+                            + (System.getProperty("java.runtime.name") != null));
+                }
+                """;
+        Path jar = JavacJar.plainPlugin("switches.jar", "sw", manifest("switches"), body).writeTo(tmp);
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).build().load(jar)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("unset null true"));
+        }
+        Path other = JavacJar.plainPlugin("home.jar", "hm", manifest("home"),
+                "static String home() { return System.getProperty(\"jsoup.useRe2j.user.home\"); }").writeTo(tmp);
+        assertThatThrownBy(() -> PluginLoader.builder().workDirectory(work).build().load(other))
+                .isInstanceOf(PluginRejectedException.class).hasMessageContaining("DENY system.properties");
+    }
+
+    @Test
     void theRestOfJavaDesktopAndJavaSqlStaysRefused() {
         Path jar = JavacJar.named("awt.jar")
                 .source("module-info.java", "module awt { requires dev.stigmem.api; requires java.sql; requires java.desktop; "
