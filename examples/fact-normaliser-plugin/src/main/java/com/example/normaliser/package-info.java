@@ -1,0 +1,2 @@
+/** A fact normaliser built on Apache commons-text. */
+package com.example.normaliser;

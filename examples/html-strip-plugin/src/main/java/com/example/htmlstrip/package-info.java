@@ -1,0 +1,2 @@
+/** A fact filter that strips HTML with jsoup. */
+package com.example.htmlstrip;

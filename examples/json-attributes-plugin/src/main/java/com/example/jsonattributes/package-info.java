@@ -1,0 +1,2 @@
+/** A plugin that parses JSON attributes with Gson. */
+package com.example.jsonattributes;

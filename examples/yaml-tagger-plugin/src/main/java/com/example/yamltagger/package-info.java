@@ -1,0 +1,2 @@
+/** A tagger configured in YAML, parsed with SnakeYAML. */
+package com.example.yamltagger;
