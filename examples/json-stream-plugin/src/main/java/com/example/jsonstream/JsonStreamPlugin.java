@@ -2,6 +2,7 @@ package com.example.jsonstream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.PackageVersion;
@@ -37,8 +38,10 @@ public final class JsonStreamPlugin implements Plugin, PreAssertValidate {
                 // reading every token checks the syntax and the constraints
             }
             return Vote.allow();
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             return Vote.deny("payload is not acceptable JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return Vote.deny("payload is not acceptable JSON: " + e.getMessage());
         }
     }
 
