@@ -193,9 +193,9 @@ public final class PluginInstaller {
         }
         Path slot = plugins.resolve(KEPT_DIRECTORY).resolve(name);
         attrs.put("kept", slot.resolve(victim.archive().getFileName()).toString());
-        audit.record(ACTOR, "plugin.uninstall_accepted", attrs);
         Path staging = createStaging(plugins);
         try {
+            audit.record(ACTOR, "plugin.uninstall_accepted", attrs);
             keep(plugins, name, victim.archive(), staging);
             // Renamed out of sight first: a directory archive cannot be deleted in one step, a rename is one.
             Files.move(victim.archive(), staging.resolve("uninstalled"), StandardCopyOption.ATOMIC_MOVE);
