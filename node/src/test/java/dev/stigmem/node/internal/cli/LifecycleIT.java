@@ -154,8 +154,8 @@ class LifecycleIT {
                 default -> new String[] {"rollback", "notes"};
             };
             NodeProcess p = NodeProcess.start(dir.resolve("kill-" + k), 0, with.apply(command));
-            // JVM start takes most of a second; the command's renames come after it.
-            Thread.sleep(500 + random.nextInt(1800));
+            // A command takes about a second, most of it JVM start and the scan; its renames come last.
+            Thread.sleep(150 + random.nextInt(1000));
             p.process.destroyForcibly();
             p.awaitExit(java.time.Duration.ofSeconds(60));
 
