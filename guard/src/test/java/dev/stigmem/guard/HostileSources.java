@@ -136,6 +136,14 @@ final class HostileSources {
                 }
                 public static Object statementExecute() throws Exception { new Statement(new ArrayList<>(), "clear", new Object[0]).execute(); return "ran"; }
                 public static Object expressionValue() throws Exception { return new Expression(new ArrayList<>(), "size", new Object[0]).getValue(); }
+                public static Object eventHandler() { Runnable r = EventHandler.create(Runnable.class, new ArrayList<>(), "clear"); r.run(); return "ran"; }
+                public static Object xmlEncoder() {
+                    XMLEncoder e = new XMLEncoder(new java.io.ByteArrayOutputStream());
+                    e.writeObject(new java.util.Date(0));
+                    e.close();
+                    return "written";
+                }
+                public static Object beansDesignTime() { Beans.setDesignTime(true); return "changed"; }
 
                 public static Object sharedLogger() {
                     Logger shared = Logger.getLogger("com.example.shared");

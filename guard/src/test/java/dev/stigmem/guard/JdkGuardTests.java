@@ -132,6 +132,8 @@ class JdkGuardTests {
             "xmlDecoder, beans.dynamic",
             "statementExecute, beans.dynamic",
             "expressionValue, beans.dynamic",
+            "eventHandler, beans.dynamic",
+            "beansDesignTime, beans.global",
     })
     void libraryJdkModulesMembersThatReachJvmWideStateOrOutsideAreRefused(String attack, String rule) {
         assertThatThrownBy(() -> hostile.call("p.LibraryJdk", attack))
@@ -139,6 +141,15 @@ class JdkGuardTests {
                 .satisfies(e -> assertThat(((JdkAccessError) e).ruleId()).isEqualTo(rule));
         assertThatCode(() -> assertThat(hostile.call("p.LibraryJdk", "sharedLogger")).as("unchanged").isEqualTo("null true"))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void xmlEncoderCallsNoMethodByNameForAPluginThoughItSwallowsTheRefusal() throws Throwable {
+        int before = REFUSALS.size();
+        // XMLEncoder's default exception listener catches the refusal and carries on ("Continuing ..."):
+        // nothing is invoked, and the host hears of it.
+        hostile.call("p.LibraryJdk", "xmlEncoder");
+        assertThat(REFUSALS.subList(before, REFUSALS.size())).extracting(GuardRefusal::ruleId).contains("beans.dynamic");
     }
 
     @ParameterizedTest(name = "{0} is allowed")

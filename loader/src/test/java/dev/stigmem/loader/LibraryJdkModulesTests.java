@@ -78,6 +78,16 @@ class LibraryJdkModulesTests {
                     java.util.logging.Logger.getLogger("x").setLevel(java.util.logging.Level.OFF);
                     java.beans.Introspector.setBeanInfoSearchPath(new String[0]);
                     java.beans.PropertyEditorManager.registerEditor(String.class, null);
+                    java.beans.Beans.setDesignTime(true);
+                    java.util.logging.Logger.getLogger("x").setUseParentHandlers(false);
+                    java.util.logging.Logger.getLogger("x").setParent(java.util.logging.Logger.getGlobal());
+                }
+                static Object more() {
+                    return new Object[] {
+                        java.beans.EventHandler.create(Runnable.class, new Object(), "toString"),
+                        new java.beans.XMLEncoder(new java.io.ByteArrayOutputStream()),
+                        new java.beans.Expression("", "length", new Object[0]),
+                    };
                 }
                 """;
         Path jar = JavacJar.named("reaching.jar")
@@ -99,7 +109,13 @@ class LibraryJdkModulesTests {
                 .hasMessageContaining("DENY beans.dynamic: java.beans.Statement")
                 .hasMessageContaining("DENY beans.dynamic: java.beans.Beans#instantiate")
                 .hasMessageContaining("DENY beans.global: java.beans.Introspector#setBeanInfoSearchPath")
-                .hasMessageContaining("DENY beans.global: java.beans.PropertyEditorManager#registerEditor");
+                .hasMessageContaining("DENY beans.global: java.beans.PropertyEditorManager#registerEditor")
+                .hasMessageContaining("DENY beans.global: java.beans.Beans#setDesignTime")
+                .hasMessageContaining("DENY logging.global: java.util.logging.Logger#setUseParentHandlers")
+                .hasMessageContaining("DENY logging.global: java.util.logging.Logger#setParent")
+                .hasMessageContaining("DENY beans.dynamic: java.beans.EventHandler")
+                .hasMessageContaining("DENY beans.dynamic: java.beans.XMLEncoder")
+                .hasMessageContaining("DENY beans.dynamic: java.beans.Expression");
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  *   <li>{@link GuardSite.Mode#CALLER}: reflection and method-handle frames of the JDK (a call made
  *       through {@code Method#invoke}, a method handle or a lambda form belongs to who invoked it);
  *       the next frame decides: the JDK (it called on its own account) or a plugin;</li>
- *   <li>{@link GuardSite.Mode#FIRST_OUTSIDE_JDK}: every JDK frame; the first other frame decides. A
+ *   <li>{@link GuardSite.Mode#FIRST_OUTSIDE_JDK}: every JDK frame and dynamic proxy frame; the first other frame decides. A
  *       JDK class initialiser, class loader or {@code Module#getResourceAsStream} on the way ends the
  *       walk as the JDK's own work: the plugin caused it but cannot choose what it does (a module's
  *       resources are encapsulated by the module system), and refusing a class initialiser would leave
@@ -174,7 +174,10 @@ public final class GuardChecker {
                     }
                     continue;
                 }
-                if (isGuard(k)) {
+                // A dynamic proxy's method only hands the call to its InvocationHandler: who called the
+                // proxy decides. (java.beans.EventHandler makes proxies defined to the thread's context
+                // loader, in no layer, which would otherwise pass as the host's.)
+                if (isGuard(k) || java.lang.reflect.Proxy.isProxyClass(k)) {
                     continue;
                 }
                 return domainOf(k);
