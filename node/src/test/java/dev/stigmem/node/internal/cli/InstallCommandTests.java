@@ -491,4 +491,24 @@ class InstallCommandTests {
         assertThat(visible()).containsExactly("notes-1.1.0.jar");
         assertThat(keptFiles()).containsExactly("notes-1.0.0.jar");
     }
+
+    @Test
+    void aDamagedInstallTrailStopsTheInstallUntilRepairAuditMovesTheDamageAside() throws IOException {
+        assertThat(install(v("1.0.0"))).isZero();
+        Path trail = data.resolve(InstallCommand.AUDIT_FILE);
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(trail));
+        lines.add(0, "not an event");
+        Files.write(trail, lines);
+        List<String> before = snapshot();
+        assertThat(install(v("1.1.0"))).isEqualTo(2);
+        assertThat(err.toString()).contains("cannot open the install trail: " + trail + ":1:")
+                .contains("by running the same command again with --repair-audit (stigmem node, install, rollback and uninstall;");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(install(v("1.1.0"), "--repair-audit")).as(out + "" + err).isZero();
+        assertThat(visible()).containsExactly("notes-1.1.0.jar");
+        assertThat(auditActions()).containsExactly("node.audit_repaired", "plugin.install_accepted", "plugin.installed");
+        try (Stream<Path> list = Files.list(data)) {
+            assertThat(list.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(InstallCommand.AUDIT_FILE + ".damaged-"));
+        }
+    }
 }
