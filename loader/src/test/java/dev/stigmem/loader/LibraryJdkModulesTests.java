@@ -60,7 +60,12 @@ class LibraryJdkModulesTests {
 
     @Test
     void everyDeniedMemberOfThemIsRefusedByTheScan() {
+        // Called from start(): the JDK policy judges code that can run.
         String body = """
+                @Override public void start(dev.stigmem.api.PluginContext context) {
+                    try { all(); more(); } catch (Exception e) { throw new IllegalStateException(e); }
+                    set();
+                }
                 static Object[] all() throws Exception {
                     return new Object[] {
                         java.util.logging.LogManager.getLogManager(),
@@ -138,7 +143,22 @@ class LibraryJdkModulesTests {
         try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).withoutScanForTests().build().load(dir)) {
             assertThat(p.plugin().health()).isEqualTo(Health.degraded("OK final"));
         }
-        assertThatThrownBy(() -> PluginLoader.builder().workDirectory(work).build().load(dir))
+        // With the scan: the script method is unreachable (INFO), so the archive loads all the same...
+        java.util.List<dev.stigmem.loader.scan.ScanReport> reports = new java.util.ArrayList<>();
+        try (LoadedPlugin p = PluginLoader.builder().workDirectory(work).onScan((c, r) -> reports.add(r)).build().load(dir)) {
+            assertThat(p.plugin().health()).isEqualTo(Health.degraded("OK final"));
+        }
+        assertThat(reports.get(0).findings("reference.not-allowed")).isNotEmpty()
+                .allSatisfy(f -> assertThat(f.severity()).isEqualTo(dev.stigmem.loader.scan.Severity.INFO));
+        // ...and a plugin that calls it is refused.
+        Path calling = java.nio.file.Files.createDirectory(tmp.resolve("calling"));
+        java.nio.file.Files.copy(lib, calling.resolve("textlib.jar"));
+        JavacJar.named("user.jar")
+                .source("module-info.java", "module user { requires dev.stigmem.api; requires textlib; provides dev.stigmem.api.Plugin with u.Entry; }")
+                .source("u/Entry.java", "package u; " + manifest("edge-user") + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(String.valueOf(t.Text.script())); } }")
+                .against(lib).writeTo(calling);
+        assertThatThrownBy(() -> PluginLoader.builder().workDirectory(work).build().load(calling))
                 .isInstanceOf(PluginRejectedException.class)
                 .hasMessageContaining("reference.not-allowed: javax.script.ScriptEngineManager")
                 .hasMessageNotContaining("javax.lang.model.element.Modifier [");
@@ -158,7 +178,8 @@ class LibraryJdkModulesTests {
             assertThat(p.plugin().health()).isEqualTo(Health.degraded("unset null true"));
         }
         Path other = JavacJar.plainPlugin("home.jar", "hm", manifest("home"),
-                "static String home() { return System.getProperty(\"jsoup.useRe2j.user.home\"); }").writeTo(tmp);
+                "static String home() { return System.getProperty(\"jsoup.useRe2j.user.home\"); }"
+                        + " @Override public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(home()); }").writeTo(tmp);
         assertThatThrownBy(() -> PluginLoader.builder().workDirectory(work).build().load(other))
                 .isInstanceOf(PluginRejectedException.class).hasMessageContaining("DENY system.properties");
     }
@@ -169,6 +190,7 @@ class LibraryJdkModulesTests {
                 .source("module-info.java", "module awt { requires dev.stigmem.api; requires java.sql; requires java.desktop; "
                         + "provides dev.stigmem.api.Plugin with a.Entry; }")
                 .source("a/Entry.java", "package a; " + manifest("awt") + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " @Override public void start(dev.stigmem.api.PluginContext c) { desktop(); pool(null); }"
                         + " static Object desktop() { return java.awt.Toolkit.getDefaultToolkit(); }"
                         + " static Object pool(javax.sql.DataSource d) { return d; } }")
                 .writeTo(tmp);

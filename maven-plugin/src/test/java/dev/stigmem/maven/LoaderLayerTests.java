@@ -90,13 +90,14 @@ class LoaderLayerTests {
 
         assertThat(r.get("outcome")).isEqualTo("REJECT");
         assertThat(r.get("plugin")).isEqualTo("raw-socket 1.0.0");
-        assertThat(r.get("denyCount")).isEqualTo("3");
-        // maxListed 1: the build log lists one finding, the reports hold all.
+        // The socket references of one method are one finding (rule, target and method), with their count.
+        assertThat(r.get("denyCount")).isEqualTo("1");
         assertThat(r.get("deny").lines()).hasSize(2).first().asString().startsWith("DENY network.raw: java.net.Socket [");
-        assertThat(r.get("text")).contains("REJECT: 3 findings (3 deny, 0 warn, 0 info)");
+        assertThat(r.get("deny")).contains("(5 times in this method)");
+        assertThat(r.get("text")).contains("REJECT: 1 findings (1 deny, 0 warn, 0 info)");
         assertThat(new ObjectMapper().readTree(r.get("json")).get("verdict").asText()).isEqualTo("REJECT");
         JsonNode sarif = new ObjectMapper().readTree(r.get("sarif"));
-        assertThat(sarif.at("/runs/0/results").findValuesAsText("ruleId")).containsOnly("network.raw").hasSize(3);
+        assertThat(sarif.at("/runs/0/results").findValuesAsText("ruleId")).containsOnly("network.raw").hasSize(1);
     }
 
     @Test

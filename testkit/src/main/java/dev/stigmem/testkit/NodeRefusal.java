@@ -81,6 +81,7 @@ final class NodeRefusal {
         for (Finding d : denies.subList(0, Math.min(FINDINGS_SHOWN, denies.size()))) {
             b.append("\n  DENY ").append(d.rule()).append(": ").append(d.target()).append(" [").append(d.reason()).append(']')
                     .append("\n    ").append(d.location());
+            d.reachedBy().ifPresent(p -> b.append("\n    ").append(p));
         }
         if (denies.size() > FINDINGS_SHOWN) {
             b.append("\n  ... and ").append(denies.size() - FINDINGS_SHOWN).append(" more");

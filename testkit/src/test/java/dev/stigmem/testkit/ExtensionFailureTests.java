@@ -152,10 +152,10 @@ class ExtensionFailureTests {
     void aRefusedPluginShowsTheVerdictTheFirstFindingsAndWhereTheReportIs() throws IOException {
         Throwable failure = failureOf(APluginTheNodeRefuses.class);
         assertThat(failure.getMessage())
-                .startsWith("the node refused the plugin under test (bad-raw-socket.jar): the pre-scan rejected it (3 DENY findings)")
+                .startsWith("the node refused the plugin under test (bad-raw-socket.jar): the pre-scan rejected it (1 DENY finding)")
                 .contains("DENY network.raw: java.net.Socket")
-                .contains("RawSocketPlugin.class:16")
-                .contains("REJECT: 3 findings (3 deny")
+                .contains("RawSocketPlugin.class:16) (5 times in this method)")
+                .contains("REJECT: 1 findings (1 deny")
                 .contains("take a PluginArchive parameter and call assertRejectedByNode()");
         Path report = Path.of(failure.getMessage().lines().filter(l -> l.startsWith("full refusal: ")).findFirst().orElseThrow()
                 .substring("full refusal: ".length()));
@@ -176,7 +176,10 @@ class ExtensionFailureTests {
             assertThat(t.getSuppressed()).isEmpty();
             assertThat(printed.lines().count()).as("console lines of one failure:%n%s", printed).isLessThanOrEqualTo(12);
             assertThat(occurrences(printed, "REJECT:")).as("the verdict is told once:%n%s", printed).isOne();
-            assertThat(printed).contains("the pre-scan rejected it (4 DENY findings)").contains("... and 1 more");
+            // One finding per rule, target and method; each with the calls that reach it from the entry point.
+            assertThat(printed).contains("the pre-scan rejected it (3 DENY findings)")
+                    .contains("reached by: com.example.bad.undeclared.SneakyWriter.start(Ldev/stigmem/api/PluginContext;)V"
+                            + " -> com.example.bad.undeclared.SneakyWriter.lambda$start$0");
         }
         assertThat(failures.get(1).getMessage()).isEqualTo(failures.get(0).getMessage());
     }

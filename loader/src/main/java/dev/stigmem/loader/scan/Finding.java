@@ -1,6 +1,7 @@
 package dev.stigmem.loader.scan;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,13 +22,20 @@ import java.util.OptionalInt;
  * @param entry     the archive entry (empty for archive-wide findings)
  * @param className the class, dotted binary name (empty for archive-wide findings)
  * @param method    the method as {@code name(descriptor)} (empty for class-level references)
- * @param line      the source line, where the class file has line numbers
+ * @param line      the source line, where the class file has line numbers (the first, when the same
+ *                  reference stands more than once in one method)
  * @param sourceFile the class file's {@code SourceFile} attribute ({@code Foo.java}), where it has one
  *                  that is a plain file name
+ * @param path      for a DENY in code reachable from an entry point of the archive, the calls that
+ *                  reach it, entry point first, each {@code Class.method(descriptor)}, the method of the
+ *                  finding last (bounded: a long path keeps its ends, with {@code "..."} between); empty
+ *                  otherwise
+ * @param occurrences how many times the same rule and target stand in the same method (at least 1)
  */
 public record Finding(Severity severity, String rule, String reason, String target, int jarIndex, String jar,
                       Optional<String> entry, Optional<String> className, Optional<String> method,
-                      OptionalInt line, Optional<String> sourceFile) implements Comparable<Finding> {
+                      OptionalInt line, Optional<String> sourceFile, List<String> path, int occurrences)
+        implements Comparable<Finding> {
 
     /** The report order. */
     public static final Comparator<Finding> ORDER = Comparator
@@ -39,7 +47,9 @@ public record Finding(Severity severity, String rule, String reason, String targ
             .thenComparing(Finding::rule)
             .thenComparing(Finding::target)
             .thenComparing(f -> f.className().orElse(""))
-            .thenComparing(Finding::reason);
+            .thenComparing(Finding::reason)
+            .thenComparingInt(Finding::occurrences)
+            .thenComparing(f -> String.join("\n", f.path()));
 
     public Finding {
         Objects.requireNonNull(severity, "severity");
@@ -52,12 +62,23 @@ public record Finding(Severity severity, String rule, String reason, String targ
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(line, "line");
         Objects.requireNonNull(sourceFile, "sourceFile");
+        path = List.copyOf(path);
+        if (occurrences < 1) {
+            throw new IllegalArgumentException("occurrences must be at least 1: " + occurrences);
+        }
     }
 
-    /** A finding without a source file name (archive-wide, or a class compiled without one). */
+    /** A finding that stands once, without a source file name (archive-wide, or a class compiled without one) or a path. */
     public Finding(Severity severity, String rule, String reason, String target, int jarIndex, String jar,
                    Optional<String> entry, Optional<String> className, Optional<String> method, OptionalInt line) {
         this(severity, rule, reason, target, jarIndex, jar, entry, className, method, line, Optional.empty());
+    }
+
+    /** A finding that stands once, without a path. */
+    public Finding(Severity severity, String rule, String reason, String target, int jarIndex, String jar,
+                   Optional<String> entry, Optional<String> className, Optional<String> method, OptionalInt line,
+                   Optional<String> sourceFile) {
+        this(severity, rule, reason, target, jarIndex, jar, entry, className, method, line, sourceFile, List.of(), 1);
     }
 
     /**
@@ -74,9 +95,39 @@ public record Finding(Severity severity, String rule, String reason, String targ
         return Optional.of((dot < 0 ? "" : c.substring(0, dot).replace('.', '/') + "/") + sourceFile.get());
     }
 
+    /** This finding with another severity and reason (a finding in code no entry point reaches). */
+    public Finding withSeverity(Severity newSeverity, String newReason) {
+        return new Finding(newSeverity, rule, newReason, target, jarIndex, jar, entry, className, method, line, sourceFile, path,
+                occurrences);
+    }
+
+    /** This finding with the path that reaches it. */
+    public Finding withPath(List<String> newPath) {
+        return new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method, line, sourceFile, newPath,
+                occurrences);
+    }
+
+    /** This finding standing {@code n} times. */
+    public Finding withOccurrences(int n) {
+        return new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method, line, sourceFile, path, n);
+    }
+
+    /** This finding with the source file name of its class. */
+    public Finding withSourceFile(Optional<String> file) {
+        return new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method, line, file, path, occurrences);
+    }
+
     @Override
     public int compareTo(Finding other) {
         return ORDER.compare(this, other);
+    }
+
+    /**
+     * The path from an entry point, in words ({@code reached by: A.m()V -> B.n()V}); empty without a
+     * path, and for a finding in an entry point itself (its location says all).
+     */
+    public Optional<String> reachedBy() {
+        return path.size() < 2 ? Optional.empty() : Optional.of("reached by: " + String.join(" -> ", path));
     }
 
     /** Where, in the forbidden-apis manner: {@code in com.example.Foo.start(...)V (plugin.jar!com/example/Foo.class:12)}. */
@@ -90,6 +141,10 @@ public record Finding(Severity severity, String rule, String reason, String targ
         b.append('(').append(jar);
         entry.ifPresent(e -> b.append('!').append(e));
         line.ifPresent(l -> b.append(':').append(l));
-        return b.append(')').toString();
+        b.append(')');
+        if (occurrences > 1) {
+            b.append(" (").append(occurrences).append(" times in this method)");
+        }
+        return b.toString();
     }
 }

@@ -15,6 +15,13 @@ public final class RuleIds {
     public static final String CAPABILITY_UNUSED = "capability.unused";
     /** A class outside the archive, the api and the allowlisted packages is referenced. */
     public static final String REFERENCE_NOT_ALLOWED = "reference.not-allowed";
+    /**
+     * A class the plugin's layer cannot link: of a JDK module the policy does not allow, of a package
+     * its module does not export, or in neither the archive, the api nor the JDK. It fails with a
+     * linkage error ({@code NoClassDefFoundError}) at run time if the code is ever reached; a WARN, not
+     * a DENY: what cannot be linked cannot do harm.
+     */
+    public static final String REFERENCE_UNLINKABLE = "reference.unlinkable";
     /** A module of the archive {@code requires} a module that is neither allowlisted nor in the archive. */
     public static final String MODULE_REQUIRES = "module.requires";
     /**
@@ -25,9 +32,16 @@ public final class RuleIds {
      */
     public static final String LINKAGE_BOOTSTRAP = "linkage.bootstrap";
 
+    /**
+     * A module of the archive {@code requires static} a module that is neither allowlisted nor in the
+     * archive: accepted (INFO), because the layer resolves without an optional dependency and creates no
+     * edge to it.
+     */
+    public static final String MODULE_REQUIRES_STATIC = "module.requires-static";
+
     /** Every reserved id. */
     public static final Set<String> RESERVED = Set.of(CAPABILITY_ACCESSOR, CAPABILITY_HANDLE, CAPABILITY_UNUSED,
-            REFERENCE_NOT_ALLOWED, MODULE_REQUIRES, LINKAGE_BOOTSTRAP);
+            REFERENCE_NOT_ALLOWED, REFERENCE_UNLINKABLE, MODULE_REQUIRES, MODULE_REQUIRES_STATIC, LINKAGE_BOOTSTRAP);
 
     private RuleIds() {
     }

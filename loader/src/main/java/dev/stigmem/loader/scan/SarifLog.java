@@ -89,6 +89,11 @@ public final class SarifLog {
                     + "scan policy allows: bundle the library, or use the api.",
             RuleIds.MODULE_REQUIRES, "A module of the archive requires a module that is neither allowed by the scan "
                     + "policy nor in the archive.",
+            RuleIds.MODULE_REQUIRES_STATIC, "A module of the archive requires static a module that is neither allowed by "
+                    + "the scan policy nor in the archive: accepted, the layer creates no edge to it.",
+            RuleIds.REFERENCE_UNLINKABLE, "Code references a class the plugin's layer cannot link (a JDK module the policy "
+                    + "does not allow, a package not exported, a class in no module): it fails with NoClassDefFoundError "
+                    + "if reached.",
             DECLARATION_RULE, "The archive's declaration is refused before any bytecode is judged: no or several entry "
                     + "classes, an invalid @StigmemPlugin manifest, or a module requires outside the allowlist.");
 
@@ -157,12 +162,19 @@ public final class SarifLog {
                 String help = BUILT_IN.getOrDefault(f.rule(), f.reason());
                 Rule rule = rules.computeIfAbsent(f.rule(), id -> new Rule(id, help));
                 rule.see(f.severity());
-                ObjectNode r = result(f.rule(), f.severity(), f.target() + ": " + f.reason(), where, f.line());
+                ObjectNode r = result(f.rule(), f.severity(), f.target() + ": " + f.reason()
+                        + f.reachedBy().map(p -> " (" + p + ")").orElse(""), where, f.line());
                 f.sourcePath().ifPresent(source -> atSource(r, source, f.line()));
                 logical(r, f.className(), f.method());
                 ObjectNode props = r.putObject("properties");
                 props.put("severity", f.severity().name());
                 props.put("target", f.target());
+                if (f.occurrences() > 1) {
+                    props.put("occurrences", f.occurrences());
+                }
+                if (!f.path().isEmpty()) {
+                    f.path().forEach(props.putArray("path")::add);
+                }
                 props.put("archive", report.archive());
                 props.put("jar", f.jar());
                 results.add(r);

@@ -85,16 +85,84 @@ public record ScanReport(String archive, List<String> jars, int classesScanned, 
         return SarifLog.builder().add(this).toJson();
     }
 
-    /** A human-readable report: one finding per two lines, forbidden-apis style, then {@link #summary()}. */
+    /**
+     * A human-readable report that leads with what refuses the archive: each DENY finding
+     * forbidden-apis style (rule, target and reason; where; the path from an entry point), then the
+     * WARN and INFO findings summarised per jar and rule, then {@link #summary()}.
+     */
     public String toText() {
         StringBuilder b = new StringBuilder();
         // Class, member and file names come from the archive or the file system: escaped, so that
-        // none can forge a line of the report (one finding, two lines).
+        // none can forge a line of the report.
         b.append("Scan of ").append(EscapedText.of(archive)).append('\n');
-        for (Finding f : findings) {
-            b.append(f.severity()).append(' ').append(EscapedText.of(f.rule())).append(": ").append(EscapedText.of(f.target()))
-                    .append(" [").append(EscapedText.of(f.reason())).append("]\n  ").append(EscapedText.of(f.location())).append('\n');
-        }
+        b.append(findingsText(""));
         return b.append(summary()).append('\n').toString();
+    }
+
+    /** How many targets of one rule the summary names before "and N more". */
+    private static final int TARGETS_SHOWN = 3;
+
+    /**
+     * The body of {@link #toText()}: every DENY finding in full, then the other findings per jar
+     * (with their counts per severity) and rule (with a few of its targets), each line starting with
+     * {@code indent}. Names are escaped.
+     */
+    public String findingsText(String indent) {
+        StringBuilder b = new StringBuilder();
+        for (Finding f : findings) {
+            if (f.severity() != Severity.DENY) {
+                continue;
+            }
+            b.append(indent).append(f.severity()).append(' ').append(EscapedText.of(f.rule())).append(": ")
+                    .append(EscapedText.of(f.target())).append(" [").append(EscapedText.of(f.reason())).append("]\n")
+                    .append(indent).append("  ").append(EscapedText.of(f.location())).append('\n');
+            f.reachedBy().ifPresent(p -> b.append(indent).append("  ").append(EscapedText.of(p)).append('\n'));
+        }
+        // jar -> severity -> rule -> targets (distinct, sorted), in the jars' order.
+        java.util.Map<String, java.util.Map<Severity, java.util.Map<String, java.util.SortedSet<String>>>> others =
+                new java.util.LinkedHashMap<>();
+        java.util.Map<String, int[]> counts = new java.util.LinkedHashMap<>();
+        for (Finding f : findings) {
+            if (f.severity() == Severity.DENY) {
+                continue;
+            }
+            others.computeIfAbsent(f.jar(), k -> new java.util.EnumMap<>(Severity.class))
+                    .computeIfAbsent(f.severity(), k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(f.rule(), k -> new java.util.TreeSet<>()).add(f.target());
+            counts.computeIfAbsent(f.jar(), k -> new int[Severity.values().length])[f.severity().ordinal()]++;
+        }
+        if (others.isEmpty()) {
+            return b.toString();
+        }
+        b.append(indent).append("Not refusing, by jar:\n");
+        java.util.Map<String, java.util.Map<String, Integer>> perRule = new java.util.HashMap<>();
+        for (Finding f : findings) {
+            perRule.computeIfAbsent(f.jar() + '\n' + f.severity(), k -> new java.util.HashMap<>()).merge(f.rule(), 1, Integer::sum);
+        }
+        others.forEach((jar, bySeverity) -> {
+            int[] c = counts.get(jar);
+            b.append(indent).append("  ").append(EscapedText.of(jar)).append(String.format(Locale.ROOT, ": %d warn, %d info",
+                    c[Severity.WARN.ordinal()], c[Severity.INFO.ordinal()])).append('\n');
+            bySeverity.forEach((severity, byRule) -> byRule.forEach((rule, targets) -> {
+                int n = perRule.get(jar + '\n' + severity).get(rule);
+                b.append(indent).append("    ").append(severity).append(' ').append(EscapedText.of(rule)).append(": ");
+                if (n > 1) {
+                    b.append(n).append(" findings, ");
+                }
+                int shown = 0;
+                for (String t : targets) {
+                    if (shown == TARGETS_SHOWN) {
+                        break;
+                    }
+                    b.append(shown > 0 ? ", " : "").append(EscapedText.of(t));
+                    shown++;
+                }
+                if (targets.size() > TARGETS_SHOWN) {
+                    b.append(String.format(Locale.ROOT, " and %d more", targets.size() - TARGETS_SHOWN));
+                }
+                b.append('\n');
+            }));
+        });
+        return b.toString();
     }
 }

@@ -107,6 +107,7 @@ public final class LayerScan implements Function<Map<String, String>, Map<String
             }
             b.append(String.format(Locale.ROOT, "%s %s: %s [%s]%n  %s%n", f.severity(), f.rule(), f.target(), f.reason(),
                     f.location()));
+            f.reachedBy().ifPresent(p -> b.append("  ").append(p).append(System.lineSeparator()));
         }
         return b.toString();
     }

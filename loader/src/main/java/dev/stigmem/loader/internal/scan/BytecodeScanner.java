@@ -82,10 +82,29 @@ public final class BytecodeScanner {
      * @throws ScanLimitException if the archive exceeds a bound of the policy's limits
      */
     public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Executor executor) {
-        return scan(image, manifest, policy, Optional.of(executor));
+        return scan(image, manifest, policy, Optional.of(executor), true);
+    }
+
+    /**
+     * Scans an archive, with or without the call graph. Without, every JDK-policy finding counts as if
+     * its code were reachable (the verdict of the scan before reachability existed): for benchmarks
+     * and for tests of the policy table, never a user-facing setting.
+     */
+    public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Optional<Executor> executor,
+                                  boolean reachability) {
+        return scanArchive(image, manifest, policy, executor, reachability);
     }
 
     private static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Optional<Executor> executor) {
+        return scanArchive(image, manifest, policy, executor, true);
+    }
+
+    /** What a finding in code no entry point reaches says besides the rule's reason. */
+    static final String UNREACHABLE = "not reachable from any entry point of the archive, so reported for the record;"
+            + " the runtime guard refuses a guarded call if it is ever reached";
+
+    private static ScanReport scanArchive(ArchiveImage image, PluginManifest manifest, ScanPolicy policy,
+                                          Optional<Executor> executor, boolean reachability) {
         List<JarImage> jars = image.jars();
         List<ClassUnit> units = collect(jars, policy);
 
@@ -115,6 +134,26 @@ public final class BytecodeScanner {
                 policy.limits().maxHierarchyDepth());
         ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy);
 
+        // The archive's types, numbered in archive order, for the call graph.
+        Map<String, Integer> typeIndex = new HashMap<>();
+        List<CallGraph.ArchiveType> types = new ArrayList<>();
+        int[] unitType = new int[headers.size()];
+        for (int i = 0; i < headers.size(); i++) {
+            Header h = headers.get(i);
+            if (h.moduleName().isPresent()) {
+                unitType[i] = -1;
+                continue;
+            }
+            Integer t = typeIndex.get(h.name());
+            if (t == null) {
+                t = types.size();
+                typeIndex.put(h.name(), t);
+                types.add(new CallGraph.ArchiveType(h.name(), h.isInterface(), h.superName().orElse(null), h.interfaces()));
+            }
+            unitType[i] = t;
+        }
+        CallGraph.Sigs sigs = new CallGraph.Sigs();
+
         // Pass 2: every reference of every class file. Each class is parsed again rather than kept
         // parsed between the passes: ASM's tables of a class can be larger than its bytes.
         int maxDepth = policy.limits().maxBootstrapDepth();
@@ -123,7 +162,8 @@ public final class BytecodeScanner {
         List<ClassScan.Result> results = runAll(headers, executor, h -> {
             ClassUnit u = h.unit();
             try {
-                return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count);
+                return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count,
+                        reachability && h.moduleName().isEmpty() ? new CallGraph.Recorder(typeIndex, sigs) : null);
             } catch (ScanException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
@@ -138,12 +178,31 @@ public final class BytecodeScanner {
                     "%s: more than %d findings, the limit; the archive is refused", image.source(), maxFindings));
         }
 
+        Optional<CallGraph> graph = Optional.empty();
+        if (reachability) {
+            List<CallGraph.ClassCalls> calls = new ArrayList<>(results.size());
+            boolean[] annotated = new boolean[results.size()];
+            Set<String> services = new HashSet<>();
+            for (int i = 0; i < results.size(); i++) {
+                calls.add(results.get(i).calls());
+                annotated[i] = results.get(i).pluginEntry();
+                if (results.get(i).calls() != null) {
+                    results.get(i).calls().provides().forEach(services::add);
+                }
+            }
+            jars.forEach(j -> services(j, services));
+            graph = Optional.of(CallGraph.build(types, typeIndex, unitType, calls, annotated, services, sigs, JdkTypes.instance(),
+                    policy.limits().maxCallGraphSize(), image.source().toString()));
+        }
+
         TreeSet<Finding> findings = new TreeSet<>();
         Set<Capability> used = EnumSet.noneOf(Capability.class);
         Optional<ClassUnit> entryClass = Optional.empty();
         for (int i = 0; i < results.size(); i++) {
             ClassScan.Result r = results.get(i);
-            findings.addAll(r.findings());
+            for (Finding f : r.findings()) {
+                findings.add(graph.isPresent() ? judgedByReach(f, i, graph.get()) : f);
+            }
             used.addAll(r.used());
             if (r.pluginEntry() && entryClass.isEmpty()) {
                 entryClass = Optional.of(headers.get(i).unit());
@@ -159,6 +218,46 @@ public final class BytecodeScanner {
                 units.size(), bytes, List.copyOf(findings), used);
         LOG.debug("scanned {}: {}", image.source(), report.summary());
         return report;
+    }
+
+    /** Findings the call graph does not judge: the capability model's, and the module descriptor's. */
+    private static final Set<String> ABSOLUTE = Set.of(RuleIds.CAPABILITY_ACCESSOR, RuleIds.CAPABILITY_HANDLE,
+            RuleIds.CAPABILITY_UNUSED, RuleIds.MODULE_REQUIRES);
+
+    /**
+     * A JDK-policy finding as the call graph judges it: in reachable code (or a class-level reference of
+     * a class reachable code uses) it stands, a DENY with the path that reaches it; in code nothing
+     * reaches it is INFO. Capability findings are absolute: any reference anywhere counts.
+     */
+    private static Finding judgedByReach(Finding f, int unit, CallGraph graph) {
+        if (ABSOLUTE.contains(f.rule())) {
+            // Refused wherever it stands; where reachable code holds it, the path helps all the same.
+            boolean withPath = f.severity() == Severity.DENY && f.method().isPresent() && graph.reachable(unit, f.method().get());
+            return withPath ? f.withPath(graph.path(unit, f.method().get())) : f;
+        }
+        boolean reached = f.method().map(m -> graph.reachable(unit, m)).orElseGet(() -> graph.classLive(unit));
+        if (!reached) {
+            return f.withSeverity(Severity.INFO, f.reason() + "; " + UNREACHABLE);
+        }
+        if (f.severity() == Severity.DENY && f.method().isPresent()) {
+            return f.withPath(graph.path(unit, f.method().get()));
+        }
+        return f;
+    }
+
+    /** The provider classes named by a jar's {@code META-INF/services} files (internal names). */
+    private static void services(JarImage jar, Set<String> out) {
+        jar.forEachEntry((name, bytes) -> {
+            if (name.startsWith("META-INF/services/") && !name.endsWith("/")) {
+                for (String line : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+                    int hash = line.indexOf('#');
+                    String c = (hash >= 0 ? line.substring(0, hash) : line).strip();
+                    if (!c.isEmpty()) {
+                        out.add(c.replace('.', '/'));
+                    }
+                }
+            }
+        });
     }
 
     private static Finding unused(Capability c, String pluginJar, Optional<ClassUnit> entryClass, List<Header> headers) {
@@ -178,7 +277,8 @@ public final class BytecodeScanner {
     }
 
     /** A class file checked and its header read (everything here was read inside the guard). */
-    private record Header(ClassUnit unit, String name, List<String> supertypes, Optional<String> moduleName) {
+    private record Header(ClassUnit unit, String name, List<String> supertypes, Optional<String> moduleName,
+                          boolean isInterface, Optional<String> superName, List<String> interfaces) {
     }
 
     private static List<ClassUnit> collect(List<JarImage> jars, ScanPolicy policy) {
@@ -226,7 +326,10 @@ public final class BytecodeScanner {
                 }
                 supers.addAll(List.of(reader.getInterfaces()));
             }
-            return new Header(u, reader.getClassName(), List.copyOf(supers), module);
+            boolean isInterface = (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0;
+            return new Header(u, reader.getClassName(), List.copyOf(supers), module, isInterface,
+                    module.isEmpty() ? Optional.ofNullable(reader.getSuperName()) : Optional.empty(),
+                    module.isEmpty() ? List.of(reader.getInterfaces()) : List.of());
         } catch (ScanException e) {
             throw e;
         } catch (RuntimeException e) {

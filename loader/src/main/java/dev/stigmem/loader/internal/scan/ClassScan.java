@@ -51,7 +51,7 @@ final class ClassScan extends ClassVisitor {
     static final String STIGMEM_PLUGIN = Type.getDescriptor(StigmemPlugin.class);
 
     /** What one class file contributed. */
-    record Result(List<Finding> findings, Set<Capability> used, boolean pluginEntry) {
+    record Result(List<Finding> findings, Set<Capability> used, boolean pluginEntry, CallGraph.ClassCalls calls) {
     }
 
     /**
@@ -85,7 +85,11 @@ final class ClassScan extends ClassVisitor {
     private final int maxBootstrapDepth;
     /** Null in the first pass, which only asks whether there is any finding. */
     private final FindingCount count;
-    private final Set<Finding> findings = new java.util.LinkedHashSet<>();
+    /** One finding per rule, target and method: the first line kept, the occurrences counted. */
+    private final Map<FindingKey, Finding> findings = new java.util.LinkedHashMap<>();
+
+    private record FindingKey(Severity severity, String rule, String target, Optional<String> method) {
+    }
     private boolean anyFinding;
     private final Set<Capability> used = EnumSet.noneOf(Capability.class);
     private final BodyScan body = new BodyScan();
@@ -94,10 +98,14 @@ final class ClassScan extends ClassVisitor {
     private Optional<String> sourceFile = Optional.empty();
     private int line;
     private boolean pluginEntry;
+    /** Records the call graph in the first pass; null in the second (and when reachability is off). */
+    private final CallGraph.Recorder calls;
 
-    private ClassScan(ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth, FindingCount count) {
+    private ClassScan(ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth, FindingCount count,
+                      CallGraph.Recorder calls) {
         super(Opcodes.ASM9);
         this.count = count;
+        this.calls = calls;
         this.judge = judge;
         this.jarIndex = jarIndex;
         this.jar = jar;
@@ -112,17 +120,18 @@ final class ClassScan extends ClassVisitor {
      * same instructions, so the findings are the same but for their lines.
      */
     static Result scan(ClassReader reader, ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth,
-                       FindingCount count) {
-        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null);
+                       FindingCount count, CallGraph.Recorder calls) {
+        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls);
         reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
         // Also past the findings limit (nothing more is kept then): the second pass reads the debug
         // attributes, which may be what makes a class unreadable, and that must not depend on which
         // classes were scanned first.
         if (scan.anyFinding) {
-            scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count);
-            reader.accept(scan, ClassReader.SKIP_FRAMES);
+            ClassScan second = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count, null);
+            reader.accept(second, ClassReader.SKIP_FRAMES);
+            return new Result(second.withSourceFile(), second.used, scan.pluginEntry, calls == null ? null : calls.finish());
         }
-        return new Result(scan.withSourceFile(), scan.used, scan.pluginEntry);
+        return new Result(scan.withSourceFile(), scan.used, scan.pluginEntry, calls == null ? null : calls.finish());
     }
 
     /**
@@ -139,10 +148,9 @@ final class ClassScan extends ClassVisitor {
     /** The findings, each with the class's source file: those of {@link #visit} came before {@link #visitSource} told it. */
     private List<Finding> withSourceFile() {
         if (sourceFile.isEmpty()) {
-            return List.copyOf(findings);
+            return List.copyOf(findings.values());
         }
-        return findings.stream().map(f -> f.sourceFile().isPresent() ? f : new Finding(f.severity(), f.rule(), f.reason(), f.target(),
-                f.jarIndex(), f.jar(), f.entry(), f.className(), f.method(), f.line(), sourceFile)).distinct().toList();
+        return findings.values().stream().map(f -> f.sourceFile().isPresent() ? f : f.withSourceFile(sourceFile)).toList();
     }
 
     private static final java.util.regex.Pattern SOURCE_FILE = java.util.regex.Pattern.compile("[A-Za-z0-9_$][A-Za-z0-9_$.-]{0,254}");
@@ -168,10 +176,26 @@ final class ClassScan extends ClassVisitor {
         return new ModuleVisitor(Opcodes.ASM9) {
             @Override
             public void visitRequire(String module, int requireAccess, String requireVersion) {
-                if (!judge.moduleAllowed(module)) {
+                if (!judge.moduleAllowed(module) && (requireAccess & Opcodes.ACC_STATIC_PHASE) != 0) {
+                    // Optional at run time: the layer drops this requires before resolution (PluginLayers#define),
+                    // so the layer creates no edge to the module, whether or not the host has it.
+                    add(Severity.INFO, RuleIds.MODULE_REQUIRES_STATIC, String.format(Locale.ROOT,
+                            "Module %s requires static %s, which is neither allowlisted nor a module of the archive: accepted,"
+                                    + " the layer resolves without it and creates no edge to it (its classes fail with"
+                                    + " NoClassDefFoundError if reached)", name, module), module);
+                } else if (!judge.moduleAllowed(module)) {
                     add(Severity.DENY, RuleIds.MODULE_REQUIRES, String.format(Locale.ROOT,
                             "Module %s requires %s, which is neither allowlisted nor a module of the archive", name, module),
                             module);
+                }
+            }
+
+            @Override
+            public void visitProvide(String service, String... providers) {
+                if (calls != null) {
+                    for (String p : providers) {
+                        calls.provide(p);
+                    }
                 }
             }
         };
@@ -197,6 +221,9 @@ final class ClassScan extends ClassVisitor {
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
         method = Optional.of(name + descriptor);
         line = 0;
+        if (calls != null) {
+            calls.method(access, name, descriptor);
+        }
         descriptor(descriptor);
         if (exceptions != null) {
             for (String e : exceptions) {
@@ -323,17 +350,26 @@ final class ClassScan extends ClassVisitor {
         @Override
         public void visitTypeInsn(int opcode, String type) {
             window.clear();
+            if (calls != null && opcode == Opcodes.NEW) {
+                calls.init(type);
+            }
             type(type);
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
             window.clear();
+            if (calls != null && (opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC)) {
+                calls.init(owner);
+            }
             member(owner, name, descriptor);
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (calls != null) {
+                calls.call(opcode, owner, name, descriptor);
+            }
             if (opcode == Opcodes.INVOKESTATIC && propertyRead(owner, name, descriptor)) {
                 window.clear();
                 return;
@@ -442,6 +478,9 @@ final class ClassScan extends ClassVisitor {
     }
 
     private void handle(Handle h) {
+        if (calls != null) {
+            calls.handle(h);
+        }
         member(h.getOwner(), h.getName(), h.getDesc());
     }
 
@@ -450,6 +489,10 @@ final class ClassScan extends ClassVisitor {
      * as a member without its descriptor's types; any other is denied, and judged as any handle.
      */
     private void bootstrap(Handle h) {
+        if (calls != null) {
+            // The JVM runs a bootstrap method of the archive when it links the call site.
+            calls.handle(h);
+        }
         if (judge.bootstrapAllowed(h.getTag(), h.getOwner(), h.getName(), h.getDesc())) {
             member(judge.allowedBootstrapInfo(h.getOwner(), h.getName(), h.getDesc()), h.getName());
             return;
@@ -522,19 +565,26 @@ final class ClassScan extends ClassVisitor {
     }
 
     /**
-     * A finding: in the first pass only noted; in the second kept once (a class repeats the same
-     * reference on a line as often as it likes) and counted against the archive's limit, past which
-     * none is kept.
+     * A finding: in the first pass only noted; in the second kept once per rule, target and method
+     * (a method repeats the same reference as often as it likes: the first line is kept and the
+     * occurrences counted) and counted against the archive's limit, past which none is kept.
      */
     private void add(Severity severity, String rule, String reason, String target) {
         anyFinding = true;
         if (count == null || count.exceeded()) {
             return;
         }
-        Finding f = new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method,
-                line > 0 ? OptionalInt.of(line) : OptionalInt.empty(), sourceFile);
-        if (findings.add(f) && !count.admit()) {
-            findings.remove(f);
+        OptionalInt at = line > 0 ? OptionalInt.of(line) : OptionalInt.empty();
+        FindingKey key = new FindingKey(severity, rule, target, method);
+        Finding known = findings.get(key);
+        if (known != null) {
+            OptionalInt first = known.line().isEmpty() || (at.isPresent() && at.getAsInt() < known.line().getAsInt()) ? at : known.line();
+            findings.put(key, new Finding(severity, rule, known.reason(), target, jarIndex, jar, entry, className, method, first,
+                    sourceFile, List.of(), known.occurrences() + 1));
+            return;
+        }
+        if (count.admit()) {
+            findings.put(key, new Finding(severity, rule, reason, target, jarIndex, jar, entry, className, method, at, sourceFile));
         }
     }
 }

@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,18 +36,39 @@ final class JdkTypes {
     private static final JdkTypes INSTANCE = new JdkTypes();
 
     private final Map<String, String> moduleOfPackage;
+    /** The packages each system module exports to every module (a qualified export does not reach a plugin). */
+    private final Map<String, java.util.Set<String>> exportedPackages;
+    private final java.util.Set<String> knownClasses = ConcurrentHashMap.newKeySet();
     private final Optional<FileSystem> image;
     private final ConcurrentHashMap<String, List<String>> supertypes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ExternalClass> externals = new ConcurrentHashMap<>();
+
+    /**
+     * A class outside the archive (of the JDK or of {@code dev.stigmem.api}) as the call graph needs it:
+     * its direct supertypes and the methods it declares that a subclass can override or implement
+     * ({@code name + descriptor}; neither static, private nor constructors).
+     */
+    record ExternalClass(List<String> supertypes, List<String> overridable) {
+    }
 
     private JdkTypes() {
         Map<String, String> modules = new HashMap<>();
+        Map<String, java.util.Set<String>> exported = new HashMap<>();
         for (ModuleReference ref : ModuleFinder.ofSystem().findAll()) {
             ModuleDescriptor d = ref.descriptor();
             for (String p : d.packages()) {
                 modules.put(p.replace('.', '/'), d.name());
             }
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (ModuleDescriptor.Exports e : d.exports()) {
+                if (!e.isQualified()) {
+                    out.add(e.source().replace('.', '/'));
+                }
+            }
+            exported.put(d.name(), java.util.Set.copyOf(out));
         }
         moduleOfPackage = Map.copyOf(modules);
+        exportedPackages = Map.copyOf(exported);
         FileSystem fs = null;
         try {
             fs = FileSystems.getFileSystem(URI.create("jrt:/"));
@@ -57,6 +81,39 @@ final class JdkTypes {
 
     static JdkTypes instance() {
         return INSTANCE;
+    }
+
+    /** The system module holding a package (internal form), if any. */
+    Optional<String> moduleOf(String internalPackage) {
+        return Optional.ofNullable(moduleOfPackage.get(internalPackage));
+    }
+
+    /** Whether a system module exports a package (internal form) to every module. */
+    boolean exportedToAll(String module, String internalPackage) {
+        return exportedPackages.getOrDefault(module, java.util.Set.of()).contains(internalPackage);
+    }
+
+    /**
+     * Whether the runtime image holds this class. Only classes found are remembered (there are only so
+     * many); without a runtime image every class of a system package counts as present.
+     */
+    boolean classExists(String internalName) {
+        if (knownClasses.contains(internalName)) {
+            return true;
+        }
+        int slash = internalName.lastIndexOf('/');
+        String module = moduleOfPackage.get(slash < 0 ? "" : internalName.substring(0, slash));
+        if (module == null) {
+            return false;
+        }
+        if (image.isEmpty()) {
+            return true;
+        }
+        boolean exists = Files.exists(image.get().getPath("/modules", module, internalName + ".class"));
+        if (exists) {
+            knownClasses.add(internalName);
+        }
+        return exists;
     }
 
     /** Whether a class of this internal name would be in a system module. */
@@ -80,6 +137,72 @@ final class JdkTypes {
         }
         List<String> previous = supertypes.putIfAbsent(internalName, read.get());
         return previous != null ? previous : read.get();
+    }
+
+    /**
+     * A JDK or api class by internal name, empty when it is neither. Cached only when found (the JDK and
+     * the api hold only so many classes).
+     */
+    Optional<ExternalClass> external(String internalName) {
+        ExternalClass known = externals.get(internalName);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<byte[]> bytes = internalName.startsWith(API_PREFIX) ? apiClass(internalName) : jdkClass(internalName);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            ClassReader r = new ClassReader(bytes.get());
+            List<String> supers = new ArrayList<>();
+            if (r.getSuperName() != null) {
+                supers.add(r.getSuperName());
+            }
+            supers.addAll(List.of(r.getInterfaces()));
+            List<String> methods = new ArrayList<>();
+            r.accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                    if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && name.charAt(0) != '<') {
+                        methods.add(name + descriptor);
+                    }
+                    return null;
+                }
+            }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            ExternalClass c = new ExternalClass(List.copyOf(supers), List.copyOf(methods));
+            ExternalClass previous = externals.putIfAbsent(internalName, c);
+            return Optional.of(previous != null ? previous : c);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read class {} outside the archive: {}", internalName, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static final String API_PREFIX = "dev/stigmem/api/";
+
+    private static Optional<byte[]> apiClass(String internalName) {
+        try (var in = dev.stigmem.api.Plugin.class.getModule().getResourceAsStream(internalName + ".class")) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            LOG.warn("cannot read api class {}: {}", internalName, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<byte[]> jdkClass(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        String module = moduleOfPackage.get(slash < 0 ? "" : internalName.substring(0, slash));
+        if (module == null || image.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(image.get().getPath("/modules", module, internalName + ".class")));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read JDK class {} from the runtime image: {}", internalName, e.toString());
+            return Optional.empty();
+        }
     }
 
     /** The class's direct supertypes from the runtime image; empty when there is no such JDK class. */

@@ -37,6 +37,7 @@ final class ReferenceJudge {
     private final Set<String> archiveModules;
     private final TypeHierarchy hierarchy;
     private final Map<String, Capability> byHandleType;
+    private final JdkTypes jdk = JdkTypes.instance();
 
     /**
      * Most entries each cache keeps. Distinct references cost a class file a few bytes each and a cache
@@ -141,7 +142,15 @@ final class ReferenceJudge {
         return d == ALLOWED ? Optional.empty() : Optional.of(d);
     }
 
+    /** The prefix of the host's own packages: their rules stand as written (the scanner does not model the host's layers). */
+    private static final String HOST_PREFIX = "dev/stigmem/";
+
     private Decision judgeType(String name) {
+        Optional<String> unlinkable = unlinkable(name);
+        if (unlinkable.isPresent()) {
+            return new Decision(Severity.WARN, RuleIds.REFERENCE_UNLINKABLE, "The plugin's layer cannot link it ("
+                    + unlinkable.get() + "); it fails with NoClassDefFoundError or another linkage error at run time if reached");
+        }
         Optional<PolicyRule> classRule = policy.classRule(hierarchy.named(name));
         if (classRule.isPresent()) {
             return of(classRule.get());
@@ -158,6 +167,37 @@ final class ReferenceJudge {
                     "Not a class of the archive, of dev.stigmem.api or of an allowlisted JDK package; a plugin may reference nothing else");
         }
         return packageRule.map(ReferenceJudge::of).orElse(ALLOWED);
+    }
+
+    /**
+     * Why the plugin's layer cannot resolve a class, or empty when it can (or when the class is the
+     * host's, whose rules stand as written). A plugin's class loader sees its archive, the api's exported
+     * packages and, through the narrowed platform loader, the packages of java.base and of the modules
+     * the policy allows; a JDK class of another module, of a package its module does not export to all,
+     * or that the runtime does not have, and any class in none of those places, cannot be linked: the
+     * reference is no risk, it is a NoClassDefFoundError (or IllegalAccessError) waiting to happen.
+     */
+    Optional<String> unlinkable(String name) {
+        if (archiveClasses.contains(name) || name.startsWith(HOST_PREFIX)) {
+            return Optional.empty();
+        }
+        int slash = name.lastIndexOf('/');
+        String pkg = slash < 0 ? "" : name.substring(0, slash);
+        Optional<String> module = jdk.moduleOf(pkg);
+        if (module.isEmpty()) {
+            return Optional.of("not a class of the archive, of dev.stigmem.api or of the JDK");
+        }
+        String m = module.get();
+        if (!m.equals("java.base") && !policy.moduleAllowed(m)) {
+            return Optional.of("module " + m + " is not one the policy allows, so the layer does not read it");
+        }
+        if (!jdk.exportedToAll(m, pkg)) {
+            return Optional.of("module " + m + " does not export package " + pkg.replace('/', '.'));
+        }
+        if (!jdk.classExists(name)) {
+            return Optional.of("module " + m + " has no such class");
+        }
+        return Optional.empty();
     }
 
     /** The class names in a field or method descriptor (array element types included), cached. */
@@ -262,8 +302,10 @@ final class ReferenceJudge {
             return new MemberInfo(null, null, "", null, types, allQuiet(types));
         }
         Capability accessor = accessorCapability(element, name, desc).orElse(null);
-        Decision rule = member(element, name, desc).orElse(null);
         TypeInfo ownerInfo = typeInfo(element);
+        // A member of a class the layer cannot link is as unlinkable as its class: the owner's finding says so.
+        boolean ownerUnlinkable = ownerInfo.decision() != null && ownerInfo.decision().rule().equals(RuleIds.REFERENCE_UNLINKABLE);
+        Decision rule = ownerUnlinkable ? null : member(element, name, desc).orElse(null);
         boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
         return new MemberInfo(accessor, rule, element.replace('/', '.') + '#' + name + desc, ownerInfo, types, quiet);
     }

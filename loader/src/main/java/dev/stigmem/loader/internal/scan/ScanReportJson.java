@@ -58,6 +58,12 @@ public final class ScanReportJson {
             f.className().ifPresent(c -> n.put("class", c));
             f.method().ifPresent(m -> n.put("method", m));
             f.line().ifPresent(l -> n.put("line", l));
+            if (f.occurrences() > 1) {
+                n.put("occurrences", f.occurrences());
+            }
+            if (!f.path().isEmpty()) {
+                f.path().forEach(n.putArray("path")::add);
+            }
         }
         try {
             return WRITER.writeValueAsString(root) + "\n";

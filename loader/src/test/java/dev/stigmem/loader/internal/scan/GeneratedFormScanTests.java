@@ -84,7 +84,7 @@ class GeneratedFormScanTests {
     }
 
     @Test
-    void classOutsideArchiveApiAndAllowlistIsDeniedAndABundledOnePasses() {
+    void classInNoModuleThePluginSeesIsUnlinkableAndABundledOnePasses() {
         Map<String, byte[]> plugin = new TreeMap<>();
         plugin.put("p/Uses.class", GeneratedClasses.invokeStatic("p/Uses", "com/example/lib/Tool", "run", "()V", 9));
         plugin.put("p/Missing.class", GeneratedClasses.invokeStatic("p/Missing", "com/example/other/Tool", "run", "()V", 10));
@@ -94,7 +94,7 @@ class GeneratedFormScanTests {
         ScanReport report = scan(archive(plugin, jar("tool.jar", library)));
 
         assertThat(brief(report.findings())).containsExactly(
-                "DENY reference.not-allowed com.example.other.Tool @ p.Missing.call()V:10");
+                "WARN reference.unlinkable com.example.other.Tool @ p.Missing.call()V:10");
     }
 
     @Test

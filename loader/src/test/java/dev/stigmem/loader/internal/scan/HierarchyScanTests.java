@@ -46,8 +46,8 @@ class HierarchyScanTests {
         // policy's review of Thread#<init> covers through the whole chain.
         Map<String, byte[]> chain = GeneratedClasses.chain(1_500, "java/lang/Thread");
 
-        ScanReport report = BytecodeScanner.scan(archive(chain), manifest(), ScanPolicy.shipped());
-        ScanReport again = BytecodeScanner.scan(archive(chain), manifest(), ScanPolicy.shipped(), Runnable::run);
+        ScanReport report = TestArchives.everyMethod(archive(chain), manifest(), ScanPolicy.shipped());
+        ScanReport again = BytecodeScanner.scan(archive(chain), manifest(), ScanPolicy.shipped(), java.util.Optional.of(Runnable::run), false);
 
         assertThat(report.classesScanned()).isEqualTo(1_500);
         assertThat(report.findings()).hasSize(1_500).allSatisfy(f -> {
@@ -78,10 +78,10 @@ class HierarchyScanTests {
         ScanPolicy shallow = ScanPolicy.shipped().withLimits(ScanLimits.DEFAULT.withMaxHierarchyDepth(10));
         ScanPolicy enough = ScanPolicy.shipped().withLimits(ScanLimits.DEFAULT.withMaxHierarchyDepth(50));
 
-        assertThatThrownBy(() -> BytecodeScanner.scan(archive(chain), manifest(), shallow))
+        assertThatThrownBy(() -> TestArchives.everyMethod(archive(chain), manifest(), shallow))
                 .isInstanceOf(ScanLimitException.class)
                 .hasMessage("plugin.jar!p/C0010.class: class p.C0010 has a chain of 11 supertypes, more than the limit of 10");
-        assertThat(BytecodeScanner.scan(archive(chain), manifest(), enough).findings()).isEmpty();
+        assertThat(TestArchives.everyMethod(archive(chain), manifest(), enough).findings()).isEmpty();
     }
 
     @Test

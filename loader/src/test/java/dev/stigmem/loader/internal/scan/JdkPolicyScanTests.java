@@ -86,7 +86,8 @@ class JdkPolicyScanTests {
                 """);
 
         // The Lookup class itself is denied (rule lookup): holding one, even only as a parameter, is
-        // the capability to resolve members by name; so every method that names it has a finding.
+        // the capability to resolve members by name; so every method that names it has a finding (one
+        // per method, at the first line that names it).
         String hidden = " @ p.Define.hidden(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;";
         String plain = " @ p.Define.plain(Ljava/lang/invoke/MethodHandles$Lookup;[B)Ljava/lang/Object;";
         String lookupClass = " @ p.Define.lookupClass(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;";
@@ -94,9 +95,6 @@ class JdkPolicyScanTests {
                 "DENY class.define java.lang.ClassLoader @ p.Define$Loader.-:-1",
                 "DENY class.define java.lang.ClassLoader @ p.Define$Loader.<init>()V:4",
                 "DENY class.define java.lang.ClassLoader#<init>()V @ p.Define$Loader.<init>()V:4",
-                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + hidden + ":-1",
-                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + lookupClass + ":-1",
-                "DENY lookup java.lang.invoke.MethodHandles$Lookup" + plain + ":-1",
                 "DENY class.define java.net.URLClassLoader @ p.Define.urls()Ljava/lang/Object;:6",
                 "DENY class.define java.net.URLClassLoader#<init>([Ljava/net/URL;)V @ p.Define.urls()Ljava/lang/Object;:6",
                 "DENY class.define java.lang.invoke.MethodHandles$Lookup#defineHiddenClass([BZ[Ljava/lang/invoke/MethodHandles$Lookup$ClassOption;)Ljava/lang/invoke/MethodHandles$Lookup;"
@@ -156,8 +154,6 @@ class JdkPolicyScanTests {
         String other = "p.Lookups.other(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;";
         String find = "p.Lookups.find(Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/Object;";
         assertThat(brief(report.findings())).containsExactly(
-                lookup + find + ":-1",
-                lookup + other + ":-1",
                 "DENY lookup java.lang.invoke.MethodHandles#lookup()Ljava/lang/invoke/MethodHandles$Lookup; @ p.Lookups.mine()Ljava/lang/Object;:4",
                 lookup + "p.Lookups.mine()Ljava/lang/Object;:4",
                 "DENY lookup java.lang.invoke.MethodHandles#privateLookupIn(Ljava/lang/Class;Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/invoke/MethodHandles$Lookup;"
@@ -169,7 +165,7 @@ class JdkPolicyScanTests {
     }
 
     @Test
-    void unsafeAndJdkInternalsAreDenied() {
+    void unsafeOfAModuleThePolicyDoesNotAllowIsUnlinkableNotDenied() {
         ScanReport report = scanSource("p/Internals.java", """
                 package p;
                 public final class Internals {
@@ -178,7 +174,10 @@ class JdkPolicyScanTests {
                 }
                 """);
 
-        assertThat(brief(report.findings())).containsExactly("DENY jdk.internal sun.misc.Unsafe @ p.Internals.-:-1");
+        // jdk.unsupported is no module a plugin's layer reads: the reference cannot link, so it cannot harm.
+        assertThat(brief(report.findings())).containsExactly("WARN reference.unlinkable sun.misc.Unsafe @ p.Internals.-:-1");
+        assertThat(report.findings().get(0).reason()).startsWith(
+                "The plugin's layer cannot link it (module jdk.unsupported is not one the policy allows");
     }
 
     @Test
@@ -197,7 +196,7 @@ class JdkPolicyScanTests {
         assertThat(brief(report.findings())).containsExactly(
                 "DENY network.raw java.net.Socket @ p.Net.socket()V:4",
                 "DENY network.raw java.net.URL#openStream()Ljava/io/InputStream; @ p.Net.stream(Ljava/net/URL;)Ljava/lang/Object;:5",
-                "DENY network.resolve java.net.http.HttpClient @ p.Net.http()Ljava/lang/Object;:6");
+                "WARN reference.unlinkable java.net.http.HttpClient @ p.Net.http()Ljava/lang/Object;:6");
     }
 
     @Test
@@ -256,7 +255,6 @@ class JdkPolicyScanTests {
 
         String m = "p.Chan.size(Ljava/nio/channels/SeekableByteChannel;)J";
         assertThat(brief(report.findings())).containsExactly(
-                "DENY channels java.nio.channels.SeekableByteChannel @ " + m + ":-1",
                 "DENY channels java.nio.channels.SeekableByteChannel @ " + m + ":3");
     }
 
@@ -376,17 +374,20 @@ class JdkPolicyScanTests {
     }
 
     @Test
-    void packagesOutsideTheAllowlistAreDenied() {
+    void linkablePackagesOutsideTheAllowlistAreDeniedAndModulesOutsideItAreUnlinkable() {
         ScanReport report = scanSource("p/Mgmt.java", """
                 package p;
                 public final class Mgmt {
                     long uptime() { return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(); }
+                    Object subject() { return javax.security.auth.Subject.class; }
                     long fine() { return java.time.Duration.ofSeconds(3).toMillis(); }
                 }
                 """);
 
+        // javax.security.auth is exported by java.base, which every layer reads: linkable, so the allowlist decides.
         assertThat(brief(report.findings())).containsExactly(
-                "DENY reference.not-allowed java.lang.management.ManagementFactory @ p.Mgmt.uptime()J:3",
-                "DENY reference.not-allowed java.lang.management.RuntimeMXBean @ p.Mgmt.uptime()J:3");
+                "WARN reference.unlinkable java.lang.management.ManagementFactory @ p.Mgmt.uptime()J:3",
+                "WARN reference.unlinkable java.lang.management.RuntimeMXBean @ p.Mgmt.uptime()J:3",
+                "DENY reference.not-allowed javax.security.auth.Subject @ p.Mgmt.subject()Ljava/lang/Object;:4");
     }
 }

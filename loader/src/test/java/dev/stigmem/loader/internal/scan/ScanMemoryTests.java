@@ -52,6 +52,23 @@ class ScanMemoryTests implements Opcodes {
         return cw.toByteArray();
     }
 
+    /** A class {@code name} with {@code methods} methods, each calling {@code System.exit} once: one finding each. */
+    static byte[] exitMethods(String name, int methods) {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(V17, ACC_PUBLIC | ACC_SUPER, name, null, "java/lang/Object", null);
+        for (int m = 0; m < methods; m++) {
+            MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "m" + m, "()V", null, null);
+            mv.visitCode();
+            mv.visitInsn(ICONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(1, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
     private static ScanReport scan(ArchiveImage image, ScanPolicy policy) {
         return BytecodeScanner.scan(image, manifest(), policy);
     }
@@ -65,10 +82,22 @@ class ScanMemoryTests implements Opcodes {
     }
 
     @Test
+    void aReferenceRepeatedOnManyLinesOfOneMethodIsOneFindingWithItsFirstLineAndItsCount() {
+        ScanReport report = scan(archive(Map.of("p/Exits.class", exits("p/Exits", "m", 500, true))), ScanPolicy.shipped());
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.target()).isEqualTo("java.lang.System#exit(I)V");
+            assertThat(f.line()).hasValue(1);
+            assertThat(f.occurrences()).isEqualTo(500);
+            assertThat(f.location()).endsWith("(plugin.jar!p/Exits.class:1) (500 times in this method)");
+        });
+        assertThat(report.toJson()).contains("\"occurrences\" : 500");
+    }
+
+    @Test
     void theFindingsLimitIsDecidedOnTheTotalWhateverOrderTheClassesAreScannedIn() {
         Map<String, byte[]> classes = new TreeMap<>();
         for (int i = 0; i < 40; i++) {
-            classes.put(String.format("p/C%02d.class", i), exits(String.format("p/C%02d", i), "m", 25, true));
+            classes.put(String.format("p/C%02d.class", i), exitMethods(String.format("p/C%02d", i), 25));
         }
         ArchiveImage image = archive(classes);
         int total = 40 * 25;
@@ -95,7 +124,9 @@ class ScanMemoryTests implements Opcodes {
     void namesFromClassFilesCannotForgeLinesOfTheReport() {
         // Method names may hold line breaks and escape sequences (the JVM refuses only . ; [ / < >).
         String forged = "m\nDENY forged.rule: nothing [fine]\n  in nowhere\u001b[2J\u202e";
-        ScanReport report = scan(archive(Map.of("p/Forged.class", exits("p/Forged", forged, 1, true))), ScanPolicy.shipped());
+        // Judged as reachable, so that the finding is a DENY, shown in full.
+        ScanReport report = TestArchives.everyMethod(archive(Map.of("p/Forged.class", exits("p/Forged", forged, 1, true))),
+                manifest(), ScanPolicy.shipped());
         String text = report.toText();
         assertThat(text).doesNotContain("\u001b").doesNotContain("\u202e")
                 .contains("in p.Forged.m\\u000aDENY forged.rule: nothing [fine]\\u000a  in nowhere\\u001b[2J\\u202e()V");

@@ -83,6 +83,6 @@ class ScanReportJsonTests {
         String again = BytecodeScanner.scan(image, manifest, dev.stigmem.loader.scan.ScanPolicy.shipped()).toJson();
 
         assertThat(parallel).isEqualTo(sequential).isEqualTo(again);
-        assertThat(parallel).contains("\"deny\" : 160");
+        assertThat(parallel).contains("\"deny\" : 120");
     }
 }

@@ -117,7 +117,21 @@ final class TestArchives {
         return PluginManifest.of("test-plugin", "1.0.0", ">=0.9.0", List.of(capabilities), List.of());
     }
 
+    /**
+     * Scans with every method judged as if reachable: the tests of the policy table put each rule in a
+     * method of its own that nothing calls. Reachability has tests of its own ({@code ReachabilityScanTests}).
+     */
     static ScanReport scan(ArchiveImage image, String... capabilities) {
+        return everyMethod(image, manifest(capabilities), ScanPolicy.shipped());
+    }
+
+    /** Scans without the call graph: every JDK-policy finding stands as in reachable code. */
+    static ScanReport everyMethod(ArchiveImage image, PluginManifest manifest, ScanPolicy policy) {
+        return BytecodeScanner.scan(image, manifest, policy, java.util.Optional.empty(), false);
+    }
+
+    /** Scans as the loader does, judging the JDK policy by reachability. */
+    static ScanReport scanReachable(ArchiveImage image, String... capabilities) {
         return BytecodeScanner.scan(image, manifest(capabilities), ScanPolicy.shipped());
     }
 

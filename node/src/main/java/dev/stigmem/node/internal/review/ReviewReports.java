@@ -83,10 +83,8 @@ public final class ReviewReports {
         }
 
         b.append("\nScan: ").append(f.scan().summary()).append('\n');
-        for (Finding x : f.scan().findings()) {
-            b.append("   ").append(x.severity()).append(' ').append(x.rule()).append(": ").append(x.target())
-                    .append(" [").append(x.reason()).append("]\n     ").append(x.location()).append('\n');
-        }
+        // What refuses the archive in full (with the path that reaches it), the rest summarised per jar.
+        b.append(f.scan().findingsText("   "));
         b.append('\n').append(verdictLine(f, previous)).append('\n');
         return b.toString();
     }

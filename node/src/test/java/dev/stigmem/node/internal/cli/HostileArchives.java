@@ -26,14 +26,23 @@ final class HostileArchives {
             + "public final class Hostile implements dev.stigmem.api.Plugin {}\n";
 
     /**
-     * A plugin whose jar holds {@code copies} copies of one class calling {@code System.exit} {@code calls}
-     * times: each call on a line of its own ({@code distinctLines}: that many findings a copy) or all on one
-     * line (one finding a copy, however many calls). A few hundred KiB compressed.
+     * A plugin whose jar holds {@code copies} copies of one Runnable class calling {@code System.exit}
+     * {@code calls} times: each call in a method of its own ({@code distinctMethods}: that many findings a
+     * copy) or all in {@code run()} (one finding a copy, however many calls). A few hundred KiB compressed.
      */
-    static Path exits(Path dir, String jarName, int copies, int calls, boolean distinctLines) {
-        StringBuilder body = new StringBuilder("package com.example.hostile;\npublic final class Exits {\n  static void run() {\n");
-        for (int i = 0; i < calls; i++) {
-            body.append("System.exit(0);").append(distinctLines ? "\n" : " ");
+    static Path exits(Path dir, String jarName, int copies, int calls, boolean distinctMethods) {
+        // A Runnable: the JDK may call run(), so the scan judges its body as reachable code.
+        StringBuilder body = new StringBuilder("package com.example.hostile;\npublic final class Exits implements Runnable {\n");
+        if (distinctMethods) {
+            for (int i = 0; i < calls; i++) {
+                body.append("  static void m").append(i).append("() { System.exit(0); }\n");
+            }
+            body.append("  public void run() {\n");
+        } else {
+            body.append("  public void run() {\n");
+            for (int i = 0; i < calls; i++) {
+                body.append("System.exit(0); ");
+            }
         }
         body.append("\n  }\n}\n");
         Path compiled = PluginJars.compile(build(dir), jarName, Map.of(

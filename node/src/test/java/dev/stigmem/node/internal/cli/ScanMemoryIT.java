@@ -57,8 +57,9 @@ class ScanMemoryIT {
 
     @Test
     void millionsOfDistinctFindingsStopAtTheFindingsLimitInA96MiBHeap(@TempDir Path dir) throws Exception {
-        // 250 classes of 8,000 calls, each on a line of its own: 2 million distinct findings.
-        Path bomb = HostileArchives.exits(dir, "distinct.jar", 250, 8_000, true);
+        // 250 classes of 1,000 methods calling System.exit: 250,000 distinct findings (one per rule,
+        // target and method), past the limit of 200,000.
+        Path bomb = HostileArchives.exits(dir, "distinct.jar", 250, 1_000, true);
         Run r = scan("96m", bomb);
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.out()).contains("ERROR " + bomb + ": more than 200000 findings, the limit; the archive is refused")

@@ -1,0 +1,99 @@
+package dev.stigmem.bench;
+
+import dev.stigmem.api.PluginManifest;
+import dev.stigmem.loader.internal.archive.ArchiveImage;
+import dev.stigmem.loader.internal.archive.JarImage;
+import dev.stigmem.loader.internal.scan.BytecodeScanner;
+import dev.stigmem.loader.scan.ScanPolicy;
+import dev.stigmem.loader.scan.ScanReport;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What judging the JDK policy by reachability costs: the warm, in-process pre-scan of a plugin bundling
+ * Guava (with its runtime dependencies) or ByteBuddy, with the call graph ({@code reachability=true},
+ * what the loader does) and without it (every finding judged as if reachable, the scan before the call
+ * graph existed; an internal switch, not a setting). On the calling thread, so the figures compare
+ * work, not scheduling. Run: {@code bench/run -f 1 -wi 5 -i 5 ReachabilityBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class ReachabilityBenchmark {
+
+    @Param({"guava", "byte-buddy"})
+    public String library;
+
+    @Param({"true", "false"})
+    public boolean reachability;
+
+    private ArchiveImage image;
+    private PluginManifest manifest;
+    private ScanPolicy policy;
+
+    @Setup(Level.Trial)
+    public void read() throws IOException {
+        Path dir = Path.of(System.getProperty("stigmem.bench.jars", "bench/target/bench-jars"));
+        List<Path> jars = new ArrayList<>();
+        jars.add(dir.resolve(library + ".jar"));
+        if (library.equals("guava")) {
+            try (Stream<Path> deps = Files.list(dir)) {
+                deps.filter(p -> p.getFileName().toString().startsWith("guava-dep-")).sorted().forEach(jars::add);
+            }
+        }
+        List<JarImage> libraries = new ArrayList<>();
+        for (Path jar : jars) {
+            libraries.add(read(jar));
+        }
+        image = new ArchiveImage(Path.of(library + "-plugin.zip"), new JarImage("plugin.jar", Map.of()), libraries);
+        manifest = PluginManifest.of("bench-plugin", "1.0.0", ">=0.9.0", List.of(), List.of());
+        policy = ScanPolicy.shipped();
+        ScanReport report = scan();
+        System.out.printf("%n# %s, reachability %s: %s%n", jars.stream().map(p -> p.getFileName().toString()).toList(),
+                reachability, report.summary());
+    }
+
+    private static JarImage read(Path jar) throws IOException {
+        Map<String, byte[]> entries = new TreeMap<>();
+        try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(jar)); ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                if (!e.isDirectory()) {
+                    entries.put(e.getName(), zip.readAllBytes());
+                }
+            }
+        }
+        return new JarImage(jar.getFileName().toString(), entries);
+    }
+
+    @Benchmark
+    public ScanReport scan() {
+        return BytecodeScanner.scan(image, manifest, policy, Optional.of(Runnable::run), reachability);
+    }
+}

@@ -1,0 +1,639 @@
+package dev.stigmem.loader.internal.scan;
+
+import dev.stigmem.loader.scan.ScanLimitException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * The call graph of an archive's own classes by class-hierarchy analysis (CHA), and what it reaches
+ * from the archive's entry points: which methods can run at all once the plugin is loaded.
+ *
+ * <p>Sound over precise: a method is reachable when any of these can call it, directly or through
+ * methods reachable themselves:
+ * <ul>
+ *   <li>the node: every constructor, static initialiser and static {@code provider()} of an entry class
+ *       (annotated {@code @StigmemPlugin}, implementing {@code dev.stigmem.api.Plugin}, named by a
+ *       {@code provides} of a module descriptor or by a {@code META-INF/services} file);</li>
+ *   <li>the JDK or the node through a type outside the archive: every method that overrides or
+ *       implements a method of a JDK or api supertype ({@code run}, {@code compare}, {@code toString},
+ *       every hook handler method, ...), wherever in the archive's class hierarchy the implementation
+ *       stands;</li>
+ *   <li>the JDK's serialization and enum machinery, by name: {@code readObject}, {@code writeObject},
+ *       {@code readObjectNoData}, {@code readResolve}, {@code writeReplace} and every enum's
+ *       {@code values()};</li>
+ *   <li>the JVM: the static initialisers of every class a reachable method names in an instruction
+ *       (and of its archive supertypes), and of the class of every reachable method;</li>
+ *   <li>a reachable method: the targets of its calls (a static or special call: the method it
+ *       resolves to; a virtual or interface call: every non-static method of that name and descriptor
+ *       declared in a subtype or supertype of the receiver type, and every default method of that name
+ *       and descriptor), the targets of its method handles ({@code ldc}, and the bootstrap method and
+ *       arguments of {@code invokedynamic} and constant-dynamic, which is how lambdas and method
+ *       references reach their bodies).</li>
+ * </ul>
+ * Reflection adds no edge: every reflective way to reach a method by name (Class#forName,
+ * Method#invoke, lookups, ...) is itself a denied call in reachable code, so an archive that uses it
+ * is refused anyway; {@code ServiceLoader} only instantiates the providers named by the archive's
+ * {@code provides} and services files, which are entry points. Every instruction of a reachable
+ * method counts (no analysis inside a method: an exception handler or a branch never taken is
+ * reachable).
+ *
+ * <p>Compact: only calls to the archive's own classes are kept (a call to a JDK or api type can reach
+ * archive code only through an override, which is an entry point already), as int triples. The graph's
+ * size is bounded by {@link dev.stigmem.loader.scan.ScanLimits#maxCallGraphSize()}. Deterministic: method
+ * nodes are numbered in archive order and the search is breadth-first in that order, so the path to a
+ * method is the same whatever the scheduling of the scan.
+ */
+final class CallGraph {
+
+    static final int STATIC = 0;
+    static final int SPECIAL = 1;
+    static final int VIRTUAL = 2;
+    /** Names a class in a way that initialises it (new, a static field, a static call). */
+    static final int INIT = 3;
+
+    /** Longest path a finding shows; a longer one keeps its first and last calls with "..." between. */
+    static final int MAX_PATH = 8;
+
+    private static final Set<String> SERIALIZATION_HOOKS = Set.of("readObject(Ljava/io/ObjectInputStream;)V",
+            "writeObject(Ljava/io/ObjectOutputStream;)V", "readObjectNoData()V", "readResolve()Ljava/lang/Object;",
+            "writeReplace()Ljava/lang/Object;");
+    private static final String PLUGIN = "dev/stigmem/api/Plugin";
+
+    /** Method signatures ({@code name + descriptor}) as ints; the ids only ever compare for equality. Thread-safe. */
+    static final class Sigs {
+        private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>(8192);
+        private final AtomicInteger next = new AtomicInteger();
+
+        int intern(String sig) {
+            Integer id = ids.get(sig);
+            return id != null ? id : ids.computeIfAbsent(sig, k -> next.getAndIncrement());
+        }
+
+        int find(String sig) {
+            Integer id = ids.get(sig);
+            return id == null ? -1 : id;
+        }
+
+        String[] names() {
+            String[] out = new String[next.get()];
+            ids.forEach((s, i) -> out[i] = s);
+            return out;
+        }
+    }
+
+    /** What one class file contributes: its methods and, per method, the calls to archive classes as (kind, type, sig) triples. */
+    record ClassCalls(int[] methodSigs, int[] methodAccess, int[][] sites, List<String> provides) {
+    }
+
+    /** Records one class file's methods and calls during the scan's first pass. Not thread-safe. */
+    static final class Recorder {
+        private final Map<String, Integer> archiveTypes;
+        private final Sigs sigs;
+        private final IntList methodSigs = new IntList();
+        private final IntList methodAccess = new IntList();
+        private final List<int[]> sites = new ArrayList<>();
+        private final List<String> provides = new ArrayList<>();
+        private final IntList current = new IntList();
+        private final Set<Long> seen = new HashSet<>();
+        private boolean inMethod;
+
+        Recorder(Map<String, Integer> archiveTypes, Sigs sigs) {
+            this.archiveTypes = archiveTypes;
+            this.sigs = sigs;
+        }
+
+        void method(int access, String name, String descriptor) {
+            endMethod();
+            methodSigs.add(sigs.intern(name + descriptor));
+            methodAccess.add(access);
+            inMethod = true;
+        }
+
+        private void endMethod() {
+            if (inMethod) {
+                sites.add(current.toArray());
+                current.clear();
+                seen.clear();
+                inMethod = false;
+            }
+        }
+
+        void provide(String internalName) {
+            provides.add(internalName);
+        }
+
+        /** A method instruction; only calls to the archive's own classes are kept. */
+        void call(int opcode, String owner, String name, String descriptor) {
+            int kind = switch (opcode) {
+                case Opcodes.INVOKESTATIC -> STATIC;
+                case Opcodes.INVOKESPECIAL -> SPECIAL;
+                default -> VIRTUAL;
+            };
+            site(kind, owner, name + descriptor);
+        }
+
+        /** A method handle: the call it stands for. */
+        void handle(Handle h) {
+            switch (h.getTag()) {
+                case Opcodes.H_INVOKESTATIC -> site(STATIC, h.getOwner(), h.getName() + h.getDesc());
+                case Opcodes.H_INVOKESPECIAL -> site(SPECIAL, h.getOwner(), h.getName() + h.getDesc());
+                case Opcodes.H_NEWINVOKESPECIAL -> {
+                    site(INIT, h.getOwner(), null);
+                    site(SPECIAL, h.getOwner(), h.getName() + h.getDesc());
+                }
+                case Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE -> site(VIRTUAL, h.getOwner(), h.getName() + h.getDesc());
+                case Opcodes.H_GETSTATIC, Opcodes.H_PUTSTATIC -> site(INIT, h.getOwner(), null);
+                default -> {
+                    // Instance field handles initialise nothing.
+                }
+            }
+        }
+
+        /** An instruction that initialises a class (new, a static field). */
+        void init(String owner) {
+            site(INIT, owner, null);
+        }
+
+        private void site(int kind, String owner, String sig) {
+            if (!inMethod) {
+                return;
+            }
+            Integer type = archiveTypes.get(owner);
+            if (type == null) {
+                return;
+            }
+            int s = sig == null ? -1 : sigs.intern(sig);
+            long key = ((long) kind << 62) | ((long) type << 31) | (s & 0x7fffffffL);
+            if (seen.add(key)) {
+                current.add(kind);
+                current.add(type);
+                current.add(s);
+            }
+        }
+
+        ClassCalls finish() {
+            endMethod();
+            return new ClassCalls(methodSigs.toArray(), methodAccess.toArray(), sites.toArray(new int[0][]), List.copyOf(provides));
+        }
+    }
+
+    /** One archive type: its name, whether an interface, its superclass and interfaces (names), and its class files. */
+    record ArchiveType(String name, boolean isInterface, String superclass, List<String> interfaces) {
+    }
+
+    private final String[] sigNames;
+    private final List<ArchiveType> types;
+    private final int[] unitType;
+    private final int[] unitFirst;
+    private final int[] nodeUnit;
+    private final int[] nodeSig;
+    private final int[] nodeAccess;
+    private final int[][] nodeSites;
+    /** Per node: the node it was first reached from, itself for an entry point, -1 when unreachable. */
+    private final int[] parent;
+    private final boolean[] typeLive;
+    private final List<String> unitClass;
+
+    private CallGraph(String[] sigNames, List<ArchiveType> types, int[] unitType, int[] unitFirst, int[] nodeUnit,
+                      int[] nodeSig, int[] nodeAccess, int[][] nodeSites, int[] parent, boolean[] typeLive,
+                      List<String> unitClass) {
+        this.sigNames = sigNames;
+        this.types = types;
+        this.unitType = unitType;
+        this.unitFirst = unitFirst;
+        this.nodeUnit = nodeUnit;
+        this.nodeSig = nodeSig;
+        this.nodeAccess = nodeAccess;
+        this.nodeSites = nodeSites;
+        this.parent = parent;
+        this.typeLive = typeLive;
+        this.unitClass = unitClass;
+    }
+
+    /**
+     * Builds the graph and searches it.
+     *
+     * @param types       the archive's types, by type index
+     * @param unitType    per class file (archive order), its type index, -1 for a module descriptor
+     * @param calls       per class file, what it recorded (null for a module descriptor)
+     * @param entryUnits  per class file, whether it is annotated {@code @StigmemPlugin}
+     * @param services    class names (internal form) listed by the archive's {@code META-INF/services} files
+     * @param maxSize     bound of {@code ScanLimits#maxCallGraphSize}
+     * @param where       names the archive in a limit's message
+     */
+    static CallGraph build(List<ArchiveType> types, Map<String, Integer> typeIndex, int[] unitType, List<ClassCalls> calls,
+                           boolean[] entryUnits, Set<String> services, Sigs sigs, JdkTypes jdk, int maxSize, String where) {
+        int units = unitType.length;
+        int[] unitFirst = new int[units + 1];
+        long size = 0;
+        int nodes = 0;
+        for (int u = 0; u < units; u++) {
+            unitFirst[u] = nodes;
+            ClassCalls c = calls.get(u);
+            if (c != null) {
+                nodes += c.methodSigs().length;
+                for (int[] s : c.sites()) {
+                    size += s.length / 3 + 1;
+                }
+            }
+        }
+        unitFirst[units] = nodes;
+        Budget budget = new Budget(maxSize, where);
+        budget.spend(size);
+        int[] nodeUnit = new int[nodes];
+        int[] nodeSig = new int[nodes];
+        int[] nodeAccess = new int[nodes];
+        int[][] nodeSites = new int[nodes][];
+        List<String> unitClass = new ArrayList<>(units);
+        // The class files of each type (more than one for multi-release jars) and the nodes declaring each signature.
+        List<IntList> typeUnits = new ArrayList<>(types.size());
+        for (int t = 0; t < types.size(); t++) {
+            typeUnits.add(new IntList());
+        }
+        Map<Integer, IntList> declarers = new HashMap<>();
+        for (int u = 0; u < units; u++) {
+            ClassCalls c = calls.get(u);
+            unitClass.add(unitType[u] < 0 ? "" : types.get(unitType[u]).name().replace('/', '.'));
+            if (c == null) {
+                continue;
+            }
+            typeUnits.get(unitType[u]).add(u);
+            for (int m = 0; m < c.methodSigs().length; m++) {
+                int n = unitFirst[u] + m;
+                nodeUnit[n] = u;
+                nodeSig[n] = c.methodSigs()[m];
+                nodeAccess[n] = c.methodAccess()[m];
+                nodeSites[n] = c.sites()[m];
+                declarers.computeIfAbsent(nodeSig[n], k -> new IntList()).add(n);
+            }
+        }
+        Hierarchy h = new Hierarchy(types, typeIndex, jdk, budget);
+        String[] sigNames = sigs.names();
+        int[] parent = new int[nodes];
+        Arrays.fill(parent, -1);
+        boolean[] typeLive = new boolean[types.size()];
+        CallGraph g = new CallGraph(sigNames, types, unitType, unitFirst, nodeUnit, nodeSig, nodeAccess, nodeSites, parent,
+                typeLive, unitClass);
+        g.search(h, typeUnits, declarers, entryUnits, services, sigs, typeIndex);
+        return g;
+    }
+
+    /** Counts the graph's size against its bound. */
+    private static final class Budget {
+        private final long max;
+        private final String where;
+        private long used;
+
+        Budget(long max, String where) {
+            this.max = max;
+            this.where = where;
+        }
+
+        void spend(long n) {
+            used += n;
+            if (used > max) {
+                throw new ScanLimitException(String.format(Locale.ROOT,
+                        "%s: the call graph of the archive's classes is larger than %d entries (calls between its classes"
+                                + " and supertype links), the limit", where, max));
+            }
+        }
+    }
+
+    /** The archive types' archive ancestors (sorted type indices) and the overridable signatures of their supertypes outside the archive. */
+    private static final class Hierarchy {
+        final int[][] ancestors;
+        final int[] superclass;
+        final List<Set<String>> externalSigs;
+
+        Hierarchy(List<ArchiveType> types, Map<String, Integer> typeIndex, JdkTypes jdk, Budget budget) {
+            int n = types.size();
+            ancestors = new int[n][];
+            superclass = new int[n];
+            externalSigs = new ArrayList<>(n);
+            Map<String, Set<String>> externalCache = new HashMap<>();
+            Map<String, Set<String>> unions = new HashMap<>();
+            for (int t = 0; t < n; t++) {
+                ArchiveType at = types.get(t);
+                Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
+                superclass[t] = s == null ? -1 : s;
+            }
+            for (int t = 0; t < n; t++) {
+                // Archive ancestors (itself included) and the external types directly above any of them.
+                Set<Integer> seen = new HashSet<>();
+                ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(t));
+                Set<String> external = new HashSet<>();
+                while (!todo.isEmpty()) {
+                    int a = todo.pop();
+                    if (!seen.add(a)) {
+                        continue;
+                    }
+                    ArchiveType at = types.get(a);
+                    List<String> direct = new ArrayList<>(at.interfaces());
+                    if (at.superclass() != null) {
+                        direct.add(at.superclass());
+                    }
+                    for (String d : direct) {
+                        Integer di = typeIndex.get(d);
+                        if (di != null) {
+                            todo.push(di);
+                        } else {
+                            external.add(d);
+                        }
+                    }
+                }
+                int[] anc = seen.stream().mapToInt(Integer::intValue).sorted().toArray();
+                budget.spend(anc.length);
+                ancestors[t] = anc;
+                // Most types share their external supertypes (Object alone, a few collection interfaces): one set each.
+                String key = String.join(" ", new java.util.TreeSet<>(external));
+                externalSigs.add(unions.computeIfAbsent(key, k -> {
+                    Set<String> sigs = new HashSet<>();
+                    for (String e : external) {
+                        sigs.addAll(externalCache.computeIfAbsent(e, x -> overridable(x, jdk)));
+                    }
+                    return sigs.isEmpty() ? Set.of() : sigs;
+                }));
+            }
+        }
+
+        /** Every overridable method of an external type and its supertypes (JDK and api; others are unknown and contribute none). */
+        private static Set<String> overridable(String type, JdkTypes jdk) {
+            Set<String> out = new HashSet<>();
+            Set<String> seen = new HashSet<>();
+            ArrayDeque<String> todo = new ArrayDeque<>(List.of(type));
+            while (!todo.isEmpty()) {
+                String t = todo.pop();
+                if (!seen.add(t)) {
+                    continue;
+                }
+                jdk.external(t).ifPresent(c -> {
+                    out.addAll(c.overridable());
+                    todo.addAll(c.supertypes());
+                });
+            }
+            return out;
+        }
+
+        boolean isSubtype(int sub, int sup) {
+            return Arrays.binarySearch(ancestors[sub], sup) >= 0;
+        }
+    }
+
+    private void search(Hierarchy h, List<IntList> typeUnits, Map<Integer, IntList> declarers, boolean[] entryUnits,
+                        Set<String> services, Sigs sigs, Map<String, Integer> typeIndex) {
+        int nodes = parent.length;
+        boolean[] entry = new boolean[nodes];
+        Set<Integer> entryTypes = new HashSet<>();
+        for (int u = 0; u < unitType.length; u++) {
+            if (unitType[u] >= 0 && entryUnits[u]) {
+                entryTypes.add(unitType[u]);
+            }
+        }
+        for (String s : services) {
+            Integer t = typeIndex.get(s);
+            if (t != null) {
+                entryTypes.add(t);
+            }
+        }
+        for (int t = 0; t < types.size(); t++) {
+            for (int a : h.ancestors[t]) {
+                if (types.get(a).interfaces().contains(PLUGIN) || PLUGIN.equals(types.get(a).superclass())) {
+                    entryTypes.add(t);
+                }
+            }
+        }
+        for (int n = 0; n < nodes; n++) {
+            String sig = sigNames[nodeSig[n]];
+            int t = unitType[nodeUnit[n]];
+            boolean isStatic = (nodeAccess[n] & Opcodes.ACC_STATIC) != 0;
+            if (entryTypes.contains(t) && (sig.startsWith("<init>(") || sig.startsWith("<clinit>(")
+                    || (isStatic && sig.startsWith("provider()")))) {
+                entry[n] = true;
+            } else if (SERIALIZATION_HOOKS.contains(sig) && !isStatic) {
+                entry[n] = true;
+            } else if (isStatic && sig.startsWith("values()[") && "java/lang/Enum".equals(types.get(t).superclass())) {
+                entry[n] = true;
+            }
+        }
+        // Overrides of external methods: for each type, every method of it or of an archive ancestor
+        // whose signature some external supertype declares (an inherited implementation serves too).
+        for (int t = 0; t < types.size(); t++) {
+            Set<String> ext = h.externalSigs.get(t);
+            if (ext.isEmpty()) {
+                continue;
+            }
+            for (int a : h.ancestors[t]) {
+                for (int i = 0; i < typeUnits.get(a).size(); i++) {
+                    int u = typeUnits.get(a).get(i);
+                    for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                        if (!entry[n] && (nodeAccess[n] & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0
+                                && ext.contains(sigNames[nodeSig[n]])) {
+                            entry[n] = true;
+                        }
+                    }
+                }
+            }
+        }
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int n = 0; n < nodes; n++) {
+            if (entry[n]) {
+                parent[n] = n;
+                queue.add(n);
+            }
+        }
+        Map<Long, int[]> resolved = new HashMap<>();
+        int clinit = sigs.find("<clinit>()V");
+        while (!queue.isEmpty()) {
+            int n = queue.poll();
+            live(unitType[nodeUnit[n]], n, h, typeUnits, clinit, queue);
+            int[] s = nodeSites[n];
+            for (int i = 0; i < s.length; i += 3) {
+                int kind = s[i];
+                int type = s[i + 1];
+                live(type, n, h, typeUnits, clinit, queue);
+                if (kind == INIT) {
+                    continue;
+                }
+                int sig = s[i + 2];
+                long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
+                int[] targets = resolved.get(key);
+                if (targets == null) {
+                    targets = targets(kind, type, sig, h, typeUnits, declarers);
+                    resolved.put(key, targets);
+                }
+                for (int target : targets) {
+                    if (parent[target] < 0) {
+                        parent[target] = n;
+                        queue.add(target);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Marks a type and its archive ancestors live (used): their static initialisers become reachable. */
+    private void live(int type, int from, Hierarchy h, List<IntList> typeUnits, int clinit, ArrayDeque<Integer> queue) {
+        if (typeLive[type]) {
+            return;
+        }
+        // A live class makes its archive supertypes live too: their class-level references (supertypes,
+        // field types) are part of what the class is.
+        for (int a : h.ancestors[type]) {
+            typeLive[a] = true;
+        }
+        if (clinit < 0) {
+            return;
+        }
+        for (int a : h.ancestors[type]) {
+            for (int i = 0; i < typeUnits.get(a).size(); i++) {
+                int u = typeUnits.get(a).get(i);
+                for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                    if (nodeSig[n] == clinit && parent[n] < 0) {
+                        parent[n] = from;
+                        queue.add(n);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The CHA targets of a call, in node order. */
+    private int[] targets(int kind, int type, int sig, Hierarchy h, List<IntList> typeUnits, Map<Integer, IntList> declarers) {
+        IntList candidates = declarers.get(sig);
+        if (candidates == null) {
+            return new int[0];
+        }
+        IntList out = new IntList();
+        if (kind == STATIC || kind == SPECIAL) {
+            // The method the call resolves to: in the named class or the nearest superclass declaring it;
+            // failing that (an interface's super call to an inherited default), any archive ancestor's.
+            for (int c = type; c >= 0; c = h.superclass[c]) {
+                for (int i = 0; i < candidates.size(); i++) {
+                    if (unitType[nodeUnit[candidates.get(i)]] == c) {
+                        out.add(candidates.get(i));
+                    }
+                }
+                if (out.size() > 0) {
+                    return out.toArray();
+                }
+                if (h.superclass[c] == c) {
+                    break;
+                }
+            }
+            for (int i = 0; i < candidates.size(); i++) {
+                if (h.isSubtype(type, unitType[nodeUnit[candidates.get(i)]])) {
+                    out.add(candidates.get(i));
+                }
+            }
+            return out.toArray();
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            int n = candidates.get(i);
+            if ((nodeAccess[n] & Opcodes.ACC_STATIC) != 0) {
+                continue;
+            }
+            int d = unitType[nodeUnit[n]];
+            boolean defaultMethod = types.get(d).isInterface() && (nodeAccess[n] & Opcodes.ACC_ABSTRACT) == 0;
+            if (h.isSubtype(d, type) || h.isSubtype(type, d) || defaultMethod) {
+                out.add(n);
+            }
+        }
+        return out.toArray();
+    }
+
+    /** Whether a method of a class file can run: {@code sig} is {@code name + descriptor}. Unknown methods are reachable. */
+    boolean reachable(int unit, String sig) {
+        int n = node(unit, sig);
+        return n < 0 || parent[n] >= 0;
+    }
+
+    /** Whether a class file's class can be initialised or used by reachable code. */
+    boolean classLive(int unit) {
+        return unitType[unit] < 0 || typeLive[unitType[unit]];
+    }
+
+    private int node(int unit, String sig) {
+        for (int n = unitFirst[unit]; n < unitFirst[unit + 1]; n++) {
+            if (sigNames[nodeSig[n]].equals(sig)) {
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    /** The path from an entry point to a method ({@code Class.name(descriptor)} each), bounded by {@link #MAX_PATH}; empty when unknown. */
+    List<String> path(int unit, String sig) {
+        int n = node(unit, sig);
+        if (n < 0 || parent[n] < 0) {
+            return List.of();
+        }
+        List<Integer> chain = new ArrayList<>();
+        int at = n;
+        // Parents were set once, on first reach, in breadth-first order: the chain ends at an entry point.
+        while (true) {
+            chain.add(at);
+            if (parent[at] == at) {
+                break;
+            }
+            at = parent[at];
+        }
+        List<String> out = new ArrayList<>();
+        int len = chain.size();
+        for (int i = len - 1; i >= 0; i--) {
+            int fromEnd = i;
+            int fromStart = len - 1 - i;
+            if (len > MAX_PATH && fromStart >= 2 && fromEnd >= MAX_PATH - 3) {
+                if (fromStart == 2) {
+                    out.add("...");
+                }
+                continue;
+            }
+            int node = chain.get(i);
+            out.add(unitClass.get(nodeUnit[node]) + "." + sigNames[nodeSig[node]]);
+        }
+        return out;
+    }
+
+    private static final int[] NONE = new int[0];
+
+    /** A growable int array. */
+    static final class IntList {
+        private int[] values = new int[8];
+        private int size;
+
+        void add(int v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        int get(int i) {
+            return values[i];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        int[] toArray() {
+            // Most methods call no archive class: one shared empty array, not one each.
+            return size == 0 ? NONE : Arrays.copyOf(values, size);
+        }
+    }
+}

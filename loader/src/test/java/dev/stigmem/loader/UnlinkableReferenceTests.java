@@ -1,0 +1,169 @@
+package dev.stigmem.loader;
+
+import static dev.stigmem.loader.JavacJar.manifest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stigmem.loader.internal.isolation.HostContext;
+import dev.stigmem.loader.scan.Finding;
+import dev.stigmem.loader.scan.RuleIds;
+import dev.stigmem.loader.scan.ScanReport;
+import dev.stigmem.loader.scan.Severity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the scan calls unlinkable really cannot be linked by the plugin's layer: real jars, loaded by
+ * the real loader with the scan on, whose reachable code touches a class the layer cannot resolve;
+ * the scan accepts them with a WARN, and running the code fails with a linkage error. A
+ * {@code requires static} of a module the policy does not allow is accepted and creates no edge.
+ */
+class UnlinkableReferenceTests {
+    @TempDir
+    Path tmp;
+    @TempDir
+    Path work;
+
+    /** Runs {@code touch()} of a nested class in {@code start} and reports what it threw. */
+    private static final String PROBE = """
+            private volatile String report = "not started";
+            @Override public void start(dev.stigmem.api.PluginContext ctx) {
+                try { report = "linked " + Touch.touch(); } catch (LinkageError e) { report = e.getClass().getSimpleName(); }
+            }
+            @Override public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(report); }
+            """;
+
+    private String run(Path jar, List<ScanReport> reports) {
+        PluginLoader loader = PluginLoader.builder().workDirectory(work).onScan((c, r) -> reports.add(r)).build();
+        try (LoadedPlugin p = loader.load(jar)) {
+            p.plugin().start(new HostContext("nothing"));
+            return p.plugin().health().message();
+        }
+    }
+
+    private static List<String> brief(ScanReport report, String rule) {
+        return report.findings(rule).stream().map(f -> f.severity() + " " + f.target()).toList();
+    }
+
+    @Test
+    void unsafeOfAModuleThePolicyDoesNotAllowIsUnlinkableAndReallyFailsToLink() {
+        Path jar = JavacJar.plainPlugin("unsafe.jar", "unsafe", manifest("unsafe-probe"), PROBE)
+                .source("unsafe/Touch.java", """
+                        package unsafe;
+                        final class Touch {
+                            static Object touch() { return sun.misc.Unsafe.class.getName(); }
+                        }
+                        """).writeTo(tmp);
+        List<ScanReport> reports = new ArrayList<>();
+
+        assertThat(run(jar, reports)).isEqualTo("NoClassDefFoundError");
+        ScanReport report = reports.get(0);
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        assertThat(brief(report, RuleIds.REFERENCE_UNLINKABLE)).containsExactly("WARN sun.misc.Unsafe");
+        assertThat(report.findings(RuleIds.REFERENCE_UNLINKABLE).get(0).reason())
+                .contains("module jdk.unsupported is not one the policy allows", "NoClassDefFoundError");
+    }
+
+    @Test
+    void aClassInNoModuleTheLayerSeesIsUnlinkableAndReallyFailsToLink() {
+        Path lib = JavacJar.named("absent-lib.jar").source("absent/Gone.java", """
+                package absent;
+                public final class Gone { public static String name() { return "gone"; } }
+                """).writeTo(tmp);
+        Path jar = JavacJar.plainPlugin("absent.jar", "missing", manifest("missing-probe"), PROBE)
+                .source("missing/Touch.java", """
+                        package missing;
+                        final class Touch {
+                            static Object touch() { return absent.Gone.name(); }
+                        }
+                        """).against(lib).writeTo(tmp);
+        List<ScanReport> reports = new ArrayList<>();
+
+        assertThat(run(jar, reports)).isEqualTo("NoClassDefFoundError");
+        assertThat(reports.get(0).verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        assertThat(brief(reports.get(0), RuleIds.REFERENCE_UNLINKABLE)).containsExactly("WARN absent.Gone");
+    }
+
+    @Test
+    void aLinkableDangerousClassStaysDenied() {
+        Path jar = JavacJar.plainPlugin("spawn.jar", "spawn", manifest("spawn-probe"), PROBE)
+                .source("spawn/Touch.java", """
+                        package spawn;
+                        final class Touch {
+                            static Object touch() { return new ProcessBuilder("true"); }
+                        }
+                        """).writeTo(tmp);
+        List<ScanReport> reports = new ArrayList<>();
+        PluginLoader loader = PluginLoader.builder().workDirectory(work).onScan((c, r) -> reports.add(r)).build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(jar)).isInstanceOf(PluginLoadException.class);
+        assertThat(reports.get(0).findings()).filteredOn(f -> f.severity() == Severity.DENY)
+                .extracting(Finding::rule).contains("process.spawn");
+        assertThat(reports.get(0).findings(RuleIds.REFERENCE_UNLINKABLE)).isEmpty();
+    }
+
+    @Test
+    void requiresStaticOfModulesThePolicyDoesNotAllowIsAcceptedAndCreatesNoEdge() {
+        Path annotations = JavacJar.named("annotations.jar")
+                .source("module-info.java", "module org.jetbrains.annotations { exports org.jetbrains.annotations; }")
+                .source("org/jetbrains/annotations/Nullable.java", """
+                        package org.jetbrains.annotations;
+                        public @interface Nullable {}
+                        """).writeTo(tmp.resolve(".."));
+        // jdk.unsupported is in the host's boot layer here: without the loader dropping the requires static,
+        // the resolver would make the plugin read it, and sun.misc.Unsafe would link.
+        assertThat(ModuleLayer.boot().findModule("jdk.unsupported")).isPresent();
+        Path jar = JavacJar.named("optional.jar")
+                .source("module-info.java", """
+                        module optional {
+                            requires dev.stigmem.api;
+                            requires static jdk.unsupported;
+                            requires static org.jetbrains.annotations;
+                            provides dev.stigmem.api.Plugin with optional.Entry;
+                        }
+                        """)
+                .source("optional/Entry.java", "package optional;\n" + manifest("optional-probe")
+                        + "\npublic final class Entry implements dev.stigmem.api.Plugin {\n" + PROBE + "\n}\n")
+                .source("optional/Touch.java", """
+                        package optional;
+                        final class Touch {
+                            @org.jetbrains.annotations.Nullable
+                            static Object touch() { return sun.misc.Unsafe.class.getName(); }
+                        }
+                        """).against(annotations).writeTo(tmp);
+        List<ScanReport> reports = new ArrayList<>();
+
+        assertThat(run(jar, reports)).isEqualTo("NoClassDefFoundError");
+        ScanReport report = reports.get(0);
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        assertThat(brief(report, RuleIds.MODULE_REQUIRES_STATIC))
+                .containsExactly("INFO jdk.unsupported", "INFO org.jetbrains.annotations");
+        assertThat(report.findings(RuleIds.MODULE_REQUIRES_STATIC).get(0).reason()).contains("creates no edge");
+    }
+
+    @Test
+    void aPlainRequiresOfAModuleThePolicyDoesNotAllowStaysRefused() {
+        Path jar = JavacJar.named("required.jar")
+                .source("module-info.java", """
+                        module required {
+                            requires dev.stigmem.api;
+                            requires jdk.unsupported;
+                            provides dev.stigmem.api.Plugin with required.Entry;
+                        }
+                        """)
+                .source("required/Entry.java", "package required;\n" + manifest("required-probe")
+                        + "\npublic final class Entry implements dev.stigmem.api.Plugin {\n" + PROBE + "\n}\n")
+                .source("required/Touch.java", """
+                        package required;
+                        final class Touch {
+                            static Object touch() { return "nothing"; }
+                        }
+                        """).writeTo(tmp);
+        PluginLoader loader = PluginLoader.builder().workDirectory(work).build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(jar))
+                .isInstanceOf(PluginLoadException.class).hasMessageContaining("jdk.unsupported");
+    }
+}

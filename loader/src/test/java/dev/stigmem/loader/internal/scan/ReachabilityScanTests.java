@@ -1,0 +1,401 @@
+package dev.stigmem.loader.internal.scan;
+
+import static dev.stigmem.loader.internal.scan.TestArchives.archive;
+import static dev.stigmem.loader.internal.scan.TestArchives.compile;
+import static dev.stigmem.loader.internal.scan.TestArchives.scanReachable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stigmem.loader.scan.Finding;
+import dev.stigmem.loader.scan.RuleIds;
+import dev.stigmem.loader.scan.ScanReport;
+import dev.stigmem.loader.scan.Severity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JDK policy judges code that can run: a hit in code reachable from an entry point of the
+ * archive is a DENY with the path that reaches it; a hit nothing reaches is INFO. Each adversarial
+ * case hides {@code System.exit} behind a route a naive call graph would miss (the JDK calling an
+ * override, a lambda, a static initialiser, ...): each must stay a DENY. Capability findings are
+ * absolute, reachable or not.
+ */
+class ReachabilityScanTests {
+
+    /** A plugin entry class that does nothing of its own but what {@code start} says. */
+    private static String entry(String startBody, String members) {
+        return """
+                package p;
+                import dev.stigmem.api.*;
+                @StigmemPlugin(name = "test-plugin", version = "1.0.0", requires = ">=0.9.0")
+                public final class Entry implements Plugin {
+                    @Override public void start(PluginContext context) { %s }
+                    %s
+                }
+                """.formatted(startBody, members);
+    }
+
+    /** Scans an archive of the entry class and the other sources. */
+    private static ScanReport scan(String startBody, String members, String... pathsAndSources) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("p/Entry.java", entry(startBody, members));
+        for (int i = 0; i < pathsAndSources.length; i += 2) {
+            sources.put(pathsAndSources[i], pathsAndSources[i + 1]);
+        }
+        return scanReachable(archive(compile(sources)));
+    }
+
+    private static List<Finding> exits(ScanReport report) {
+        return report.findings().stream().filter(f -> f.rule().equals("vm.exit")).toList();
+    }
+
+    /** The exit call's finding is a DENY whose path ends in {@code method}. */
+    private static void deniedThrough(ScanReport report, String method) {
+        List<Finding> exits = exits(report);
+        assertThat(exits).as(report.toText()).isNotEmpty();
+        assertThat(exits).as(report.toText()).allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
+        Finding f = exits.get(0);
+        assertThat(f.path()).as(report.toText()).isNotEmpty();
+        assertThat(f.path().get(f.path().size() - 1)).isEqualTo(f.className().orElseThrow() + "." + f.method().orElseThrow());
+        assertThat(f.path().get(f.path().size() - 1)).isEqualTo(method);
+    }
+
+    @Test
+    void aDirectCallFromTheEntryPointIsDeniedWithItsPath() {
+        ScanReport report = scan("Helper.run();", "", "p/Helper.java", """
+                package p;
+                final class Helper {
+                    static void run() { System.exit(1); }
+                }
+                """);
+
+        deniedThrough(report, "p.Helper.run()V");
+        assertThat(exits(report).get(0).path()).containsExactly("p.Entry.start(Ldev/stigmem/api/PluginContext;)V", "p.Helper.run()V");
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.REJECT);
+        // The path is in every rendering: the text leads with it, the JSON and SARIF keep it.
+        assertThat(report.toText()).startsWith("Scan of test-plugin.zip\nDENY vm.exit: java.lang.System#exit(I)V")
+                .contains("\n  reached by: p.Entry.start(Ldev/stigmem/api/PluginContext;)V -> p.Helper.run()V\n");
+        assertThat(report.toJson()).containsPattern("\"path\" : \\[\\s*\"p\\.Entry\\.start\\(Ldev/stigmem/api/PluginContext;\\)V\",\\s*\"p\\.Helper\\.run\\(\\)V\"\\s*]");
+        assertThat(report.toSarif()).contains("reached by: p.Entry.start(Ldev/stigmem/api/PluginContext;)V -> p.Helper.run()V");
+    }
+
+    @Test
+    void aBootstrapOfTheArchiveIsJudgedByReachabilityToo() {
+        // The JVM links an invokedynamic (running its bootstrap) when the instruction first executes.
+        Handle own = new Handle(Opcodes.H_INVOKESTATIC, "p/Indy", "bsm",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;", false);
+        byte[] indy = GeneratedClasses.indy("p/Indy", "run", "()V", own, 10);
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("p/Indy.java", "package p; public final class Indy { public static void call() { } }");
+        sources.put("p/Entry.java", entry("", ""));
+        Map<String, byte[]> unreached = new java.util.TreeMap<>(compile(sources));
+        unreached.put("p/Indy.class", indy);
+        sources.put("p/Entry.java", entry("Indy.call();", ""));
+        Map<String, byte[]> reached = new java.util.TreeMap<>(compile(sources));
+        reached.put("p/Indy.class", indy);
+
+        assertThat(scanReachable(archive(unreached)).findings(RuleIds.LINKAGE_BOOTSTRAP)).singleElement()
+                .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.INFO));
+        assertThat(scanReachable(archive(reached)).findings(RuleIds.LINKAGE_BOOTSTRAP)).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.DENY);
+            assertThat(f.path()).containsExactly("p.Entry.start(Ldev/stigmem/api/PluginContext;)V", "p.Indy.call()V");
+        });
+    }
+
+    @Test
+    void aCallGraphLargerThanTheLimitFailsTheScanInWords() {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("p/Entry.java", entry("new A0().go();", ""));
+        for (int i = 0; i < 20; i++) {
+            sources.put("p/A" + i + ".java", "package p; class A%d { void go() { new A%d().go(); } }".formatted(i, (i + 1) % 20));
+        }
+        var image = archive(compile(sources));
+        var small = dev.stigmem.loader.scan.ScanPolicy.shipped()
+                .withLimits(dev.stigmem.loader.scan.ScanLimits.DEFAULT.withMaxCallGraphSize(20));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BytecodeScanner.scan(image, TestArchives.manifest(), small))
+                .isInstanceOf(dev.stigmem.loader.scan.ScanLimitException.class)
+                .hasMessage("test-plugin.zip: the call graph of the archive's classes is larger than 20 entries"
+                        + " (calls between its classes and supertype links), the limit");
+        assertThat(BytecodeScanner.scan(image, TestArchives.manifest(), dev.stigmem.loader.scan.ScanPolicy.shipped()
+                .withLimits(dev.stigmem.loader.scan.ScanLimits.DEFAULT.withMaxCallGraphSize(200))).verdict())
+                .isEqualTo(ScanReport.Verdict.ACCEPT);
+    }
+
+    @Test
+    void anOverrideOfAJdkInterfaceMethodCalledOnlyByTheJdkIsReachable() {
+        ScanReport report = scan("new java.util.TreeSet<String>(new Order());", "", "p/Order.java", """
+                package p;
+                final class Order implements java.util.Comparator<String> {
+                    @Override public int compare(String a, String b) { System.exit(1); return 0; }
+                }
+                """);
+
+        deniedThrough(report, "p.Order.compare(Ljava/lang/String;Ljava/lang/String;)I");
+    }
+
+    @Test
+    void aLambdaBodyIsReachableFromTheMethodThatCreatesIt() {
+        ScanReport report = scan("Runnable r = () -> System.exit(1); r.run();", "");
+
+        assertThat(exits(report)).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.DENY);
+            assertThat(f.method().orElseThrow()).startsWith("lambda$start$");
+            assertThat(f.path().get(0)).isEqualTo("p.Entry.start(Ldev/stigmem/api/PluginContext;)V");
+        });
+    }
+
+    @Test
+    void aMethodReferenceTargetIsReachable() {
+        ScanReport report = scan("java.util.function.IntConsumer c = Helper::quit; c.accept(1);", "", "p/Helper.java", """
+                package p;
+                final class Helper {
+                    static void quit(int code) { System.exit(code); }
+                }
+                """);
+
+        deniedThrough(report, "p.Helper.quit(I)V");
+    }
+
+    @Test
+    void aStaticInitialiserOfAClassInitialisedByAFieldAccessIsReachable() {
+        ScanReport report = scan("int x = Holder.VALUE.length();", "", "p/Holder.java", """
+                package p;
+                final class Holder {
+                    static final String VALUE = String.valueOf(System.nanoTime());
+                    static { System.exit(1); }
+                }
+                """);
+
+        deniedThrough(report, "p.Holder.<clinit>()V");
+    }
+
+    @Test
+    void aSubclassOverrideCalledThroughASupertypeCallSiteIsReachable() {
+        ScanReport report = scan("Base b = Base.make(); b.act();", "", "p/Base.java", """
+                package p;
+                abstract class Base {
+                    abstract void act();
+                    static Base make() { return new Sub(); }
+                }
+                """, "p/Sub.java", """
+                package p;
+                final class Sub extends Base {
+                    @Override void act() { System.exit(1); }
+                }
+                """);
+
+        deniedThrough(report, "p.Sub.act()V");
+    }
+
+    @Test
+    void aReadObjectHookIsReachable() {
+        ScanReport report = scan("", "", "p/Data.java", """
+                package p;
+                final class Data implements java.io.Serializable {
+                    private void readObject(java.io.ObjectInputStream in) { System.exit(1); }
+                }
+                """);
+
+        deniedThrough(report, "p.Data.readObject(Ljava/io/ObjectInputStream;)V");
+    }
+
+    @Test
+    void anAnonymousClassPassedToAJdkApiIsReachable() {
+        ScanReport report = scan("""
+                java.util.List<String> l = new java.util.ArrayList<>();
+                l.sort(new java.util.Comparator<String>() {
+                    public int compare(String a, String b) { System.exit(1); return 0; }
+                });""", "");
+
+        deniedThrough(report, "p.Entry$1.compare(Ljava/lang/String;Ljava/lang/String;)I");
+    }
+
+    @Test
+    void anInterfaceDefaultMethodIsReachableThroughAnImplementation() {
+        ScanReport report = scan("Action a = new Impl(); a.go();", "", "p/Action.java", """
+                package p;
+                interface Action {
+                    default void go() { System.exit(1); }
+                }
+                """, "p/Impl.java", """
+                package p;
+                final class Impl implements Action {
+                }
+                """);
+
+        deniedThrough(report, "p.Action.go()V");
+    }
+
+    @Test
+    void aBridgeMethodLeadsToTheGenericImplementation() {
+        ScanReport report = scan("java.util.function.Function<String, Integer> f = new Length(); f.apply(\"x\");", "",
+                "p/Length.java", """
+                package p;
+                final class Length implements java.util.function.Function<String, Integer> {
+                    @Override public Integer apply(String s) { System.exit(1); return s.length(); }
+                }
+                """);
+
+        deniedThrough(report, "p.Length.apply(Ljava/lang/String;)Ljava/lang/Integer;");
+        // The JDK calls the bridge apply(Object); it calls the typed method.
+        assertThat(exits(report).get(0).path()).contains("p.Length.apply(Ljava/lang/Object;)Ljava/lang/Object;");
+    }
+
+    @Test
+    void aConstructorChainedThroughSuperIsReachable() {
+        ScanReport report = scan("new Child();", "", "p/Parent.java", """
+                package p;
+                class Parent {
+                    Parent() { System.exit(1); }
+                }
+                """, "p/Child.java", """
+                package p;
+                final class Child extends Parent {
+                    Child() { super(); }
+                }
+                """);
+
+        deniedThrough(report, "p.Parent.<init>()V");
+    }
+
+    @Test
+    void anExceptionHandlerIsReachableCode() {
+        ScanReport report = scan("""
+                try {
+                    Integer.parseInt("x");
+                } catch (NumberFormatException e) {
+                    System.exit(1);
+                }""", "");
+
+        deniedThrough(report, "p.Entry.start(Ldev/stigmem/api/PluginContext;)V");
+    }
+
+    @Test
+    void aHookHandlerMethodIsAnEntryPoint() {
+        ScanReport report = scan("", "", "p/Validator.java", """
+                package p;
+                import dev.stigmem.api.PluginContext;
+                import dev.stigmem.api.hook.*;
+                final class Validator implements PreAssertValidate {
+                    @Override public Vote preAssertValidate(PluginContext context, AssertRequest payload) {
+                        System.exit(1);
+                        return Vote.allow();
+                    }
+                }
+                """);
+
+        deniedThrough(report, "p.Validator.preAssertValidate(Ldev/stigmem/api/PluginContext;Ldev/stigmem/api/hook/AssertRequest;)Ldev/stigmem/api/hook/Vote;");
+    }
+
+    @Test
+    void anInheritedImplementationOfAJdkInterfaceMethodIsReachable() {
+        // Worker.run() overrides nothing itself; Task inherits it to implement Runnable.
+        ScanReport report = scan("new Thread(new Task());", "", "p/Worker.java", """
+                package p;
+                class Worker {
+                    public void run() { System.exit(1); }
+                }
+                """, "p/Task.java", """
+                package p;
+                final class Task extends Worker implements Runnable {
+                }
+                """);
+
+        deniedThrough(report, "p.Worker.run()V");
+    }
+
+    @Test
+    void codeNothingReachesIsInfoAndSaysSo() {
+        ScanReport report = scan("new Parser().parse(\"x\");", """
+                private void neverCalled() { System.exit(2); }
+                """, "p/Parser.java", """
+                package p;
+                final class Parser {
+                    int parse(String s) { return s.length(); }
+                    int parse(java.io.File f) { System.exit(1); return 0; }
+                }
+                """, "p/Unused.java", """
+                package p;
+                final class Unused {
+                    static void quit() { Runtime.getRuntime().halt(1); }
+                }
+                """);
+
+        assertThat(report.findings()).as(report.toText()).filteredOn(f -> f.rule().equals("vm.exit"))
+                .extracting(f -> f.severity() + " " + f.className().orElseThrow() + "." + f.method().orElseThrow())
+                .containsExactlyInAnyOrder("INFO p.Entry.neverCalled()V", "INFO p.Parser.parse(Ljava/io/File;)I",
+                        "INFO p.Unused.quit()V");
+        assertThat(report.findings()).filteredOn(f -> f.rule().equals("vm.exit"))
+                .allSatisfy(f -> {
+                    assertThat(f.reason()).contains("not reachable from any entry point");
+                    assertThat(f.path()).isEmpty();
+                });
+        // The File overload's parameter type is as unreachable as its body.
+        assertThat(report.findings()).filteredOn(f -> f.target().equals("java.io.File"))
+                .isNotEmpty().allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.INFO));
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
+    }
+
+    @Test
+    void capabilityRulesStayAbsoluteInCodeNothingReaches() {
+        ScanReport report = scan("", """
+                private Object neverCalled(PluginContext c) { return c.getFactsWriter(); }
+                """);
+
+        assertThat(report.findings(RuleIds.CAPABILITY_ACCESSOR)).singleElement()
+                .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.REJECT);
+    }
+
+    @Test
+    void aServiceProviderNamedByAServicesFileIsAnEntryPoint() {
+        Map<String, byte[]> entries = new java.util.TreeMap<>(compile(Map.of("p/Provider.java", """
+                package p;
+                public final class Provider implements dev.stigmem.api.Plugin {
+                    public Provider() { System.exit(1); }
+                }
+                """, "q/Lib.java", """
+                package q;
+                public final class Lib {
+                    public Lib() { System.exit(1); }
+                }
+                """, "q/Spi.java", """
+                package q;
+                public final class Spi {
+                    public Spi() { System.exit(1); }
+                }
+                """)));
+        entries.put("META-INF/services/q.Service", "# a comment\nq.Spi\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ScanReport report = scanReachable(archive(entries));
+
+        assertThat(exits(report)).extracting(f -> f.severity() + " " + f.className().orElseThrow())
+                .containsExactly("DENY p.Provider", "INFO q.Lib", "DENY q.Spi");
+    }
+
+    @Test
+    void theSameArchiveGivesTheSameReportWhateverTheScheduling() {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("p/Entry.java", entry("new A0().go();", ""));
+        for (int i = 0; i < 60; i++) {
+            sources.put("p/A" + i + ".java", """
+                    package p;
+                    class A%d { void go() { %s } }
+                    """.formatted(i, i < 59 ? "new A" + (i + 1) + "().go();" : "System.exit(1);"));
+        }
+        var image = archive(compile(sources));
+        var manifest = TestArchives.manifest();
+        var policy = dev.stigmem.loader.scan.ScanPolicy.shipped();
+        String parallel = BytecodeScanner.scan(image, manifest, policy).toJson();
+        String sequential = BytecodeScanner.scan(image, manifest, policy, Runnable::run).toJson();
+        assertThat(parallel).isEqualTo(sequential);
+        Finding exit = exits(BytecodeScanner.scan(image, manifest, policy)).get(0);
+        // A long path keeps its ends.
+        assertThat(exit.path()).hasSize(CallGraph.MAX_PATH).contains("...");
+        assertThat(exit.path().get(0)).isEqualTo("p.Entry.start(Ldev/stigmem/api/PluginContext;)V");
+        assertThat(exit.path().get(exit.path().size() - 1)).isEqualTo("p.A59.go()V");
+    }
+}
