@@ -86,6 +86,8 @@ public final class PluginLayers {
         this.readableHostModules = Set.copyOf(readable);
         Set<String> absent = new TreeSet<>(allowedModules);
         absent.removeAll(jdkModules.keySet());
+        // The api is allowed too, but it is the parent layer's own module, never a JDK one.
+        absent.remove("dev.stigmem.api");
         if (!absent.isEmpty()) {
             LOG.warn("the scan policy allows plugins to require {}, which the host's boot layer does not hold; "
                     + "a plugin requiring one is refused (start the host with --add-modules {})",
