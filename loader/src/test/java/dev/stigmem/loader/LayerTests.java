@@ -165,6 +165,20 @@ class LayerTests {
     }
 
     @Test
+    void aHostHoldingEveryAllowedModuleIsNotWarnedAbout() {
+        // The api is allowed too (allow-module dev.stigmem.api) and held by the host's application loader.
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            loader();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("boot layer does not hold");
+    }
+
+    @Test
     void stigmemAndJdkModuleNamesAreReserved() throws IOException {
         for (String name : new String[] {"dev.stigmem.node", "jdk.unsupported", "java.sql"}) {
             Path jar = JavacJar.named(name + ".jar")

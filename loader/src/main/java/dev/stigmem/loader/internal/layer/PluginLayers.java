@@ -84,10 +84,9 @@ public final class PluginLayers {
             }
         }
         this.readableHostModules = Set.copyOf(readable);
-        Set<String> absent = new TreeSet<>(allowedModules);
-        absent.removeAll(jdkModules.keySet());
-        // The api is allowed too, but it is the parent layer's own module, never a JDK one.
-        absent.remove("dev.stigmem.api");
+        // Not in the parent layers at all: the api (allowed too) is held by the host's own loader.
+        Set<String> absent = new TreeSet<>();
+        allowedModules.stream().filter(m -> parent.findModule(m).isEmpty()).forEach(absent::add);
         if (!absent.isEmpty()) {
             LOG.warn("the scan policy allows plugins to require {}, which the host's boot layer does not hold; "
                     + "a plugin requiring one is refused (start the host with --add-modules {})",
