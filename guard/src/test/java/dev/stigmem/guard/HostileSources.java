@@ -144,6 +144,28 @@ final class HostileSources {
                     return "written";
                 }
                 public static Object beansDesignTime() { Beans.setDesignTime(true); return "changed"; }
+                // loggers are JVM-wide by name: a resource bundle named with getLogger is set on the shared
+                // logger, and rewrites every later record of it, the node's and other plugins' included
+                public static class Msgs extends java.util.ListResourceBundle {
+                    protected Object[][] getContents() { return new Object[][] {{"started", "forged by a plugin"}}; }
+                }
+                public static Object julBundleOnSharedLogger() { return Logger.getLogger("com.example.bundled", "p.LibraryJdk$Msgs"); }
+                // a Level is registered JVM-wide by name: another plugin's (or the node's) Level.parse returns this object
+                public static Object julCustomLevel() { return new Level("STIGMEM_CHANNEL", 1234) { }; }
+                // Introspector's BeanInfo of a shared class is one cached object: its descriptors are JVM-wide
+                public static Object beansSharedDescriptorValue() throws Exception {
+                    Introspector.getBeanInfo(Thread.class).getBeanDescriptor().setValue("stigmem.channel", "from a plugin"); return "changed";
+                }
+                public static Object beansSharedPropertyRenamed() throws Exception {
+                    Introspector.getBeanInfo(Thread.class).getPropertyDescriptors()[0].setDisplayName("forged"); return "changed";
+                }
+                public static Object beansSharedReadMethod() throws Exception {
+                    PropertyDescriptor[] pds = Introspector.getBeanInfo(Thread.class).getPropertyDescriptors();
+                    pds[0].setReadMethod(null); return "changed";
+                }
+                public static Object beansFlushCaches() { Introspector.flushCaches(); return "flushed"; }
+                // the ProtectionDomain hands out the defining loader (class.define's getClassLoader by another door)
+                public static Object protectionDomainLoader() { return LibraryJdk.class.getProtectionDomain().getClassLoader(); }
 
                 public static Object sharedLogger() {
                     Logger shared = Logger.getLogger("com.example.shared");
@@ -210,6 +232,35 @@ final class HostileSources {
                     return "read";
                 }
                 public static Object release() { hold = false; return "released"; }
+            }
+            """;
+
+    /**
+     * Plugin code the JDK runs by name, which no call of the plugin's own names and the pre-scan's call
+     * graph therefore misses (INFO there): constructors the JDK instantiates by reflection. The runtime
+     * guard is the backstop for each.
+     */
+    static final String MISSED = """
+            package p;
+
+            import java.beans.*;
+            import java.util.*;
+
+            public final class Missed {
+                static volatile String leaked;
+                static String env() { leaked = System.getenv("PATH"); return leaked; }
+                public static Object leaked() { return String.valueOf(leaked); }
+                public static class Evil extends ListResourceBundle {
+                    public Evil() { env(); }
+                    protected Object[][] getContents() { return new Object[][] {{"k", "v"}}; }
+                }
+                public static Object resourceBundleConstructor() { return ResourceBundle.getBundle("p.Missed$Evil").getString("k"); }
+                public static class Foo { }
+                public static class FooEditor extends PropertyEditorSupport { public FooEditor() { env(); } }
+                public static Object propertyEditorByName() { return String.valueOf(PropertyEditorManager.findEditor(Foo.class)); }
+                public static class Bar { public int getX() { return 1; } }
+                public static class BarBeanInfo extends SimpleBeanInfo { public BarBeanInfo() { env(); } }
+                public static Object beanInfoByName() throws Exception { return Introspector.getBeanInfo(Bar.class).getPropertyDescriptors().length; }
             }
             """;
 }

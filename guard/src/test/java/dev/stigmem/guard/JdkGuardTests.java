@@ -32,9 +32,14 @@ class JdkGuardTests {
     @BeforeAll
     static void load(@TempDir Path dir) {
         JdkGuard.install(ScanPolicy.shipped());
+        // The guard module does not read java.logging or java.desktop; its tests look at them from the host's side.
+        for (String m : List.of("java.logging", "java.desktop")) {
+            JdkGuardTests.class.getModule().addReads(ModuleLayer.boot().findModule(m).orElseThrow());
+        }
         hostile = HostileLayer.compile(dir, "hostile", Map.of(
                 "module-info.java", "module hostile { requires java.logging; requires java.sql; requires java.desktop; exports p; }",
-                "p/Attacks.java", HostileSources.ATTACKS, "p/LibraryJdk.java", HostileSources.LIBRARY_JDK), IndyClass.calling("p/Indy", "p/Attacks", "boot"));
+                "p/Attacks.java", HostileSources.ATTACKS, "p/LibraryJdk.java", HostileSources.LIBRARY_JDK,
+                "p/Missed.java", HostileSources.MISSED), IndyClass.calling("p/Indy", "p/Attacks", "boot"));
         domain = JdkGuard.enclose(hostile.layer, "hostile-plugin", 4, REFUSALS::add);
     }
 
@@ -134,6 +139,13 @@ class JdkGuardTests {
             "expressionValue, beans.dynamic",
             "eventHandler, beans.dynamic",
             "beansDesignTime, beans.global",
+            "julBundleOnSharedLogger, logging.global",
+            "julCustomLevel, logging.global",
+            "beansSharedDescriptorValue, beans.global",
+            "beansSharedPropertyRenamed, beans.global",
+            "beansSharedReadMethod, beans.global",
+            "beansFlushCaches, beans.global",
+            "protectionDomainLoader, class.define",
     })
     void libraryJdkModulesMembersThatReachJvmWideStateOrOutsideAreRefused(String attack, String rule) {
         assertThatThrownBy(() -> hostile.call("p.LibraryJdk", attack))
@@ -141,6 +153,37 @@ class JdkGuardTests {
                 .satisfies(e -> assertThat(((JdkAccessError) e).ruleId()).isEqualTo(rule));
         assertThatCode(() -> assertThat(hostile.call("p.LibraryJdk", "sharedLogger")).as("unchanged").isEqualTo("null true"))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void sharedLoggersLevelsAndBeanDescriptorsStayAsTheHostSeesThem() throws Exception {
+        // After the refused attempts above (whichever order they ran in), nothing a plugin tried is visible to the host.
+        for (String attack : List.of("julBundleOnSharedLogger", "julCustomLevel", "beansSharedDescriptorValue", "beansSharedPropertyRenamed")) {
+            assertThatThrownBy(() -> hostile.call("p.LibraryJdk", attack)).isInstanceOf(JdkAccessError.class);
+        }
+        assertThat(java.util.logging.Logger.getLogger("com.example.bundled").getResourceBundleName()).isNull();
+        assertThatThrownBy(() -> java.util.logging.Level.parse("STIGMEM_CHANNEL")).isInstanceOf(IllegalArgumentException.class);
+        java.beans.BeanInfo thread = java.beans.Introspector.getBeanInfo(Thread.class);
+        assertThat(thread.getBeanDescriptor().getValue("stigmem.channel")).isNull();
+        assertThat(thread.getPropertyDescriptors()[0].getDisplayName()).isEqualTo(thread.getPropertyDescriptors()[0].getName());
+    }
+
+    @ParameterizedTest(name = "{0}: the guard refuses what the JDK runs by name")
+    @CsvSource({"resourceBundleConstructor", "propertyEditorByName", "beanInfoByName"})
+    void pluginCodeTheJdkInstantiatesByNameStillMeetsTheGuard(String route) throws Throwable {
+        // No plugin instruction names these constructors, so the pre-scan's call graph reports what they
+        // do as unreachable (INFO); the JDK runs them all the same, and the guard refuses them then (the
+        // JDK may swallow the refusal and carry on without the object: the refusal is on record).
+        int before = REFUSALS.size();
+        Object outcome;
+        try {
+            outcome = hostile.call("p.Missed", route);
+        } catch (Throwable t) {
+            outcome = t;
+        }
+        assertThat(REFUSALS.subList(before, REFUSALS.size())).as(String.valueOf(outcome))
+                .extracting(GuardRefusal::ruleId).contains("system.properties");
+        assertThat(hostile.call("p.Missed", "leaked")).isEqualTo("null");
     }
 
     @Test

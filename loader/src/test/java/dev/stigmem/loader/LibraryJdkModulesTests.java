@@ -86,6 +86,18 @@ class LibraryJdkModulesTests {
                     java.beans.Beans.setDesignTime(true);
                     java.util.logging.Logger.getLogger("x").setUseParentHandlers(false);
                     java.util.logging.Logger.getLogger("x").setParent(java.util.logging.Logger.getGlobal());
+                    java.util.logging.Logger.getLogger("x", "r.Msgs");
+                    new java.util.logging.Level("CHANNEL", 1234) { };
+                    java.beans.Introspector.flushCaches();
+                    try {
+                        java.beans.BeanInfo shared = java.beans.Introspector.getBeanInfo(Thread.class);
+                        shared.getBeanDescriptor().setValue("channel", "x");
+                        shared.getPropertyDescriptors()[0].setReadMethod(null);
+                        shared.getMethodDescriptors()[0].setDisplayName("forged");
+                        Entry.class.getProtectionDomain();
+                    } catch (java.beans.IntrospectionException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
                 static Object more() {
                     return new Object[] {
@@ -120,7 +132,15 @@ class LibraryJdkModulesTests {
                 .hasMessageContaining("DENY logging.global: java.util.logging.Logger#setParent")
                 .hasMessageContaining("DENY beans.dynamic: java.beans.EventHandler")
                 .hasMessageContaining("DENY beans.dynamic: java.beans.XMLEncoder")
-                .hasMessageContaining("DENY beans.dynamic: java.beans.Expression");
+                .hasMessageContaining("DENY beans.dynamic: java.beans.Expression")
+                .hasMessageContaining("DENY logging.global: java.util.logging.Logger#getLogger(Ljava/lang/String;Ljava/lang/String;)")
+                .hasMessageContaining("DENY logging.global: java.util.logging.Level#<init>")
+                .hasMessageContaining("DENY beans.global: java.beans.Introspector#flushCaches")
+                .hasMessageContaining("DENY beans.global: java.beans.BeanDescriptor#setValue")
+                .hasMessageContaining("DENY beans.global: java.beans.PropertyDescriptor#setReadMethod")
+                .hasMessageContaining("DENY beans.global: java.beans.MethodDescriptor#setDisplayName")
+                .hasMessageContaining("DENY class.define: java.lang.Class#getProtectionDomain")
+                .hasMessageNotContaining("java.util.logging.Logger#getLogger(Ljava/lang/String;)");
     }
 
     @Test
