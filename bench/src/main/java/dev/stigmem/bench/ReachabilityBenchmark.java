@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Guava (with its runtime dependencies) or ByteBuddy, with the call graph ({@code reachability=true},
  * what the loader does) and without it (every finding judged as if reachable, the scan before the call
  * graph existed; an internal switch, not a setting). On the calling thread, so the figures compare
- * work, not scheduling. Run: {@code bench/run -f 1 -wi 5 -i 5 ReachabilityBenchmark}.
+ * work, not scheduling. Run: {@code bench/run -f 1 -wi 5 -i 5 ReachabilityBenchmark}; on a shared machine,
+ * {@code bench/run --reach [ROUNDS]} ({@link #main}) compares the two in thread CPU time instead.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -90,6 +91,43 @@ public class ReachabilityBenchmark {
             }
         }
         return new JarImage(jar.getFileName().toString(), entries);
+    }
+
+    /**
+     * Thread CPU time of the scan with and without the call graph, alternating, {@code ROUNDS} rounds of
+     * each (default 40) per library; prints the medians of the last half and their ratio. Thread CPU time
+     * does not count time the thread waited for a core, so other load on the machine does not skew it.
+     */
+    public static void main(String[] args) throws IOException {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (String lib : List.of("guava", "byte-buddy")) {
+            ReachabilityBenchmark b = new ReachabilityBenchmark();
+            b.library = lib;
+            b.reachability = true;
+            b.read();
+            long[] with = new long[rounds];
+            long[] without = new long[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long t0 = threads.getCurrentThreadCpuTime();
+                BytecodeScanner.scan(b.image, b.manifest, b.policy, Optional.of(Runnable::run), true);
+                long t1 = threads.getCurrentThreadCpuTime();
+                BytecodeScanner.scan(b.image, b.manifest, b.policy, Optional.of(Runnable::run), false);
+                long t2 = threads.getCurrentThreadCpuTime();
+                with[r] = t1 - t0;
+                without[r] = t2 - t1;
+            }
+            double w = medianOfLastHalf(with) / 1e6;
+            double wo = medianOfLastHalf(without) / 1e6;
+            System.out.printf(java.util.Locale.ROOT, "%s: with reachability %.1f ms CPU, without %.1f ms CPU: +%.0f%%"
+                    + " (medians of the last %d of %d rounds each)%n", lib, w, wo, (w / wo - 1) * 100, rounds / 2, rounds);
+        }
+    }
+
+    private static double medianOfLastHalf(long[] values) {
+        long[] half = java.util.Arrays.copyOfRange(values, values.length / 2, values.length);
+        java.util.Arrays.sort(half);
+        return half[half.length / 2];
     }
 
     @Benchmark

@@ -28,7 +28,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  *   <li>the JDK or the node through a type outside the archive: every method that overrides or
  *       implements a method of a JDK or api supertype ({@code run}, {@code compare}, {@code toString},
  *       every hook handler method, ...), wherever in the archive's class hierarchy the implementation
- *       stands;</li>
+ *       stands, once reachable code has created an instance of that class (see below);</li>
  *   <li>the JDK's serialization and enum machinery, by name: {@code readObject}, {@code writeObject},
  *       {@code readObjectNoData}, {@code readResolve}, {@code writeReplace} and every enum's
  *       {@code values()};</li>
@@ -41,6 +41,10 @@ import net.bytebuddy.jar.asm.Opcodes;
  *       arguments of {@code invokedynamic} and constant-dynamic, which is how lambdas and method
  *       references reach their bodies).</li>
  * </ul>
+ * An instance method (an override called by the JDK, or a CHA target of a virtual call) runs only on
+ * an instance of its class or of a subtype, and reachable code makes every such instance through a
+ * constructor (rapid type analysis): until a constructor of the class or of a subtype is reachable,
+ * its instance methods wait. Serialization hooks do not wait (the stream makes the instance).
  * Reflection adds no edge: every reflective way to reach a method by name (Class#forName,
  * Method#invoke, lookups, ...) is itself a denied call in reachable code, so an archive that uses it
  * is refused anyway; {@code ServiceLoader} only instantiates the providers named by the archive's
@@ -105,7 +109,9 @@ final class CallGraph {
         private final List<int[]> sites = new ArrayList<>();
         private final List<String> provides = new ArrayList<>();
         private final IntList current = new IntList();
-        private final Set<Long> seen = new HashSet<>();
+        private final LongSet seen = new LongSet();
+        /** This class's signatures already interned: ASM hands out one String per constant, whose hash is cached. */
+        private final Map<SigKey, Integer> local = new HashMap<>();
         private boolean inMethod;
 
         Recorder(Map<String, Integer> archiveTypes, Sigs sigs) {
@@ -115,7 +121,7 @@ final class CallGraph {
 
         void method(int access, String name, String descriptor) {
             endMethod();
-            methodSigs.add(sigs.intern(name + descriptor));
+            methodSigs.add(sig(name, descriptor));
             methodAccess.add(access);
             inMethod = true;
         }
@@ -133,6 +139,16 @@ final class CallGraph {
             provides.add(internalName);
         }
 
+        private int sig(String name, String descriptor) {
+            SigKey k = new SigKey(name, descriptor);
+            Integer id = local.get(k);
+            if (id == null) {
+                id = sigs.intern(name + descriptor);
+                local.put(k, id);
+            }
+            return id;
+        }
+
         /** A method instruction; only calls to the archive's own classes are kept. */
         void call(int opcode, String owner, String name, String descriptor) {
             int kind = switch (opcode) {
@@ -140,20 +156,20 @@ final class CallGraph {
                 case Opcodes.INVOKESPECIAL -> SPECIAL;
                 default -> VIRTUAL;
             };
-            site(kind, owner, name + descriptor);
+            site(kind, owner, name, descriptor);
         }
 
         /** A method handle: the call it stands for. */
         void handle(Handle h) {
             switch (h.getTag()) {
-                case Opcodes.H_INVOKESTATIC -> site(STATIC, h.getOwner(), h.getName() + h.getDesc());
-                case Opcodes.H_INVOKESPECIAL -> site(SPECIAL, h.getOwner(), h.getName() + h.getDesc());
+                case Opcodes.H_INVOKESTATIC -> site(STATIC, h.getOwner(), h.getName(), h.getDesc());
+                case Opcodes.H_INVOKESPECIAL -> site(SPECIAL, h.getOwner(), h.getName(), h.getDesc());
                 case Opcodes.H_NEWINVOKESPECIAL -> {
-                    site(INIT, h.getOwner(), null);
-                    site(SPECIAL, h.getOwner(), h.getName() + h.getDesc());
+                    site(INIT, h.getOwner(), null, null);
+                    site(SPECIAL, h.getOwner(), h.getName(), h.getDesc());
                 }
-                case Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE -> site(VIRTUAL, h.getOwner(), h.getName() + h.getDesc());
-                case Opcodes.H_GETSTATIC, Opcodes.H_PUTSTATIC -> site(INIT, h.getOwner(), null);
+                case Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE -> site(VIRTUAL, h.getOwner(), h.getName(), h.getDesc());
+                case Opcodes.H_GETSTATIC, Opcodes.H_PUTSTATIC -> site(INIT, h.getOwner(), null, null);
                 default -> {
                     // Instance field handles initialise nothing.
                 }
@@ -162,10 +178,10 @@ final class CallGraph {
 
         /** An instruction that initialises a class (new, a static field). */
         void init(String owner) {
-            site(INIT, owner, null);
+            site(INIT, owner, null, null);
         }
 
-        private void site(int kind, String owner, String sig) {
+        private void site(int kind, String owner, String name, String descriptor) {
             if (!inMethod) {
                 return;
             }
@@ -173,9 +189,9 @@ final class CallGraph {
             if (type == null) {
                 return;
             }
-            int s = sig == null ? -1 : sigs.intern(sig);
+            int s = name == null ? -1 : sig(name, descriptor);
             long key = ((long) kind << 62) | ((long) type << 31) | (s & 0x7fffffffL);
-            if (seen.add(key)) {
+            if (seen.add(key + 1)) {
                 current.add(kind);
                 current.add(type);
                 current.add(s);
@@ -186,6 +202,9 @@ final class CallGraph {
             endMethod();
             return new ClassCalls(methodSigs.toArray(), methodAccess.toArray(), sites.toArray(new int[0][]), List.copyOf(provides));
         }
+    }
+
+    private record SigKey(String name, String descriptor) {
     }
 
     /** One archive type: its name, whether an interface, its superclass and interfaces (names), and its class files. */
@@ -278,7 +297,7 @@ final class CallGraph {
                 declarers.computeIfAbsent(nodeSig[n], k -> new IntList()).add(n);
             }
         }
-        Hierarchy h = new Hierarchy(types, typeIndex, jdk, budget);
+        Hierarchy h = new Hierarchy(types, typeIndex, jdk, budget, sigs);
         String[] sigNames = sigs.names();
         int[] parent = new int[nodes];
         Arrays.fill(parent, -1);
@@ -314,15 +333,15 @@ final class CallGraph {
     private static final class Hierarchy {
         final int[][] ancestors;
         final int[] superclass;
-        final List<Set<String>> externalSigs;
+        /** Per type: the ids of the archive's signatures that some external supertype declares overridable. */
+        final List<java.util.BitSet> externalSigs;
 
-        Hierarchy(List<ArchiveType> types, Map<String, Integer> typeIndex, JdkTypes jdk, Budget budget) {
+        Hierarchy(List<ArchiveType> types, Map<String, Integer> typeIndex, JdkTypes jdk, Budget budget, Sigs sigIds) {
             int n = types.size();
             ancestors = new int[n][];
             superclass = new int[n];
             externalSigs = new ArrayList<>(n);
-            Map<String, Set<String>> externalCache = new HashMap<>();
-            Map<String, Set<String>> unions = new HashMap<>();
+            Map<String, java.util.BitSet> unions = new HashMap<>();
             for (int t = 0; t < n; t++) {
                 ArchiveType at = types.get(t);
                 Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
@@ -358,31 +377,18 @@ final class CallGraph {
                 // Most types share their external supertypes (Object alone, a few collection interfaces): one set each.
                 String key = String.join(" ", new java.util.TreeSet<>(external));
                 externalSigs.add(unions.computeIfAbsent(key, k -> {
-                    Set<String> sigs = new HashSet<>();
+                    java.util.BitSet ids = new java.util.BitSet();
                     for (String e : external) {
-                        sigs.addAll(externalCache.computeIfAbsent(e, x -> overridable(x, jdk)));
+                        for (String sig : jdk.overridableThroughout(e)) {
+                            int id = sigIds.find(sig);
+                            if (id >= 0) {
+                                ids.set(id);
+                            }
+                        }
                     }
-                    return sigs.isEmpty() ? Set.of() : sigs;
+                    return ids;
                 }));
             }
-        }
-
-        /** Every overridable method of an external type and its supertypes (JDK and api; others are unknown and contribute none). */
-        private static Set<String> overridable(String type, JdkTypes jdk) {
-            Set<String> out = new HashSet<>();
-            Set<String> seen = new HashSet<>();
-            ArrayDeque<String> todo = new ArrayDeque<>(List.of(type));
-            while (!todo.isEmpty()) {
-                String t = todo.pop();
-                if (!seen.add(t)) {
-                    continue;
-                }
-                jdk.external(t).ifPresent(c -> {
-                    out.addAll(c.overridable());
-                    todo.addAll(c.supertypes());
-                });
-            }
-            return out;
         }
 
         boolean isSubtype(int sub, int sup) {
@@ -390,9 +396,24 @@ final class CallGraph {
         }
     }
 
+    private static final int CONSTRUCTOR = 1;
+    private static final int INITIALISER = 2;
+    private static final int HOOK = 4;
+    private static final int VALUES = 8;
+    private static final int PROVIDER = 16;
+    /** Per signature id: what its name says ({@link #CONSTRUCTOR}, ...), computed once rather than per node. */
+    private int[] sigFlags;
+
     private void search(Hierarchy h, List<IntList> typeUnits, Map<Integer, IntList> declarers, boolean[] entryUnits,
                         Set<String> services, Sigs sigs, Map<String, Integer> typeIndex) {
         int nodes = parent.length;
+        sigFlags = new int[sigNames.length];
+        for (int i = 0; i < sigNames.length; i++) {
+            String sig = sigNames[i];
+            sigFlags[i] = (sig.startsWith("<init>(") ? CONSTRUCTOR : 0) | (sig.startsWith("<clinit>(") ? INITIALISER : 0)
+                    | (SERIALIZATION_HOOKS.contains(sig) ? HOOK : 0) | (sig.startsWith("values()[") ? VALUES : 0)
+                    | (sig.startsWith("provider()") ? PROVIDER : 0);
+        }
         boolean[] entry = new boolean[nodes];
         Set<Integer> entryTypes = new HashSet<>();
         for (int u = 0; u < unitType.length; u++) {
@@ -414,22 +435,22 @@ final class CallGraph {
             }
         }
         for (int n = 0; n < nodes; n++) {
-            String sig = sigNames[nodeSig[n]];
+            int flags = sigFlags[nodeSig[n]];
             int t = unitType[nodeUnit[n]];
             boolean isStatic = (nodeAccess[n] & Opcodes.ACC_STATIC) != 0;
-            if (entryTypes.contains(t) && (sig.startsWith("<init>(") || sig.startsWith("<clinit>(")
-                    || (isStatic && sig.startsWith("provider()")))) {
+            if ((flags & (CONSTRUCTOR | INITIALISER | PROVIDER)) != 0 && entryTypes.contains(t)
+                    && ((flags & PROVIDER) == 0 || isStatic)) {
                 entry[n] = true;
-            } else if (SERIALIZATION_HOOKS.contains(sig) && !isStatic) {
+            } else if ((flags & HOOK) != 0 && !isStatic) {
                 entry[n] = true;
-            } else if (isStatic && sig.startsWith("values()[") && "java/lang/Enum".equals(types.get(t).superclass())) {
+            } else if (isStatic && (flags & VALUES) != 0 && "java/lang/Enum".equals(types.get(t).superclass())) {
                 entry[n] = true;
             }
         }
         // Overrides of external methods: for each type, every method of it or of an archive ancestor
         // whose signature some external supertype declares (an inherited implementation serves too).
         for (int t = 0; t < types.size(); t++) {
-            Set<String> ext = h.externalSigs.get(t);
+            java.util.BitSet ext = h.externalSigs.get(t);
             if (ext.isEmpty()) {
                 continue;
             }
@@ -438,7 +459,7 @@ final class CallGraph {
                     int u = typeUnits.get(a).get(i);
                     for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
                         if (!entry[n] && (nodeAccess[n] & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0
-                                && ext.contains(sigNames[nodeSig[n]])) {
+                                && ext.get(nodeSig[n])) {
                             entry[n] = true;
                         }
                     }
@@ -446,16 +467,23 @@ final class CallGraph {
             }
         }
         ArrayDeque<Integer> queue = new ArrayDeque<>();
+        instantiated = new boolean[types.size()];
+        waiting = new HashMap<>();
+        parked = new boolean[nodes];
         for (int n = 0; n < nodes; n++) {
             if (entry[n]) {
-                parent[n] = n;
-                queue.add(n);
+                // An override of an external method runs only on an instance: it waits for its class.
+                boolean hook = (sigFlags[nodeSig[n]] & HOOK) != 0;
+                reach(n, n, hook, queue);
             }
         }
         Map<Long, int[]> resolved = new HashMap<>();
         int clinit = sigs.find("<clinit>()V");
         while (!queue.isEmpty()) {
             int n = queue.poll();
+            if ((sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0) {
+                instantiate(unitType[nodeUnit[n]], h, queue);
+            }
             live(unitType[nodeUnit[n]], n, h, typeUnits, clinit, queue);
             int[] s = nodeSites[n];
             for (int i = 0; i < s.length; i += 3) {
@@ -473,8 +501,63 @@ final class CallGraph {
                     resolved.put(key, targets);
                 }
                 for (int target : targets) {
+                    reach(target, n, false, queue);
+                }
+            }
+        }
+    }
+
+    /** Per type: whether reachable code created an instance of it or of a subtype (constructors chain, so any). */
+    private boolean[] instantiated;
+    /** Per type not yet instantiated: its instance methods reached so far, with the node each was reached from. */
+    private Map<Integer, IntList> waiting;
+    private boolean[] parked;
+
+    /**
+     * Reaches {@code target} from {@code from} (itself for an entry point). An instance method (not a
+     * constructor) runs only on an instance of its class or a subtype, and every instance of an archive
+     * class is made by one of its constructors (reflection and deserialization, the other ways, are denied
+     * calls themselves); so until reachable code runs such a constructor, the method waits (rapid type
+     * analysis over the CHA targets). {@code always} reaches it regardless (serialization hooks: the
+     * stream makes the instance).
+     */
+    private void reach(int target, int from, boolean always, ArrayDeque<Integer> queue) {
+        if (parent[target] >= 0) {
+            return;
+        }
+        int type = unitType[nodeUnit[target]];
+        boolean instanceMethod = (nodeAccess[target] & Opcodes.ACC_STATIC) == 0
+                && (sigFlags[nodeSig[target]] & (CONSTRUCTOR | INITIALISER)) == 0;
+        if (!always && instanceMethod && !instantiated[type]) {
+            if (parked[target]) {
+                return; // already waiting, from the node that reached it first
+            }
+            parked[target] = true;
+            IntList w = waiting.computeIfAbsent(type, k -> new IntList());
+            w.add(target);
+            w.add(from);
+            return;
+        }
+        parent[target] = from;
+        queue.add(target);
+    }
+
+    /** A constructor of {@code type} ran: an instance of it and of each archive ancestor exists; their waiting methods run. */
+    private void instantiate(int type, Hierarchy h, ArrayDeque<Integer> queue) {
+        if (instantiated[type]) {
+            return;
+        }
+        for (int a : h.ancestors[type]) {
+            if (instantiated[a]) {
+                continue;
+            }
+            instantiated[a] = true;
+            IntList w = waiting.remove(a);
+            if (w != null) {
+                for (int i = 0; i < w.size(); i += 2) {
+                    int target = w.get(i);
                     if (parent[target] < 0) {
-                        parent[target] = n;
+                        parent[target] = w.get(i + 1);
                         queue.add(target);
                     }
                 }
@@ -606,6 +689,43 @@ final class CallGraph {
     }
 
     private static final int[] NONE = new int[0];
+
+    /** A set of non-zero longs without boxing (open addressing), cleared per method. */
+    static final class LongSet {
+        private long[] slots = new long[64];
+        private int size;
+
+        boolean add(long v) {
+            if (size * 2 >= slots.length) {
+                long[] old = slots;
+                slots = new long[old.length * 2];
+                size = 0;
+                for (long o : old) {
+                    if (o != 0) {
+                        add(o);
+                    }
+                }
+            }
+            int mask = slots.length - 1;
+            int i = (int) (v ^ (v >>> 29) ^ (v >>> 47)) * 0x9E3779B9 & mask;
+            while (slots[i] != 0) {
+                if (slots[i] == v) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+            slots[i] = v;
+            size++;
+            return true;
+        }
+
+        void clear() {
+            if (size > 0) {
+                java.util.Arrays.fill(slots, 0L);
+                size = 0;
+            }
+        }
+    }
 
     /** A growable int array. */
     static final class IntList {

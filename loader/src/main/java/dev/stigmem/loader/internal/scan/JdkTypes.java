@@ -178,6 +178,37 @@ final class JdkTypes {
         }
     }
 
+    private final ConcurrentHashMap<String, java.util.Set<String>> overridableThroughout = new ConcurrentHashMap<>();
+
+    /**
+     * Every method a subclass of this JDK or api type can override, declared by it or any supertype;
+     * empty for a type that is neither. Cached only for types found (there are only so many).
+     */
+    java.util.Set<String> overridableThroughout(String type) {
+        java.util.Set<String> known = overridableThroughout.get(type);
+        if (known != null) {
+            return known;
+        }
+        if (external(type).isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(type));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (seen.add(t)) {
+                external(t).ifPresent(c -> {
+                    out.addAll(c.overridable());
+                    todo.addAll(c.supertypes());
+                });
+            }
+        }
+        java.util.Set<String> result = java.util.Set.copyOf(out);
+        java.util.Set<String> previous = overridableThroughout.putIfAbsent(type, result);
+        return previous != null ? previous : result;
+    }
+
     private static final String API_PREFIX = "dev/stigmem/api/";
 
     private static Optional<byte[]> apiClass(String internalName) {

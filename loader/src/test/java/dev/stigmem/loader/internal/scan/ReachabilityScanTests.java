@@ -276,7 +276,7 @@ class ReachabilityScanTests {
 
     @Test
     void aHookHandlerMethodIsAnEntryPoint() {
-        ScanReport report = scan("", "", "p/Validator.java", """
+        ScanReport report = scan("Object handler = new Validator();", "", "p/Validator.java", """
                 package p;
                 import dev.stigmem.api.PluginContext;
                 import dev.stigmem.api.hook.*;
@@ -306,6 +306,30 @@ class ReachabilityScanTests {
                 """);
 
         deniedThrough(report, "p.Worker.run()V");
+    }
+
+    @Test
+    void anOverrideOfAJdkMethodInAClassNoReachableCodeInstantiatesIsInfo() {
+        // As a library's Authenticator subclass whose getPasswordAuthentication the JDK would call, if
+        // anything ever made one: until a constructor of the class is reachable, no instance exists.
+        ScanReport report = scan("new Sub().toString();", "", "p/Auth.java", """
+                package p;
+                class Auth extends java.net.Authenticator {
+                    @Override protected java.net.PasswordAuthentication getPasswordAuthentication() { System.exit(1); return null; }
+                }
+                """, "p/Base.java", """
+                package p;
+                class Base {
+                    @Override public String toString() { System.exit(2); return ""; }
+                }
+                """, "p/Sub.java", """
+                package p;
+                final class Sub extends Base {
+                }
+                """);
+
+        assertThat(exits(report)).extracting(f -> f.severity() + " " + f.className().orElseThrow())
+                .containsExactly("INFO p.Auth", "DENY p.Base");
     }
 
     @Test

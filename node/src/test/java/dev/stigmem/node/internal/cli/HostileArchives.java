@@ -25,13 +25,19 @@ final class HostileArchives {
             + "@dev.stigmem.api.StigmemPlugin(name = \"hostile\", version = \"1.0.0\", requires = \">=0.9.0\")\n"
             + "public final class Hostile implements dev.stigmem.api.Plugin {}\n";
 
+    /** The entry of {@link #exits}: it runs the class, so the scan judges its code as reachable. */
+    private static final String EXITS_ENTRY = "package com.example.hostile;\n"
+            + "@dev.stigmem.api.StigmemPlugin(name = \"hostile\", version = \"1.0.0\", requires = \">=0.9.0\")\n"
+            + "public final class Hostile implements dev.stigmem.api.Plugin {\n"
+            + "  @Override public void start(dev.stigmem.api.PluginContext context) { new Exits().run(); }\n}\n";
+
     /**
      * A plugin whose jar holds {@code copies} copies of one Runnable class calling {@code System.exit}
      * {@code calls} times: each call in a method of its own ({@code distinctMethods}: that many findings a
      * copy) or all in {@code run()} (one finding a copy, however many calls). A few hundred KiB compressed.
      */
     static Path exits(Path dir, String jarName, int copies, int calls, boolean distinctMethods) {
-        // A Runnable: the JDK may call run(), so the scan judges its body as reachable code.
+        // Created and run by the entry class, so the scan judges its body as reachable code.
         StringBuilder body = new StringBuilder("package com.example.hostile;\npublic final class Exits implements Runnable {\n");
         if (distinctMethods) {
             for (int i = 0; i < calls; i++) {
@@ -46,7 +52,7 @@ final class HostileArchives {
         }
         body.append("\n  }\n}\n");
         Path compiled = PluginJars.compile(build(dir), jarName, Map.of(
-                "com/example/hostile/Hostile.java", ENTRY, "com/example/hostile/Exits.java", body.toString()),
+                "com/example/hostile/Hostile.java", EXITS_ENTRY, "com/example/hostile/Exits.java", body.toString()),
                 "com.example.hostile.Hostile");
         try (ZipFile in = new ZipFile(compiled.toFile());
              OutputStream o = Files.newOutputStream(dir.resolve(jarName)); ZipOutputStream out = new ZipOutputStream(o)) {
