@@ -171,10 +171,27 @@ public final class PluginCalls implements AutoCloseable {
 
     // ---------------------------------------------------------------- handlers
 
-    /** Runs a handler call (which must not throw) under the handler limit, or on this thread without one. */
+    /**
+     * Runs a handler call (which must not throw) under the handler limit, or on this thread without one.
+     * On this thread, the plugin's own class loader is the context loader for the call, as on the
+     * plugin's threads: otherwise it would be the caller's (the node's application loader), and JDK code
+     * that finds classes through the context loader on the plugin's behalf (ServiceLoader.load(type),
+     * java.beans' editor and BeanInfo lookup) would find and instantiate the host's classes for it.
+     */
     Outcome handler(Supplier<Outcome> call) {
         if (handlerThreads.isEmpty()) {
-            return call.get();
+            ClassLoader own = loader;
+            if (own == null) {
+                return call.get();
+            }
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(own);
+            try {
+                return call.get();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
         }
         Duration limit = limits.handlerTimeout().orElseThrow();
         return handlerThreads.get().call(call, limit, limit);

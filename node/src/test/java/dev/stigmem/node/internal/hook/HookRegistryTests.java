@@ -263,6 +263,33 @@ class HookRegistryTests {
             new dev.stigmem.api.core.Fact("f1", "s", "p", "o", "t1", "alice", Instant.EPOCH, Map.of()), "alice");
 
     @Test
+    void aHandlerOnTheCallersThreadHasThePluginsLoaderAsContextLoaderAndTheCallerGetsItsOwnBack() throws Exception {
+        // Without a handler time limit the call runs on the caller's thread: its context loader (the
+        // node's) would let JDK code acting for the plugin (ServiceLoader.load, java.beans lookups) find host classes.
+        List<ClassLoader> seen = Collections.synchronizedList(new ArrayList<>());
+        record Looker(List<ClassLoader> seen) implements Plugin, PostAssertPersist {
+            @Override
+            public void postAssertPersist(PluginContext context, dev.stigmem.api.hook.FactEvent payload) {
+                seen.add(Thread.currentThread().getContextClassLoader());
+            }
+        }
+        plugin("aaa", new Looker(seen));
+        HookRegistry registry = builder.freeze();
+        try (java.net.URLClassLoader callers = new java.net.URLClassLoader(new java.net.URL[0], null)) {
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            thread.setContextClassLoader(callers);
+            try {
+                registry.fire(Hook.POST_ASSERT_PERSIST, FACT_EVENT);
+                assertThat(thread.getContextClassLoader()).isSameAs(callers);
+            } finally {
+                thread.setContextClassLoader(before);
+            }
+        }
+        assertThat(seen).containsExactly(Looker.class.getClassLoader());
+    }
+
+    @Test
     void fireAndForgetFailureIsAuditedAndTheSiteGoesOn() {
         plugin("aaa", new Persister("aaa", calls, true));
         plugin("bbb", new Persister("bbb", calls, false));
