@@ -24,7 +24,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  * <ul>
  *   <li>the node: every constructor, static initialiser and static {@code provider()} of an entry class
  *       (annotated {@code @StigmemPlugin}, implementing {@code dev.stigmem.api.Plugin}, named by a
- *       {@code provides} of a module descriptor or by a {@code META-INF/services} file);</li>
+ *       {@code provides} of a module descriptor or by a {@code META-INF/services} file), and of every
+ *       class the JDK instantiates by name ({@link #JDK_INSTANTIATED});</li>
  *   <li>the JDK or the node through a type outside the archive: every method that overrides or
  *       implements a method of a JDK or api supertype ({@code run}, {@code compare}, {@code toString},
  *       every hook handler method, ...), wherever in the archive's class hierarchy the implementation
@@ -73,6 +74,14 @@ final class CallGraph {
             "writeObject(Ljava/io/ObjectOutputStream;)V", "readObjectNoData()V", "readResolve()Ljava/lang/Object;",
             "writeReplace()Ljava/lang/Object;");
     private static final String PLUGIN = "dev/stigmem/api/Plugin";
+    /**
+     * JDK types whose subclasses the JDK instantiates by name, by reflection from JDK code, with no call
+     * of the archive naming their constructor: resource bundles ({@code ResourceBundle#getBundle}), and
+     * property editors, bean infos and customizers ({@code java.beans}, by naming convention). Their
+     * constructors are entry points.
+     */
+    static final Set<String> JDK_INSTANTIATED = Set.of("java/util/ResourceBundle", "java/beans/PropertyEditor",
+            "java/beans/BeanInfo", "java/beans/Customizer");
 
     /** Method signatures ({@code name + descriptor}) as ints; the ids only ever compare for equality. Thread-safe. */
     static final class Sigs {
@@ -341,7 +350,9 @@ final class CallGraph {
             ancestors = new int[n][];
             superclass = new int[n];
             externalSigs = new ArrayList<>(n);
+            byName = new boolean[n];
             Map<String, java.util.BitSet> unions = new HashMap<>();
+            Map<String, Boolean> instantiatedByName = new HashMap<>();
             for (int t = 0; t < n; t++) {
                 ArchiveType at = types.get(t);
                 Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
@@ -376,6 +387,7 @@ final class CallGraph {
                 ancestors[t] = anc;
                 // Most types share their external supertypes (Object alone, a few collection interfaces): one set each.
                 String key = String.join(" ", new java.util.TreeSet<>(external));
+                byName[t] = instantiatedByName.computeIfAbsent(key, k -> external.stream().anyMatch(e -> jdk.isSubtypeOfAny(e, JDK_INSTANTIATED)));
                 externalSigs.add(unions.computeIfAbsent(key, k -> {
                     java.util.BitSet ids = new java.util.BitSet();
                     for (String e : external) {
@@ -390,6 +402,9 @@ final class CallGraph {
                 }));
             }
         }
+
+        /** Per type: whether the JDK instantiates it by name (a subclass of a {@link #JDK_INSTANTIATED} type). */
+        final boolean[] byName;
 
         boolean isSubtype(int sub, int sup) {
             return Arrays.binarySearch(ancestors[sub], sup) >= 0;
@@ -428,6 +443,9 @@ final class CallGraph {
             }
         }
         for (int t = 0; t < types.size(); t++) {
+            if (h.byName[t]) {
+                entryTypes.add(t);
+            }
             for (int a : h.ancestors[t]) {
                 if (types.get(a).interfaces().contains(PLUGIN) || PLUGIN.equals(types.get(a).superclass())) {
                     entryTypes.add(t);

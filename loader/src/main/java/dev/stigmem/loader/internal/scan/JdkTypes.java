@@ -180,6 +180,22 @@ final class JdkTypes {
 
     private final ConcurrentHashMap<String, java.util.Set<String>> overridableThroughout = new ConcurrentHashMap<>();
 
+    /** Whether a JDK or api type is one of {@code supertypes} or a subtype of one (through the runtime image). */
+    boolean isSubtypeOfAny(String type, java.util.Set<String> supertypes) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(type));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (supertypes.contains(t)) {
+                return true;
+            }
+            if (seen.add(t)) {
+                external(t).ifPresent(c -> todo.addAll(c.supertypes()));
+            }
+        }
+        return false;
+    }
+
     /**
      * Every method a subclass of this JDK or api type can override, declared by it or any supertype;
      * empty for a type that is neither. Cached only for types found (there are only so many).

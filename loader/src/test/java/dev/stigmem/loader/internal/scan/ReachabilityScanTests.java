@@ -333,6 +333,25 @@ class ReachabilityScanTests {
     }
 
     @Test
+    void aClassTheJdkInstantiatesByNameIsReachable() {
+        // ResourceBundle.getBundle("p.Messages") creates it by reflection from JDK code: no call of the archive names it.
+        ScanReport report = scan("", "", "p/Messages.java", """
+                package p;
+                public final class Messages extends java.util.ListResourceBundle {
+                    @Override protected Object[][] getContents() { System.exit(1); return new Object[0][]; }
+                }
+                """, "p/Editor.java", """
+                package p;
+                public final class Editor extends java.beans.PropertyEditorSupport {
+                    public Editor() { System.exit(2); }
+                }
+                """);
+
+        assertThat(exits(report)).extracting(f -> f.severity() + " " + f.className().orElseThrow())
+                .containsExactly("DENY p.Editor", "DENY p.Messages");
+    }
+
+    @Test
     void codeNothingReachesIsInfoAndSaysSo() {
         ScanReport report = scan("new Parser().parse(\"x\");", """
                 private void neverCalled() { System.exit(2); }
