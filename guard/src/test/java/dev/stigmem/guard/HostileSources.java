@@ -70,6 +70,20 @@ final class HostileSources {
                 public static Object ownClassLoader() { return Attacks.class.getClassLoader(); }
                 public static Object newClassLoader() { return new ClassLoader(null) { }; }
                 public static Object moduleLayerBoot() { return ModuleLayer.boot(); }
+                // the boot layer by another door (Module#getLayer of a JDK class): its loaders stay refused
+                public static Object bootLayerFindLoader() { return String.class.getModule().getLayer().findLoader("java.base"); }
+                public static Object bootLayerHostModuleLoader() {
+                    ModuleLayer boot = String.class.getModule().getLayer();
+                    return boot.modules().stream().filter(m -> m.getName().startsWith("dev.stigmem.")).findFirst().orElseThrow().getClassLoader();
+                }
+                // a host class from the stack (the host called the plugin): its loader through the ProtectionDomain
+                public static Object stackWalkerHostLoader() {
+                    Class<?> host = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                            .walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
+                                    .filter(c -> c.getModule().getName() != null && c.getModule().getName().startsWith("dev.stigmem.")).findFirst())
+                            .orElseThrow();
+                    return host.getProtectionDomain().getClassLoader();
+                }
                 public static Object proxy() {
                     return java.lang.reflect.Proxy.newProxyInstance(null, new Class<?>[] {Runnable.class}, (p, m, a) -> null);
                 }

@@ -95,6 +95,9 @@ class JdkGuardTests {
             "ownClassLoader, class.define",
             "newClassLoader, class.define",
             "moduleLayerBoot, class.define",
+            "bootLayerFindLoader, class.define",
+            "bootLayerHostModuleLoader, class.define",
+            "stackWalkerHostLoader, class.define",
             "proxy, reflection",
             "methodTypeFromString, lookup",
             // shared JDK pools
