@@ -158,6 +158,12 @@ final class HostileSources {
                     return "written";
                 }
                 public static Object beansDesignTime() { Beans.setDesignTime(true); return "changed"; }
+                // XMLEncoder's superclass, not denied by the scan: its persistence delegates call methods by name too
+                public static Object plainEncoder() {
+                    var e = new Encoder() { void go() { writeObject(new java.util.Date(0)); } };
+                    e.go();
+                    return "written";
+                }
                 // loggers are JVM-wide by name: a resource bundle named with getLogger is set on the shared
                 // logger, and rewrites every later record of it, the node's and other plugins' included
                 public static class Msgs extends java.util.ListResourceBundle {
@@ -275,6 +281,14 @@ final class HostileSources {
                 public static class Bar { public int getX() { return 1; } }
                 public static class BarBeanInfo extends SimpleBeanInfo { public BarBeanInfo() { env(); } }
                 public static Object beanInfoByName() throws Exception { return Introspector.getBeanInfo(Bar.class).getPropertyDescriptors().length; }
+                // a security Provider's service names its class by a string; the JDK instantiates it by reflection
+                public static class Spi { public Spi() { env(); } }
+                static final class Own extends java.security.Provider {
+                    final Service spi = new Service(this, "StigmemAny", "x", "p.Missed$Spi", null, null);
+                    Own() { super("stigmem-own", "1", "own"); }
+                    @Override public Service getService(String type, String algorithm) { return spi; }
+                }
+                public static Object providerServiceByName() throws Exception { return new Own().spi.newInstance(null); }
             }
             """;
 }
