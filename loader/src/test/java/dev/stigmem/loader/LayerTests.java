@@ -121,6 +121,36 @@ class LayerTests {
     }
 
     @Test
+    void aHostLibraryReadThroughABundledModulesRequiresTransitiveIsRefusedToo() throws IOException {
+        // The plugin module names only its own library; the library's requires transitive would give
+        // both of them a read of the host's org.slf4j (which the archive does not bundle).
+        Path dir = Files.createDirectory(tmp.resolve("chain"));
+        Path lib = JavacJar.named("bridge.jar")
+                .source("module-info.java", "module bridge { requires transitive org.slf4j; exports bridge; }")
+                .source("bridge/Logs.java", "package bridge; public final class Logs {"
+                        + " public static org.slf4j.Logger of(Class<?> c) { return org.slf4j.LoggerFactory.getLogger(c); } }")
+                .against(hostJar("org.slf4j"))
+                .writeTo(dir);
+        JavacJar.named("chained.jar")
+                .source("module-info.java", "module chained { requires dev.stigmem.api; requires bridge; provides dev.stigmem.api.Plugin with c.Entry; }")
+                .source("c/Entry.java", "package c; " + manifest("chained") + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " static final org.slf4j.Logger LOG = bridge.Logs.of(Entry.class); }")
+                .against(lib).against(hostJar("org.slf4j"))
+                .writeTo(dir);
+        assertThatThrownBy(() -> loader().load(dir))
+                .isInstanceOf(PluginDeclarationException.class)
+                .hasMessageContaining("requires org.slf4j, not on the allowlist");
+        PluginLoader permissive = PluginLoader.builder().workDirectory(work).withoutScanForTests()
+                .scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy("borrow.txt",
+                        "@rule borrow test\nallow-module org.slf4j\n"))
+                .build();
+        assertThatThrownBy(() -> permissive.load(dir))
+                .isInstanceOf(LayerResolutionException.class)
+                .hasMessageContaining("would read the host's module org.slf4j");
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
     void aRequiresOfAHostLibraryIsRefusedByTheDeclarationCheckFirst() {
         Path jar = JavacJar.named("borrower.jar")
                 .source("module-info.java", "module borrower { requires dev.stigmem.api; requires org.slf4j; "
