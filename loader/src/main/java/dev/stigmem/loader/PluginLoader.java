@@ -311,7 +311,12 @@ public final class PluginLoader implements AutoCloseable {
             modules.forEach((jar, ref) -> descriptors.put(jar, ref.descriptor()));
             PluginDeclaration declaration = new PluginDeclarationReader(archive, allowlist).read(jars, descriptors);
             checkHostVersion(archive, declaration);
-            modules = SealedModules.seal(modules, allowlist.reasons().keySet(), layers.parent());
+            if (!keepMemory) {
+                // Only a layer needs the sealed modules: inspect (scan, review) reads the candidate
+                // and closes the copy. Sealing cannot refuse what the JDK derived (it rebuilds the
+                // same validated names, packages and providers), so the verdict is the same.
+                modules = SealedModules.seal(modules, allowlist.reasons().keySet(), layers.parent());
+            }
             PluginCandidate candidate = new PluginCandidate(archive, declaration);
             if (check) {
                 runChecks(candidate);

@@ -360,6 +360,8 @@ public final class ArchiveReader implements AutoCloseable {
         }
         TreeMap<String, byte[]> entries = new TreeMap<>();
         Set<String> seen = new HashSet<>();
+        // Where an entry is, for messages: built only when one is written (not per entry).
+        String prefix = where.map(w -> w + "!/").orElse("");
         try (ZipFile zf = new ZipFile(jar.file().toFile())) {
             int count = 0;
             Enumeration<? extends ZipEntry> en = zf.entries();
@@ -367,16 +369,18 @@ public final class ArchiveReader implements AutoCloseable {
                 ZipEntry ze = en.nextElement();
                 count++;
                 String entryName = ze.getName();
-                String at = where.map(w -> w + "!/").orElse("") + entryName;
-                checkName(entryName, at);
                 ZipStructure.CentralEntry c = byName.get(entryName);
+                if (c == null) {
+                    // A name of the central directory was checked by check(); only another one is checked here.
+                    checkName(entryName, prefix + entryName);
+                }
                 if (!seen.add(entryName) || c == null || ze.isDirectory() != c.directory()) {
-                    throw fail(Optional.of(at), "is listed twice or differently by the zip reader", null);
+                    throw fail(Optional.of(prefix + entryName), "is listed twice or differently by the zip reader", null);
                 }
                 if (c.directory()) {
                     continue;
                 }
-                entries.put(entryName, readEntry(zf, ze, c, at));
+                entries.put(entryName, readEntry(zf, ze, c, prefix));
             }
             if (count != jar.central().size()) {
                 throw fail(where, String.format(Locale.ROOT,
@@ -393,9 +397,9 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /** One entry into an array of exactly its declared size (taken from the budget already); a byte more is refused. */
-    private byte[] readEntry(ZipFile zf, ZipEntry ze, ZipStructure.CentralEntry c, String at) throws IOException {
+    private byte[] readEntry(ZipFile zf, ZipEntry ze, ZipStructure.CentralEntry c, String prefix) throws IOException {
         if (ze.getSize() != c.size() || ze.getCompressedSize() != c.compressedSize() || ze.getCrc() != c.crc()) {
-            throw fail(Optional.of(at), "is listed differently by the zip reader than by the central directory", null);
+            throw fail(Optional.of(prefix + ze.getName()), "is listed differently by the zip reader than by the central directory", null);
         }
         byte[] data = new byte[(int) c.size()];
         int n;
@@ -405,19 +409,21 @@ public final class ArchiveReader implements AutoCloseable {
             // Declared sizes can lie: stop at the declared size, and refuse an entry that has more.
             more = n == data.length && in.read() >= 0;
         } catch (EOFException e) {
-            throw fail(Optional.of(at), "its compressed data ends too early (truncated)", e);
+            throw fail(Optional.of(prefix + ze.getName()), "its compressed data ends too early (truncated)", e);
         } catch (IOException e) {
-            throw fail(Optional.of(at), "cannot be inflated: " + describe(e), e);
+            throw fail(Optional.of(prefix + ze.getName()), "cannot be inflated: " + describe(e), e);
         }
         if (more) {
-            throw fail(Optional.of(at), "holds more bytes than its zip declares (" + c.size() + "): its content does not "
+            throw fail(Optional.of(prefix + ze.getName()), "holds more bytes than its zip declares (" + c.size() + "): its content does not "
                     + "match the size or CRC the zip declares", null);
         }
-        checkRatio(n, ze.getCompressedSize(), Optional.of(at));
+        if (n > ArchiveLimits.RATIO_FLOOR_BYTES) { // (the name concatenated only where the ratio is checked)
+            checkRatio(n, ze.getCompressedSize(), Optional.of(prefix + ze.getName()));
+        }
         CRC32 crc = new CRC32();
         crc.update(data, 0, n);
         if (n != c.size() || crc.getValue() != c.crc()) {
-            throw fail(Optional.of(at), "its content does not match the size or CRC the zip declares", null);
+            throw fail(Optional.of(prefix + ze.getName()), "its content does not match the size or CRC the zip declares", null);
         }
         return data;
     }
