@@ -353,7 +353,11 @@ final class ClassScan extends ClassVisitor {
             if (calls != null && opcode == Opcodes.NEW) {
                 calls.init(type);
             }
-            type(type);
+            if (opcode == Opcodes.INSTANCEOF || opcode == Opcodes.CHECKCAST) {
+                testedType(type);
+            } else {
+                type(type);
+            }
         }
 
         @Override
@@ -538,6 +542,30 @@ final class ClassScan extends ClassVisitor {
     private void type(String internalName) {
         ReferenceJudge.TypeInfo t = judge.typeInfo(internalName);
         if (t != null) {
+            report(t);
+        }
+    }
+
+    /**
+     * A type only tested or cast to ({@code instanceof}, {@code checkcast}): by itself this does
+     * nothing with the type. Using an object of it needs a reference to one of its members or a
+     * constructor, or passing it to a JDK member whose descriptor names it, and each of those is
+     * judged on its own; so a JDK-policy class or package rule hit here is INFO, not DENY (a JSON
+     * library's {@code equals} testing {@code instanceof File} is the common case). Capability
+     * handles stay absolute, and a class the policy does not let plugins name at all
+     * ({@link RuleIds#REFERENCE_NOT_ALLOWED}) stays refused.
+     */
+    private void testedType(String internalName) {
+        ReferenceJudge.TypeInfo t = judge.typeInfo(internalName);
+        if (t == null || t.quiet()) {
+            return;
+        }
+        ReferenceJudge.Decision d = t.decision();
+        if (d != null && d.severity() == Severity.DENY && !d.rule().equals(RuleIds.REFERENCE_NOT_ALLOWED)) {
+            report(new ReferenceJudge.TypeInfo(t.dotted(), t.handle(), null, false));
+            add(Severity.INFO, d.rule(), "only tested or cast to (instanceof, checkcast), which does nothing with it; any member"
+                    + " reference, construction or JDK call taking it is judged on its own. " + d.reason(), t.dotted());
+        } else {
             report(t);
         }
     }
