@@ -20,7 +20,9 @@ class JsonStreamPluginTest {
     @Test
     void validatesWithItsOwnJacksonVersion(TestNode node) {
         assertThat(node.node().plugins().get(0).health().message()).isEqualTo("jackson-core 2.21.0");
-        assertThat(com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString()).as("the test JVM's").isNotEqualTo("2.21.0");
+        // In this test JVM Maven mediates one jackson-core for the node and the plugin's test path
+        // alike, so the versions cannot differ here; the layer holding its own copy beside a host
+        // module of the same name is proven in the loader's LayerTests.
         node.vote(Hook.PRE_ASSERT_VALIDATE, payload("{\"a\": [1, 2, {\"b\": null}]}")).assertAllowed();
         node.vote(Hook.PRE_ASSERT_VALIDATE, payload("{\"a\": ")).assertDenied("payload is not acceptable JSON");
         node.vote(Hook.PRE_ASSERT_VALIDATE, payload("[[[[[[[[[[1]]]]]]]]]]")).assertDenied("nesting depth");
