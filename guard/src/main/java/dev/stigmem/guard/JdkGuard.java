@@ -3,6 +3,7 @@ package dev.stigmem.guard;
 import dev.stigmem.guard.internal.agent.JdkInstrumentation;
 import dev.stigmem.guard.internal.check.BridgeChecks;
 import dev.stigmem.guard.internal.check.GuardChecker;
+import dev.stigmem.guard.internal.check.GuardedStandardInput;
 import dev.stigmem.guard.internal.check.SiteTable;
 import dev.stigmem.loader.scan.PolicyRule;
 import dev.stigmem.loader.scan.ScanPolicy;
@@ -110,6 +111,7 @@ public final class JdkGuard {
             checker = new GuardChecker(SITES, readableKeys(policy));
             preloadProviders();
             connect(bridge, checker);
+            guardStandardInput(policy, checker);
         } else {
             checker.addReadableKeys(readableKeys(policy));
         }
@@ -168,6 +170,21 @@ public final class JdkGuard {
     /** JDK classes the agent failed to instrument (each a hole; empty on a supported JDK). */
     public static List<String> errors() {
         return List.copyOf(ERRORS);
+    }
+
+    /**
+     * Puts a checked wrapper in {@code System.in}, under the rule of the policy's line for that field
+     * (a field read cannot be instrumented; see {@link GuardedStandardInput}). A host that later sets
+     * another standard input (System#setIn) takes this line off.
+     */
+    private static void guardStandardInput(ScanPolicy policy, GuardChecker checker) {
+        for (PolicyRule r : policy.rules()) {
+            if (r.owner().replace('/', '.').equals("java.lang.System") && r.member().equals(java.util.Optional.of("in"))
+                    && r.kind().severity().equals(java.util.Optional.of(dev.stigmem.loader.scan.Severity.DENY))) {
+                System.setIn(new GuardedStandardInput(System.in, checker, "java.lang.System#in", r.ruleId(), r.reason()));
+                return;
+            }
+        }
     }
 
     private static Set<String> readableKeys(ScanPolicy policy) {

@@ -39,6 +39,10 @@ final class HostileSources {
                 public static Object fileReaderWrapper() throws Exception { return new FileReader("/etc/hostname"); }
                 public static Object randomAccessFile() throws Exception { return new RandomAccessFile("/etc/hostname", "r"); }
                 public static Object fileList() { return new File("/").list(); }
+                // The node's standard input: a field no agent intercepts, so the guard stands on the stream it leaves there.
+                public static Object stdinAvailable() throws Exception { return System.in.available(); }
+                public static Object stdinThroughReader() throws Exception { return new java.io.InputStreamReader(System.in).ready(); }
+                public static Object stdinThroughScanner() { return new java.util.Scanner(System.in).hasNext(); }
                 public static Object nioReadString() throws Exception { return Files.readString(Path.of("/etc/hostname")); }
                 public static Object nioNewByteChannel() throws Exception { return Files.newByteChannel(Path.of("/etc/hostname")); }
                 public static Object nioWrite() throws Exception { return Files.writeString(Path.of("/tmp/stigmem-guard-x"), "x"); }

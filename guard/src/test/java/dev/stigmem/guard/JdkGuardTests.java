@@ -64,6 +64,9 @@ class JdkGuardTests {
             "fileReaderWrapper, filesystem",
             "randomAccessFile, filesystem",
             "fileList, filesystem",
+            "stdinAvailable, filesystem",
+            "stdinThroughReader, filesystem",
+            "stdinThroughScanner, filesystem",
             "nioReadString, filesystem",
             "nioNewByteChannel, filesystem",
             "nioWrite, filesystem",
@@ -226,6 +229,7 @@ class JdkGuardTests {
         assertThat(System.getProperty("user.home")).isNotNull();
         assertThat(java.nio.file.Files.exists(Path.of("."))).isTrue();
         assertThat(Class.forName("java.lang.Runtime")).isNotNull();
+        assertThat(System.in.available()).as("the node's own standard input").isNotNegative();
     }
 
     @Test

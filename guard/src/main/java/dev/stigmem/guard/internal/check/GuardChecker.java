@@ -86,7 +86,7 @@ public final class GuardChecker {
         b[0] = true;
         try {
             GuardSite site = sites.get(index);
-            Domain d = attribute(site.mode());
+            Domain d = attribute(site.mode(), true);
             if (d != null) {
                 throw d.refuse(site.member(), site.ruleId(), site.reason());
             }
@@ -103,6 +103,30 @@ public final class GuardChecker {
         check(index);
     }
 
+    /**
+     * A guarded object of the guard's own (not a JDK method) is used, such as the node's standard
+     * input ({@link GuardedStandardInput}): refused when the first caller outside the JDK and the
+     * guard is plugin code.
+     */
+    public void checkUse(String member, String ruleId, String reason) {
+        if (!anyDomain) {
+            return;
+        }
+        boolean[] b = busy.get();
+        if (b[0]) {
+            return;
+        }
+        b[0] = true;
+        try {
+            Domain d = attribute(GuardSite.Mode.FIRST_OUTSIDE_JDK, false);
+            if (d != null) {
+                throw d.refuse(member, ruleId, reason);
+            }
+        } finally {
+            b[0] = false;
+        }
+    }
+
     /** A thread is about to start: if for a plugin, it becomes the plugin's (bounded). */
     public void threadStarting(Thread thread) {
         if (!anyDomain) {
@@ -114,7 +138,7 @@ public final class GuardChecker {
         }
         b[0] = true;
         try {
-            Domain d = attribute(GuardSite.Mode.FIRST_OUTSIDE_JDK);
+            Domain d = attribute(GuardSite.Mode.FIRST_OUTSIDE_JDK, true);
             if (d != null) {
                 d.adopt(thread);
             }
@@ -146,10 +170,11 @@ public final class GuardChecker {
     }
 
     /** The domain whose code made the current call, or {@code null} for the host and the JDK. */
-    private Domain attribute(GuardSite.Mode mode) {
+    /** @param siteFrame whether a guarded JDK method's own frame follows the guard's (not for {@link #checkUse}) */
+    private Domain attribute(GuardSite.Mode mode, boolean siteFrame) {
         return WALKER.walk(frames -> {
             Iterator<StackWalker.StackFrame> it = frames.iterator();
-            boolean site = false;
+            boolean site = !siteFrame;
             while (it.hasNext()) {
                 StackWalker.StackFrame f = it.next();
                 Class<?> k = f.getDeclaringClass();
