@@ -112,15 +112,36 @@ final class NodeProcess {
 
     int awaitExit(Duration within) throws Exception {
         boolean ended = process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+        String threads = "";
         if (!ended) {
+            // What the node was doing, for a failure that is otherwise a bare timeout.
+            threads = threadDump();
             process.destroyForcibly();
         }
         if (outDrain != null) {
             outDrain.join(within.toMillis());
             errDrain.join(within.toMillis());
         }
-        assertThat(ended).as("node ended within %s; stderr:%n%s", within, err()).isTrue();
+        assertThat(ended).as("node ended within %s; stdout:%n%s%nstderr:%n%s%nthreads:%n%s", within, out(), err(), threads).isTrue();
         return process.exitValue();
+    }
+
+    /** The node JVM's threads ({@code jcmd PID Thread.print}), bounded; a note when that fails. */
+    private String threadDump() {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Path dump = Files.createTempFile(err.getParent(), "threads-", ".txt");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            String text = Files.readString(dump, StandardCharsets.UTF_8);
+            return text.length() > 200_000 ? text.substring(0, 200_000) + "..." : text;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     /** Re-opens a trail (moving a torn tail aside, refusing damage) and returns its events. */
