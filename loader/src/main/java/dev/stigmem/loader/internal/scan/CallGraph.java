@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -85,28 +84,54 @@ final class CallGraph {
 
     /** Method signatures ({@code name + descriptor}) as ints; the ids only ever compare for equality. Thread-safe. */
     static final class Sigs {
-        private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>(8192);
-        private final AtomicInteger next = new AtomicInteger();
+        /**
+         * Keyed by name and descriptor apart: ASM hands out one String per constant, whose hash is cached,
+         * so a lookup builds no string and hashes no new one (joining them per call site was a hot spot).
+         */
+        private final ConcurrentHashMap<SigKey, Integer> ids = new ConcurrentHashMap<>(8192);
+        /** By id: each key once, appended as it is interned, so the graph need not walk the map. Guarded by this. */
+        private SigKey[] keys = new SigKey[8192];
+        private int next;
 
-        int intern(String sig) {
-            Integer id = ids.get(sig);
-            return id != null ? id : ids.computeIfAbsent(sig, k -> next.getAndIncrement());
+        int intern(String name, String descriptor) {
+            SigKey k = new SigKey(name, descriptor);
+            Integer id = ids.get(k);
+            return id != null ? id : ids.computeIfAbsent(k, this::append);
         }
 
+        private synchronized int append(SigKey k) {
+            if (next == keys.length) {
+                keys = Arrays.copyOf(keys, next * 2);
+            }
+            keys[next] = k;
+            return next++;
+        }
+
+        /**
+         * The id of the signature written {@code sig} ({@code name + descriptor}), or -1. Every split before a
+         * '(' is tried, so a name holding one (legal in a class file) is found as when names were joined.
+         */
         int find(String sig) {
-            Integer id = ids.get(sig);
-            return id == null ? -1 : id;
+            for (int paren = sig.indexOf('('); paren >= 0; paren = sig.indexOf('(', paren + 1)) {
+                Integer id = ids.get(new SigKey(sig.substring(0, paren), sig.substring(paren)));
+                if (id != null) {
+                    return id;
+                }
+            }
+            return -1;
         }
 
-        String[] names() {
-            String[] out = new String[next.get()];
-            ids.forEach((s, i) -> out[i] = s);
-            return out;
+        synchronized SigKey[] keys() {
+            return Arrays.copyOf(keys, next);
         }
     }
 
-    /** What one class file contributes: its methods and, per method, the calls to archive classes as (kind, type, sig) triples. */
-    record ClassCalls(int[] methodSigs, int[] methodAccess, int[][] sites, List<String> provides) {
+    /**
+     * What one class file contributes: its methods and their calls to archive classes as (kind, type, sig)
+     * triples, all in one array (method m's from {@code siteStart[m]} to {@code siteStart[m + 1]}): one
+     * array per class rather than one per method, fewer objects to make and to walk.
+     */
+    record ClassCalls(int[] methodSigs, int[] methodAccess, int[] sites, int[] siteStart, List<String> provides) {
     }
 
     /** Records one class file's methods and calls during the scan's first pass. Not thread-safe. */
@@ -115,13 +140,14 @@ final class CallGraph {
         private final Sigs sigs;
         private final IntList methodSigs = new IntList();
         private final IntList methodAccess = new IntList();
-        private final List<int[]> sites = new ArrayList<>();
+        private final IntList siteStart = new IntList();
         private final List<String> provides = new ArrayList<>();
-        private final IntList current = new IntList();
+        private final IntList classSites = new IntList();
         private final LongSet seen = new LongSet();
-        /** This class's signatures already interned: ASM hands out one String per constant, whose hash is cached. */
-        private final Map<SigKey, Integer> local = new HashMap<>();
         private boolean inMethod;
+        /** The last owner looked up and its type index (-1: not an archive type): calls cluster by owner. */
+        private String lastOwner;
+        private int lastType;
 
         Recorder(Map<String, Integer> archiveTypes, Sigs sigs) {
             this.archiveTypes = archiveTypes;
@@ -130,6 +156,7 @@ final class CallGraph {
 
         void method(int access, String name, String descriptor) {
             endMethod();
+            siteStart.add(classSites.size());
             methodSigs.add(sig(name, descriptor));
             methodAccess.add(access);
             inMethod = true;
@@ -137,8 +164,6 @@ final class CallGraph {
 
         private void endMethod() {
             if (inMethod) {
-                sites.add(current.toArray());
-                current.clear();
                 seen.clear();
                 inMethod = false;
             }
@@ -149,13 +174,7 @@ final class CallGraph {
         }
 
         private int sig(String name, String descriptor) {
-            SigKey k = new SigKey(name, descriptor);
-            Integer id = local.get(k);
-            if (id == null) {
-                id = sigs.intern(name + descriptor);
-                local.put(k, id);
-            }
-            return id;
+            return sigs.intern(name, descriptor);
         }
 
         /** A method instruction; only calls to the archive's own classes are kept. */
@@ -194,48 +213,80 @@ final class CallGraph {
             if (!inMethod) {
                 return;
             }
-            Integer type = archiveTypes.get(owner);
-            if (type == null) {
+            int type;
+            if (owner == lastOwner) {
+                type = lastType;
+            } else {
+                Integer t = archiveTypes.get(owner);
+                type = t == null ? -1 : t;
+                lastOwner = owner;
+                lastType = type;
+            }
+            if (type < 0) {
                 return;
             }
             int s = name == null ? -1 : sig(name, descriptor);
             long key = ((long) kind << 62) | ((long) type << 31) | (s & 0x7fffffffL);
             if (seen.add(key + 1)) {
-                current.add(kind);
-                current.add(type);
-                current.add(s);
+                classSites.add(kind);
+                classSites.add(type);
+                classSites.add(s);
             }
         }
 
         ClassCalls finish() {
             endMethod();
-            return new ClassCalls(methodSigs.toArray(), methodAccess.toArray(), sites.toArray(new int[0][]), List.copyOf(provides));
+            siteStart.add(classSites.size());
+            return new ClassCalls(methodSigs.toArray(), methodAccess.toArray(), classSites.toArray(), siteStart.toArray(),
+                    List.copyOf(provides));
         }
     }
 
-    private record SigKey(String name, String descriptor) {
+    /** A method signature: its name and descriptor. */
+    record SigKey(String name, String descriptor) {
+
+        /** Whether this is {@code sig}, written {@code name + descriptor}, without building that string. */
+        boolean is(String sig) {
+            return sig.length() == name.length() + descriptor.length() && sig.startsWith(name)
+                    && sig.startsWith(descriptor, name.length());
+        }
+
+        /** Whether {@code name + descriptor} starts with {@code prefix}, without building that string. */
+        boolean startsWith(String prefix) {
+            if (name.length() >= prefix.length()) {
+                return name.startsWith(prefix);
+            }
+            return prefix.startsWith(name) && descriptor.regionMatches(0, prefix, name.length(), prefix.length() - name.length());
+        }
+
+        @Override
+        public String toString() {
+            return name + descriptor;
+        }
     }
 
     /** One archive type: its name, whether an interface, its superclass and interfaces (names), and its class files. */
     record ArchiveType(String name, boolean isInterface, String superclass, List<String> interfaces) {
     }
 
-    private final String[] sigNames;
+    private final SigKey[] sigNames;
     private final List<ArchiveType> types;
     private final int[] unitType;
     private final int[] unitFirst;
     private final int[] nodeUnit;
     private final int[] nodeSig;
     private final int[] nodeAccess;
-    private final int[][] nodeSites;
+    /** Per class file: its calls ({@link ClassCalls#sites}); per node: where its calls start and end in that array. */
+    private final int[][] unitSites;
+    private final int[] nodeSiteFrom;
+    private final int[] nodeSiteTo;
     /** Per node: the node it was first reached from, itself for an entry point, -1 when unreachable. */
     private final int[] parent;
     private final boolean[] typeLive;
-    private final List<String> unitClass;
 
-    private CallGraph(String[] sigNames, List<ArchiveType> types, int[] unitType, int[] unitFirst, int[] nodeUnit,
-                      int[] nodeSig, int[] nodeAccess, int[][] nodeSites, int[] parent, boolean[] typeLive,
-                      List<String> unitClass) {
+    private CallGraph(SigKey[] sigNames, List<ArchiveType> types, int[] unitType, int[] unitFirst, int[] nodeUnit,
+                      int[] nodeSig, int[] nodeAccess, int[][] unitSites, int[] nodeSiteFrom,
+                      int[] nodeSiteTo, int[] parent, boolean[] typeLive) {
         this.sigNames = sigNames;
         this.types = types;
         this.unitType = unitType;
@@ -243,10 +294,11 @@ final class CallGraph {
         this.nodeUnit = nodeUnit;
         this.nodeSig = nodeSig;
         this.nodeAccess = nodeAccess;
-        this.nodeSites = nodeSites;
+        this.unitSites = unitSites;
+        this.nodeSiteFrom = nodeSiteFrom;
+        this.nodeSiteTo = nodeSiteTo;
         this.parent = parent;
         this.typeLive = typeLive;
-        this.unitClass = unitClass;
     }
 
     /**
@@ -271,9 +323,8 @@ final class CallGraph {
             ClassCalls c = calls.get(u);
             if (c != null) {
                 nodes += c.methodSigs().length;
-                for (int[] s : c.sites()) {
-                    size += s.length / 3 + 1;
-                }
+                // One per method and one per call, as when each method had its own array.
+                size += c.sites().length / 3 + c.methodSigs().length;
             }
         }
         unitFirst[units] = nodes;
@@ -282,37 +333,43 @@ final class CallGraph {
         int[] nodeUnit = new int[nodes];
         int[] nodeSig = new int[nodes];
         int[] nodeAccess = new int[nodes];
-        int[][] nodeSites = new int[nodes][];
-        List<String> unitClass = new ArrayList<>(units);
+        int[][] unitSites = new int[units][];
+        int[] nodeSiteFrom = new int[nodes];
+        int[] nodeSiteTo = new int[nodes];
         // The class files of each type (more than one for multi-release jars) and the nodes declaring each signature.
         List<IntList> typeUnits = new ArrayList<>(types.size());
         for (int t = 0; t < types.size(); t++) {
             typeUnits.add(new IntList());
         }
-        Map<Integer, IntList> declarers = new HashMap<>();
+        SigKey[] sigNames = sigs.keys();
+        // Per signature id (dense): the nodes declaring it, in node order.
+        IntList[] declarers = new IntList[sigNames.length];
         for (int u = 0; u < units; u++) {
             ClassCalls c = calls.get(u);
-            unitClass.add(unitType[u] < 0 ? "" : types.get(unitType[u]).name().replace('/', '.'));
             if (c == null) {
                 continue;
             }
             typeUnits.get(unitType[u]).add(u);
+            unitSites[u] = c.sites();
             for (int m = 0; m < c.methodSigs().length; m++) {
                 int n = unitFirst[u] + m;
                 nodeUnit[n] = u;
                 nodeSig[n] = c.methodSigs()[m];
                 nodeAccess[n] = c.methodAccess()[m];
-                nodeSites[n] = c.sites()[m];
-                declarers.computeIfAbsent(nodeSig[n], k -> new IntList()).add(n);
+                nodeSiteFrom[n] = c.siteStart()[m];
+                nodeSiteTo[n] = c.siteStart()[m + 1];
+                if (declarers[nodeSig[n]] == null) {
+                    declarers[nodeSig[n]] = new IntList();
+                }
+                declarers[nodeSig[n]].add(n);
             }
         }
         Hierarchy h = new Hierarchy(types, typeIndex, jdk, budget, sigs);
-        String[] sigNames = sigs.names();
         int[] parent = new int[nodes];
         Arrays.fill(parent, -1);
         boolean[] typeLive = new boolean[types.size()];
-        CallGraph g = new CallGraph(sigNames, types, unitType, unitFirst, nodeUnit, nodeSig, nodeAccess, nodeSites, parent,
-                typeLive, unitClass);
+        CallGraph g = new CallGraph(sigNames, types, unitType, unitFirst, nodeUnit, nodeSig, nodeAccess, unitSites, nodeSiteFrom, nodeSiteTo, parent,
+                typeLive);
         g.search(h, typeUnits, declarers, entryUnits, services, sigs, typeIndex);
         return g;
     }
@@ -419,36 +476,45 @@ final class CallGraph {
     /** Per signature id: what its name says ({@link #CONSTRUCTOR}, ...), computed once rather than per node. */
     private int[] sigFlags;
 
-    private void search(Hierarchy h, List<IntList> typeUnits, Map<Integer, IntList> declarers, boolean[] entryUnits,
+    private void search(Hierarchy h, List<IntList> typeUnits, IntList[] declarers, boolean[] entryUnits,
                         Set<String> services, Sigs sigs, Map<String, Integer> typeIndex) {
         int nodes = parent.length;
         sigFlags = new int[sigNames.length];
         for (int i = 0; i < sigNames.length; i++) {
-            String sig = sigNames[i];
-            sigFlags[i] = (sig.startsWith("<init>(") ? CONSTRUCTOR : 0) | (sig.startsWith("<clinit>(") ? INITIALISER : 0)
-                    | (SERIALIZATION_HOOKS.contains(sig) ? HOOK : 0) | (sig.startsWith("values()[") ? VALUES : 0)
-                    | (sig.startsWith("provider()") ? PROVIDER : 0);
+            // On name and descriptor apart: joining them to compare (and hash, for the hooks) was a hot spot.
+            SigKey k = sigNames[i];
+            // Every flagged signature starts with one of these: most signatures are settled by one char.
+            char first = k.name().isEmpty() ? 0 : k.name().charAt(0);
+            if (first != 0 && first != '<' && first != 'v' && first != 'p' && first != 'r' && first != 'w') {
+                continue;
+            }
+            int hook = 0;
+            for (String hookSig : SERIALIZATION_HOOKS) {
+                hook |= k.is(hookSig) ? HOOK : 0;
+            }
+            sigFlags[i] = (k.startsWith("<init>(") ? CONSTRUCTOR : 0) | (k.startsWith("<clinit>(") ? INITIALISER : 0)
+                    | hook | (k.startsWith("values()[") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0);
         }
         boolean[] entry = new boolean[nodes];
-        Set<Integer> entryTypes = new HashSet<>();
+        boolean[] entryTypes = new boolean[types.size()];
         for (int u = 0; u < unitType.length; u++) {
             if (unitType[u] >= 0 && entryUnits[u]) {
-                entryTypes.add(unitType[u]);
+                entryTypes[unitType[u]] = true;
             }
         }
         for (String s : services) {
             Integer t = typeIndex.get(s);
             if (t != null) {
-                entryTypes.add(t);
+                entryTypes[t] = true;
             }
         }
         for (int t = 0; t < types.size(); t++) {
             if (h.byName[t]) {
-                entryTypes.add(t);
+                entryTypes[t] = true;
             }
             for (int a : h.ancestors[t]) {
                 if (types.get(a).interfaces().contains(PLUGIN) || PLUGIN.equals(types.get(a).superclass())) {
-                    entryTypes.add(t);
+                    entryTypes[t] = true;
                 }
             }
         }
@@ -456,7 +522,7 @@ final class CallGraph {
             int flags = sigFlags[nodeSig[n]];
             int t = unitType[nodeUnit[n]];
             boolean isStatic = (nodeAccess[n] & Opcodes.ACC_STATIC) != 0;
-            if ((flags & (CONSTRUCTOR | INITIALISER | PROVIDER)) != 0 && entryTypes.contains(t)
+            if ((flags & (CONSTRUCTOR | INITIALISER | PROVIDER)) != 0 && entryTypes[t]
                     && ((flags & PROVIDER) == 0 || isStatic)) {
                 entry[n] = true;
             } else if ((flags & HOOK) != 0 && !isStatic) {
@@ -495,7 +561,9 @@ final class CallGraph {
                 reach(n, n, hook, queue);
             }
         }
-        Map<Long, int[]> resolved = new HashMap<>();
+        // Each distinct call (kind, type, signature) is resolved once: its targets' index in resolvedTargets.
+        LongIntMap resolved = new LongIntMap();
+        List<int[]> resolvedTargets = new ArrayList<>();
         int clinit = sigs.find("<clinit>()V");
         while (!queue.isEmpty()) {
             int n = queue.poll();
@@ -503,8 +571,8 @@ final class CallGraph {
                 instantiate(unitType[nodeUnit[n]], h, queue);
             }
             live(unitType[nodeUnit[n]], n, h, typeUnits, clinit, queue);
-            int[] s = nodeSites[n];
-            for (int i = 0; i < s.length; i += 3) {
+            int[] s = unitSites[nodeUnit[n]];
+            for (int i = nodeSiteFrom[n]; i < nodeSiteTo[n]; i += 3) {
                 int kind = s[i];
                 int type = s[i + 1];
                 live(type, n, h, typeUnits, clinit, queue);
@@ -513,10 +581,14 @@ final class CallGraph {
                 }
                 int sig = s[i + 2];
                 long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
-                int[] targets = resolved.get(key);
-                if (targets == null) {
+                int at = resolved.get(key + 1);
+                int[] targets;
+                if (at < 0) {
                     targets = targets(kind, type, sig, h, typeUnits, declarers);
-                    resolved.put(key, targets);
+                    resolved.put(key + 1, resolvedTargets.size());
+                    resolvedTargets.add(targets);
+                } else {
+                    targets = resolvedTargets.get(at);
                 }
                 for (int target : targets) {
                     reach(target, n, false, queue);
@@ -610,8 +682,8 @@ final class CallGraph {
     }
 
     /** The CHA targets of a call, in node order. */
-    private int[] targets(int kind, int type, int sig, Hierarchy h, List<IntList> typeUnits, Map<Integer, IntList> declarers) {
-        IntList candidates = declarers.get(sig);
+    private int[] targets(int kind, int type, int sig, Hierarchy h, List<IntList> typeUnits, IntList[] declarers) {
+        IntList candidates = declarers[sig];
         if (candidates == null) {
             return new int[0];
         }
@@ -620,9 +692,14 @@ final class CallGraph {
             // The method the call resolves to: in the named class or the nearest superclass declaring it;
             // failing that (an interface's super call to an inherited default), any archive ancestor's.
             for (int c = type; c >= 0; c = h.superclass[c]) {
-                for (int i = 0; i < candidates.size(); i++) {
-                    if (unitType[nodeUnit[candidates.get(i)]] == c) {
-                        out.add(candidates.get(i));
+                // The class's own methods (its class files in archive order: node order), not every declarer of the signature.
+                IntList units = typeUnits.get(c);
+                for (int i = 0; i < units.size(); i++) {
+                    int u = units.get(i);
+                    for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                        if (nodeSig[n] == sig) {
+                            out.add(n);
+                        }
                     }
                 }
                 if (out.size() > 0) {
@@ -666,7 +743,7 @@ final class CallGraph {
 
     private int node(int unit, String sig) {
         for (int n = unitFirst[unit]; n < unitFirst[unit + 1]; n++) {
-            if (sigNames[nodeSig[n]].equals(sig)) {
+            if (sigNames[nodeSig[n]].is(sig)) {
                 return n;
             }
         }
@@ -701,7 +778,10 @@ final class CallGraph {
                 continue;
             }
             int node = chain.get(i);
-            out.add(unitClass.get(nodeUnit[node]) + "." + sigNames[nodeSig[node]]);
+            // Class names are built here, for the few paths shown, not for every class file.
+            int type = unitType[nodeUnit[node]];
+            String className = type < 0 ? "" : types.get(type).name().replace('/', '.');
+            out.add(className + "." + sigNames[nodeSig[node]].name() + sigNames[nodeSig[node]].descriptor());
         }
         return out;
     }
@@ -742,6 +822,53 @@ final class CallGraph {
                 java.util.Arrays.fill(slots, 0L);
                 size = 0;
             }
+        }
+    }
+
+    /** A map from non-zero longs to non-negative ints without boxing (open addressing). */
+    static final class LongIntMap {
+        private long[] keys = new long[1024];
+        private int[] values = new int[1024];
+        private int size;
+
+        /** The value of {@code k}, or -1. */
+        int get(long k) {
+            int mask = keys.length - 1;
+            for (int i = slot(k, mask); keys[i] != 0; i = (i + 1) & mask) {
+                if (keys[i] == k) {
+                    return values[i];
+                }
+            }
+            return -1;
+        }
+
+        void put(long k, int v) {
+            if (size * 2 >= keys.length) {
+                long[] oldKeys = keys;
+                int[] oldValues = values;
+                keys = new long[oldKeys.length * 2];
+                values = new int[oldKeys.length * 2];
+                size = 0;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != 0) {
+                        put(oldKeys[i], oldValues[i]);
+                    }
+                }
+            }
+            int mask = keys.length - 1;
+            int i = slot(k, mask);
+            while (keys[i] != 0 && keys[i] != k) {
+                i = (i + 1) & mask;
+            }
+            if (keys[i] == 0) {
+                size++;
+            }
+            keys[i] = k;
+            values[i] = v;
+        }
+
+        private static int slot(long v, int mask) {
+            return (int) (v ^ (v >>> 29) ^ (v >>> 47)) * 0x9E3779B9 & mask;
         }
     }
 
