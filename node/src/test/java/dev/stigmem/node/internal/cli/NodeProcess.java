@@ -38,12 +38,31 @@ final class NodeProcess {
         this.errDrain = errDrain;
     }
 
+    /**
+     * A process started in the background by a non-interactive shell (a CI job, {@code cmd &}) has
+     * SIGINT ignored, and passes that on to every child: the node's JVM then cannot handle SIGINT at
+     * all (the JVM leaves an ignored SIGINT ignored), and a test sending it would wait for ever. GNU
+     * env puts the default action back for the node, as an operator's terminal would have it.
+     */
+    private static final List<String> DEFAULT_SIGINT = defaultSigint();
+
+    private static List<String> defaultSigint() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+        } catch (IOException | InterruptedException e) {
+            return List.of();
+        }
+    }
+
     /** Starts {@code stigmem ARGS}; with {@code fileSizeKiB} > 0 under {@code ulimit -f} (a disk that fills). */
     static NodeProcess start(Path dir, long fileSizeKiB, String... args) throws IOException {
         Files.createDirectories(dir);
         Path out = Files.createTempFile(dir, "node-", ".out");
         Path err = Files.createTempFile(dir, "node-", ".err");
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
         if (fileSizeKiB > 0) {
             // The limit applies to every file the node writes; its JVM ignores SIGXFSZ, so a write past
             // it fails with EFBIG after writing what fits: what a full disk does to the trail.
