@@ -3,6 +3,7 @@ package dev.stigmem.guard;
 import dev.stigmem.guard.internal.agent.JdkInstrumentation;
 import dev.stigmem.guard.internal.check.BridgeChecks;
 import dev.stigmem.guard.internal.check.GuardChecker;
+import dev.stigmem.guard.internal.check.GuardSite;
 import dev.stigmem.guard.internal.check.GuardedStandardInput;
 import dev.stigmem.guard.internal.check.SiteTable;
 import dev.stigmem.loader.scan.PolicyRule;
@@ -181,7 +182,8 @@ public final class JdkGuard {
         for (PolicyRule r : policy.rules()) {
             if (r.owner().replace('/', '.').equals("java.lang.System") && r.member().equals(java.util.Optional.of("in"))
                     && r.kind().severity().equals(java.util.Optional.of(dev.stigmem.loader.scan.Severity.DENY))) {
-                System.setIn(new GuardedStandardInput(System.in, checker, "java.lang.System#in", r.ruleId(), r.reason()));
+                System.setIn(new GuardedStandardInput(System.in, checker,
+                        new GuardSite("java.lang.System#in", r.ruleId(), r.reason(), GuardSite.Mode.FIRST_OUTSIDE_JDK)));
                 return;
             }
         }

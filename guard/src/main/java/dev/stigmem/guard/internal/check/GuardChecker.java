@@ -108,27 +108,25 @@ public final class GuardChecker {
      * input ({@link GuardedStandardInput}): refused when the first caller outside the JDK and the
      * guard is plugin code.
      */
-    public void checkUse(String member, String ruleId, String reason) {
-        if (!anyDomain) {
-            return;
-        }
-        boolean[] b = busy.get();
-        if (b[0]) {
-            return;
-        }
-        b[0] = true;
-        try {
-            Domain d = attribute(GuardSite.Mode.FIRST_OUTSIDE_JDK, false);
-            if (d != null) {
-                throw d.refuse(member, ruleId, reason);
-            }
-        } finally {
-            b[0] = false;
-        }
+    public void checkUse(GuardSite use) {
+        onPluginCaller(false, use, (d, site) -> {
+            throw d.refuse(site.member(), site.ruleId(), site.reason());
+        });
     }
 
     /** A thread is about to start: if for a plugin, it becomes the plugin's (bounded). */
     public void threadStarting(Thread thread) {
+        onPluginCaller(true, thread, Domain::adopt);
+    }
+
+    /**
+     * Runs {@code act} when the first caller outside the JDK is a plugin's, not re-entrantly (what
+     * {@code act} does with the JDK is not checked again). The argument is passed through so that
+     * {@code act} captures nothing: no allocation per call.
+     *
+     * @param siteFrame whether a guarded JDK method's own frame follows the guard's
+     */
+    private <T> void onPluginCaller(boolean siteFrame, T arg, java.util.function.BiConsumer<Domain, T> act) {
         if (!anyDomain) {
             return;
         }
@@ -138,9 +136,9 @@ public final class GuardChecker {
         }
         b[0] = true;
         try {
-            Domain d = attribute(GuardSite.Mode.FIRST_OUTSIDE_JDK, true);
+            Domain d = attribute(GuardSite.Mode.FIRST_OUTSIDE_JDK, siteFrame);
             if (d != null) {
-                d.adopt(thread);
+                act.accept(d, arg);
             }
         } finally {
             b[0] = false;

@@ -15,20 +15,17 @@ import java.io.OutputStream;
  */
 public final class GuardedStandardInput extends FilterInputStream {
     private final GuardChecker checker;
-    private final String member;
-    private final String ruleId;
-    private final String reason;
+    private final GuardSite use;
 
-    public GuardedStandardInput(InputStream in, GuardChecker checker, String member, String ruleId, String reason) {
+    /** @param use the member, rule and reason a refusal names (attributed to the first caller outside the JDK) */
+    public GuardedStandardInput(InputStream in, GuardChecker checker, GuardSite use) {
         super(in);
         this.checker = checker;
-        this.member = member;
-        this.ruleId = ruleId;
-        this.reason = reason;
+        this.use = use;
     }
 
     private void check() {
-        checker.checkUse(member, ruleId, reason);
+        checker.checkUse(use);
     }
 
     @Override
