@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * The call graph of an archive's own classes by class-hierarchy analysis (CHA), and what it reaches
@@ -29,9 +30,30 @@ import net.bytebuddy.jar.asm.Opcodes;
  *       implements a method of a JDK or api supertype ({@code run}, {@code compare}, {@code toString},
  *       every hook handler method, ...), wherever in the archive's class hierarchy the implementation
  *       stands, once reachable code has created an instance of that class (see below);</li>
- *   <li>the JDK's serialization and enum machinery, by name: {@code readObject}, {@code writeObject},
- *       {@code readObjectNoData}, {@code readResolve}, {@code writeReplace} and every enum's
- *       {@code values()};</li>
+ *   <li>serialization, by name, on an instance (see below): {@code writeObject} and {@code writeReplace};</li>
+ *   <li>deserialization, once a reachable method deserializes (calls a method of {@link #DESERIALIZERS},
+ *       naming the JDK type or a subtype, the archive's included): the read hooks {@code readObject},
+ *       {@code readObjectNoData}, {@code readResolve} and {@code $deserializeLambda$} (which rebuilds a
+ *       serializable lambda), the constructors the stream runs (the no-argument one of an
+ *       {@code Externalizable} class and of the first superclass of a serializable class that is not
+ *       serializable, a record's canonical one), every enum's {@code values()}; and every serializable
+ *       class counts as instantiated from then on (the stream makes instances without constructors).
+ *       Deserialization from a stream the archive chose is denied ({@code ObjectInputStream#readObject},
+ *       {@code XMLDecoder}, ...), so in an archive that passes the scan only the allowed JDK routes
+ *       ({@code SignedObject#getObject}, {@code SealedObject#getObject}) enable these, and they read
+ *       back what serialization of existing instances wrote;</li>
+ *   <li>the JDK's enum machinery ({@code EnumSet}, {@code EnumMap}, {@code Enum#valueOf},
+ *       {@code Class#getEnumConstants}, annotation parsing, deserialization), which calls an enum's
+ *       {@code values()} given the enum's {@code Class} object: once reachable code may hold it. It
+ *       does when the class is live (below: an instance's {@code getClass()} or
+ *       {@code getDeclaringClass()}), when a reachable method loads it as a constant ({@code ldc} of
+ *       the class or of an array of it, a method type or handle naming it, a constant-dynamic's type and
+ *       arguments, the descriptor and arguments of a bootstrap other than the lambda and string
+ *       concatenation factories) or creates an array of it (an array's class hands out its component
+ *       type), and for every enum once a reachable method calls a JDK method that hands out classes
+ *       named by another class's metadata ({@link #NAVIGATORS}: supertypes, member and nest classes,
+ *       generic signatures, annotations; or anything of {@code java.beans}). A class obtained by name
+ *       ({@code Class#forName}, lookups) or through reflective members is a denied call;</li>
  *   <li>the JVM: the static initialisers of every class a reachable method names in an instruction
  *       (and of its archive supertypes), and of the class of every reachable method;</li>
  *   <li>a reachable method: the targets of its calls (a static or special call: the method it
@@ -44,7 +66,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  * An instance method (an override called by the JDK, or a CHA target of a virtual call) runs only on
  * an instance of its class or of a subtype, and reachable code makes every such instance through a
  * constructor (rapid type analysis): until a constructor of the class or of a subtype is reachable,
- * its instance methods wait. Serialization hooks do not wait (the stream makes the instance).
+ * its instance methods wait; so do the write hooks (serialization runs them on an instance that
+ * exists). Read hooks do not wait (the stream makes the instance), but they wait for deserialization.
  * Reflection adds no edge: every reflective way to reach a method by name (Class#forName,
  * Method#invoke, lookups, ...) is itself a denied call in reachable code, so an archive that uses it
  * is refused anyway; {@code ServiceLoader} only instantiates the providers named by the archive's
@@ -65,13 +88,69 @@ final class CallGraph {
     static final int VIRTUAL = 2;
     /** Names a class in a way that initialises it (new, a static field, a static call). */
     static final int INIT = 3;
+    /** Hands out the class's {@code Class} object without initialising it ({@code ldc}, an array of it, ...). */
+    static final int CLASS = 4;
+    /** Calls a JDK method that deserializes ({@link #DESERIALIZERS}); the type and signature are unused. */
+    static final int DESERIALIZES = 5;
+    /** Calls a JDK method that hands out classes named by another class's metadata ({@link #NAVIGATORS}); unused type and signature. */
+    static final int NAVIGATES = 6;
 
     /** Longest path a finding shows; a longer one keeps its first and last calls with "..." between. */
     static final int MAX_PATH = 8;
 
-    private static final Set<String> SERIALIZATION_HOOKS = Set.of("readObject(Ljava/io/ObjectInputStream;)V",
-            "writeObject(Ljava/io/ObjectOutputStream;)V", "readObjectNoData()V", "readResolve()Ljava/lang/Object;",
+    /**
+     * The hooks deserialization calls, by name: on an instance it makes without a constructor, and (for
+     * {@code $deserializeLambda$}, static) on the class that captured a serializable lambda.
+     */
+    private static final Set<String> READ_HOOKS = Set.of("readObject(Ljava/io/ObjectInputStream;)V", "readObjectNoData()V",
+            "readResolve()Ljava/lang/Object;", "$deserializeLambda$(Ljava/lang/invoke/SerializedLambda;)Ljava/lang/Object;");
+    /** The hooks serialization calls, by name, on an instance that exists. */
+    private static final Set<String> WRITE_HOOKS = Set.of("writeObject(Ljava/io/ObjectOutputStream;)V",
             "writeReplace()Ljava/lang/Object;");
+    /**
+     * The JDK's ways to deserialize, as JDK type and method name (any descriptor), the type's JDK and
+     * archive subtypes included: those the policy denies ({@code ObjectInputStream#readObject} and
+     * {@code readUnshared}, {@code XMLDecoder}, {@code Beans#instantiate}, {@code java.rmi}) and those it
+     * allows, which read a stream that serialization of existing objects wrote ({@code SignedObject} and
+     * {@code SealedObject#getObject}; {@code defaultReadObject} and {@code readFields}, which work only inside
+     * a read hook; {@code ObjectInput#readObject}, the interface {@code ObjectInputStream} implements).
+     */
+    static final Map<String, Set<String>> DESERIALIZERS = Map.of(
+            "java/io/ObjectInputStream", Set.of("readObject", "readUnshared", "defaultReadObject", "readFields"),
+            "java/io/ObjectInput", Set.of("readObject"),
+            "java/security/SignedObject", Set.of("getObject"),
+            "javax/crypto/SealedObject", Set.of("getObject"),
+            "java/beans/Beans", Set.of("instantiate"),
+            "java/beans/XMLDecoder", Set.of("readObject"),
+            "java/rmi/MarshalledObject", Set.of("get"));
+    /** Every method name of {@link #DESERIALIZERS}: the only calls whose owner is looked up further. */
+    private static final Set<String> DESERIALIZER_NAMES = Set.of("readObject", "readUnshared", "defaultReadObject",
+            "readFields", "getObject", "instantiate", "get");
+    /**
+     * The JDK methods that hand out {@code Class} objects of types named only in another class's metadata
+     * (supertypes, member and nest classes, generic signatures, annotations: whose enum-valued elements
+     * the JDK resolves by {@code Enum#valueOf}, which calls {@code values()}), by owner and name; the
+     * reflective ones that also do (members, {@code Class#forName}) are denied. {@code ObjectStreamClass}
+     * hands out the types of a class's serializable fields; {@code java.beans} as a whole counts too: its
+     * introspection hands out property types and reads annotations.
+     */
+    static final Map<String, Set<String>> NAVIGATORS;
+
+    static {
+        Set<String> names = Set.of("getClasses", "getNestMembers", "getNestHost", "getDeclaringClass", "getEnclosingClass",
+                "getPermittedSubclasses", "getSuperclass", "getGenericSuperclass", "getInterfaces", "getGenericInterfaces",
+                "getAnnotatedSuperclass", "getAnnotatedInterfaces", "getTypeParameters", "getAnnotation", "getAnnotations",
+                "getAnnotationsByType", "getDeclaredAnnotation", "getDeclaredAnnotations", "getDeclaredAnnotationsByType",
+                "isAnnotationPresent");
+        // ObjectStreamClass describes a class's serializable fields, whose types ObjectStreamField#getType hands out.
+        NAVIGATORS = Map.of("java/lang/Class", names, "java/lang/Package", names, "java/lang/Module", names,
+                "java/lang/reflect/AnnotatedElement", names, "java/lang/reflect/GenericDeclaration", names,
+                "java/io/ObjectStreamClass", Set.of("lookup", "lookupAny", "getFields", "getField"),
+                "java/io/ObjectStreamField", Set.of("getType"));
+    }
+
+    /** Per JDK owner of a call named as a deserializer: the deserializing method names of the {@link #DESERIALIZERS} types above it. */
+    private static final ConcurrentHashMap<String, Set<String>> DESERIALIZER_OWNERS = new ConcurrentHashMap<>();
     private static final String PLUGIN = "dev/stigmem/api/Plugin";
     /**
      * JDK types whose subclasses the JDK instantiates by name, by reflection from JDK code, with no call
@@ -145,6 +224,8 @@ final class CallGraph {
         private final IntList classSites = new IntList();
         private final LongSet seen = new LongSet();
         private boolean inMethod;
+        /** {@link #lastType} of an owner outside the archive that {@link #NAVIGATORS} or {@code java.beans} holds. */
+        private static final int NAVIGATOR_OWNER = -2;
         /** The last owner looked up and its type index (-1: not an archive type): calls cluster by owner. */
         private String lastOwner;
         private int lastType;
@@ -218,15 +299,89 @@ final class CallGraph {
                 type = lastType;
             } else {
                 Integer t = archiveTypes.get(owner);
-                type = t == null ? -1 : t;
+                type = t != null ? t
+                        : NAVIGATORS.containsKey(owner) || owner.startsWith("java/beans/") ? NAVIGATOR_OWNER : -1;
                 lastOwner = owner;
                 lastType = type;
             }
             if (type < 0) {
+                if (name != null) {
+                    external(type, owner, name);
+                }
                 return;
             }
-            int s = name == null ? -1 : sig(name, descriptor);
-            long key = ((long) kind << 62) | ((long) type << 31) | (s & 0x7fffffffL);
+            add(kind, type, name == null ? -1 : sig(name, descriptor));
+        }
+
+        /** A call to a type outside the archive: kept only when it deserializes or hands out classes by metadata. */
+        private void external(int type, String owner, String name) {
+            if (DESERIALIZER_NAMES.contains(name) && deserializerNamesOf(owner).contains(name)) {
+                add(DESERIALIZES, 0, -1);
+            }
+            if (type == NAVIGATOR_OWNER && (owner.startsWith("java/beans/") || NAVIGATORS.get(owner).contains(name))) {
+                add(NAVIGATES, 0, -1);
+            }
+        }
+
+        /** {@link #deserializerNames}, cached (a bounded cache: the owners come from the archives scanned). */
+        private static Set<String> deserializerNamesOf(String owner) {
+            Set<String> known = DESERIALIZER_OWNERS.get(owner);
+            if (known != null) {
+                return known;
+            }
+            Set<String> names = deserializerNames(owner);
+            if (DESERIALIZER_OWNERS.size() < 1024) {
+                DESERIALIZER_OWNERS.putIfAbsent(owner, names);
+            }
+            return names;
+        }
+
+        /** The deserializing method names of a JDK type: those of each {@link #DESERIALIZERS} type it is a subtype of. */
+        private static Set<String> deserializerNames(String owner) {
+            Set<String> names = new HashSet<>();
+            for (Map.Entry<String, Set<String>> d : DESERIALIZERS.entrySet()) {
+                if (owner.equals(d.getKey()) || JdkTypes.instance().isSubtypeOfAny(owner, Set.of(d.getKey()))) {
+                    names.addAll(d.getValue());
+                }
+            }
+            return Set.copyOf(names);
+        }
+
+        /** A {@code Class} object of this type (internal name or array descriptor) or of its array's element type. */
+        void classObject(String internalNameOrArray) {
+            if (inMethod) {
+                classObject(internalNameOrArray.startsWith("[") ? Type.getType(internalNameOrArray)
+                        : Type.getObjectType(internalNameOrArray));
+            }
+        }
+
+        /** Every class a method or field descriptor names. */
+        void classObjects(String descriptor) {
+            if (!inMethod) {
+                return;
+            }
+            if (descriptor.startsWith("(")) {
+                for (Type t : Type.getArgumentTypes(descriptor)) {
+                    classObject(t);
+                }
+                classObject(Type.getReturnType(descriptor));
+            } else {
+                classObject(Type.getType(descriptor));
+            }
+        }
+
+        private void classObject(Type t) {
+            Type element = t.getSort() == Type.ARRAY ? t.getElementType() : t;
+            if (element.getSort() == Type.OBJECT) {
+                Integer type = archiveTypes.get(element.getInternalName());
+                if (type != null) {
+                    add(CLASS, type, -1);
+                }
+            }
+        }
+
+        private void add(int kind, int type, int s) {
+            long key = ((long) kind << 59) | ((long) type << 31) | (s & 0x7fffffffL);
             if (seen.add(key + 1)) {
                 classSites.add(kind);
                 classSites.add(type);
@@ -408,8 +563,11 @@ final class CallGraph {
             superclass = new int[n];
             externalSigs = new ArrayList<>(n);
             byName = new boolean[n];
+            serializable = new boolean[n];
+            externalizable = new boolean[n];
+            deserializer = new boolean[n];
             Map<String, java.util.BitSet> unions = new HashMap<>();
-            Map<String, Boolean> instantiatedByName = new HashMap<>();
+            Map<String, Integer> externalKinds = new HashMap<>();
             for (int t = 0; t < n; t++) {
                 ArchiveType at = types.get(t);
                 Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
@@ -444,7 +602,20 @@ final class CallGraph {
                 ancestors[t] = anc;
                 // Most types share their external supertypes (Object alone, a few collection interfaces): one set each.
                 String key = String.join(" ", new java.util.TreeSet<>(external));
-                byName[t] = instantiatedByName.computeIfAbsent(key, k -> external.stream().anyMatch(e -> jdk.isSubtypeOfAny(e, JDK_INSTANTIATED)));
+                int kinds = externalKinds.computeIfAbsent(key, k -> {
+                    int bits = 0;
+                    for (String e : external) {
+                        bits |= jdk.isSubtypeOfAny(e, JDK_INSTANTIATED) ? 1 : 0;
+                        bits |= jdk.isSubtypeOfAny(e, SERIALIZABLE) ? 2 : 0;
+                        bits |= jdk.isSubtypeOfAny(e, EXTERNALIZABLE) ? 4 : 0;
+                        bits |= jdk.isSubtypeOfAny(e, DESERIALIZERS.keySet()) ? 8 : 0;
+                    }
+                    return bits;
+                });
+                byName[t] = (kinds & 1) != 0;
+                serializable[t] = (kinds & 2) != 0;
+                externalizable[t] = (kinds & 4) != 0;
+                deserializer[t] = (kinds & 8) != 0;
                 externalSigs.add(unions.computeIfAbsent(key, k -> {
                     java.util.BitSet ids = new java.util.BitSet();
                     for (String e : external) {
@@ -462,6 +633,12 @@ final class CallGraph {
 
         /** Per type: whether the JDK instantiates it by name (a subclass of a {@link #JDK_INSTANTIATED} type). */
         final boolean[] byName;
+        /** Per type: whether it is {@code Serializable}, {@code Externalizable}, a subtype of a {@link #DESERIALIZERS} type. */
+        final boolean[] serializable;
+        final boolean[] externalizable;
+        final boolean[] deserializer;
+        private static final Set<String> SERIALIZABLE = Set.of("java/io/Serializable");
+        private static final Set<String> EXTERNALIZABLE = Set.of("java/io/Externalizable");
 
         boolean isSubtype(int sub, int sup) {
             return Arrays.binarySearch(ancestors[sub], sup) >= 0;
@@ -470,9 +647,13 @@ final class CallGraph {
 
     private static final int CONSTRUCTOR = 1;
     private static final int INITIALISER = 2;
-    private static final int HOOK = 4;
+    private static final int READ_HOOK = 4;
     private static final int VALUES = 8;
     private static final int PROVIDER = 16;
+    private static final int WRITE_HOOK = 32;
+    /** A name of {@link #DESERIALIZER_NAMES}: a call of it to an archive subtype of a deserializer deserializes. */
+    private static final int DESERIALIZER = 64;
+    private static final String DESERIALIZATION_PREFIX = "$<vprwdgi";
     /** Per signature id: what its name says ({@link #CONSTRUCTOR}, ...), computed once rather than per node. */
     private int[] sigFlags;
 
@@ -485,15 +666,19 @@ final class CallGraph {
             SigKey k = sigNames[i];
             // Every flagged signature starts with one of these: most signatures are settled by one char.
             char first = k.name().isEmpty() ? 0 : k.name().charAt(0);
-            if (first != 0 && first != '<' && first != 'v' && first != 'p' && first != 'r' && first != 'w') {
+            if (first != 0 && DESERIALIZATION_PREFIX.indexOf(first) < 0) {
                 continue;
             }
             int hook = 0;
-            for (String hookSig : SERIALIZATION_HOOKS) {
-                hook |= k.is(hookSig) ? HOOK : 0;
+            for (String hookSig : READ_HOOKS) {
+                hook |= k.is(hookSig) ? READ_HOOK : 0;
+            }
+            for (String hookSig : WRITE_HOOKS) {
+                hook |= k.is(hookSig) ? WRITE_HOOK : 0;
             }
             sigFlags[i] = (k.startsWith("<init>(") ? CONSTRUCTOR : 0) | (k.startsWith("<clinit>(") ? INITIALISER : 0)
-                    | hook | (k.startsWith("values()[") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0);
+                    | hook | (k.startsWith("values()[") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0)
+                    | (DESERIALIZER_NAMES.contains(k.name()) ? DESERIALIZER : 0);
         }
         boolean[] entry = new boolean[nodes];
         boolean[] entryTypes = new boolean[types.size()];
@@ -525,9 +710,8 @@ final class CallGraph {
             if ((flags & (CONSTRUCTOR | INITIALISER | PROVIDER)) != 0 && entryTypes[t]
                     && ((flags & PROVIDER) == 0 || isStatic)) {
                 entry[n] = true;
-            } else if ((flags & HOOK) != 0 && !isStatic) {
-                entry[n] = true;
-            } else if (isStatic && (flags & VALUES) != 0 && "java/lang/Enum".equals(types.get(t).superclass())) {
+            } else if ((flags & WRITE_HOOK) != 0 && !isStatic) {
+                // Serialization runs them on an instance that exists: they wait for a constructor, as overrides do.
                 entry[n] = true;
             }
         }
@@ -556,11 +740,17 @@ final class CallGraph {
         parked = new boolean[nodes];
         for (int n = 0; n < nodes; n++) {
             if (entry[n]) {
-                // An override of an external method runs only on an instance: it waits for its class.
-                boolean hook = (sigFlags[nodeSig[n]] & HOOK) != 0;
-                reach(n, n, hook, queue);
+                // An override of an external method or a write hook runs only on an instance: it waits for its class.
+                reach(n, n, false, queue);
             }
         }
+        this.h = h;
+        this.typeUnits = typeUnits;
+        isEnum = new boolean[types.size()];
+        for (int t = 0; t < types.size(); t++) {
+            isEnum[t] = "java/lang/Enum".equals(types.get(t).superclass());
+        }
+        classObject = new boolean[types.size()];
         // Each distinct call (kind, type, signature) is resolved once: its targets' index in resolvedTargets.
         LongIntMap resolved = new LongIntMap();
         List<int[]> resolvedTargets = new ArrayList<>();
@@ -575,11 +765,28 @@ final class CallGraph {
             for (int i = nodeSiteFrom[n]; i < nodeSiteTo[n]; i += 3) {
                 int kind = s[i];
                 int type = s[i + 1];
+                if (kind >= CLASS) {
+                    if (kind == CLASS) {
+                        classObject(type, n, queue);
+                    } else if (kind == DESERIALIZES) {
+                        deserialization(n, queue);
+                    } else if (!navigated) {
+                        // Classes named by any class's metadata: any enum, as far as the graph knows.
+                        navigated = true;
+                        for (int t = 0; t < types.size(); t++) {
+                            classObject(t, n, queue);
+                        }
+                    }
+                    continue;
+                }
                 live(type, n, h, typeUnits, clinit, queue);
                 if (kind == INIT) {
                     continue;
                 }
                 int sig = s[i + 2];
+                if (h.deserializer[type] && (sigFlags[sig] & DESERIALIZER) != 0) {
+                    deserialization(n, queue);
+                }
                 long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
                 int at = resolved.get(key + 1);
                 int[] targets;
@@ -597,6 +804,99 @@ final class CallGraph {
         }
     }
 
+    private Hierarchy h;
+    private List<IntList> typeUnits;
+    private boolean[] isEnum;
+    /** Per type: whether reachable code may hold its {@code Class} object (its enum's {@code values()} is then reachable). */
+    private boolean[] classObject;
+    private boolean navigated;
+    private boolean deserializes;
+
+    /**
+     * Reachable code ({@code from}) holds the {@code Class} object of {@code type}: the JDK may call the
+     * {@code values()} of it and of its archive ancestors that are enums ({@code EnumSet.allOf},
+     * {@code Class#getEnumConstants}, {@code Enum#valueOf}, ...).
+     */
+    private void classObject(int type, int from, ArrayDeque<Integer> queue) {
+        if (classObject[type]) {
+            return;
+        }
+        classObject[type] = true;
+        for (int a : h.ancestors[type]) {
+            if (isEnum[a]) {
+                enumValues(a, from, queue);
+            }
+        }
+    }
+
+    /** Reaches the static {@code values()} of enum {@code type} from {@code from}. */
+    private void enumValues(int type, int from, ArrayDeque<Integer> queue) {
+        IntList units = typeUnits.get(type);
+        for (int i = 0; i < units.size(); i++) {
+            int u = units.get(i);
+            for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                if ((sigFlags[nodeSig[n]] & VALUES) != 0 && (nodeAccess[n] & Opcodes.ACC_STATIC) != 0) {
+                    reach(n, from, false, queue);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reachable code ({@code from}) deserializes: the stream may make an instance of any serializable class
+     * of the archive without its constructors, running its read hooks; the JDK also calls the no-argument
+     * constructor of an {@code Externalizable} class and of the first superclass of a serializable class
+     * that is not serializable, the canonical constructor of a record, the {@code values()} of an enum
+     * and the {@code $deserializeLambda$} of the class that captured a serializable lambda.
+     */
+    private void deserialization(int from, ArrayDeque<Integer> queue) {
+        if (deserializes) {
+            return;
+        }
+        deserializes = true;
+        int noArgs = -1;
+        for (int i = 0; i < sigNames.length; i++) {
+            if (sigNames[i].is("<init>()V")) {
+                noArgs = i;
+            }
+        }
+        for (int t = 0; t < types.size(); t++) {
+            if (!h.serializable[t]) {
+                continue;
+            }
+            instantiate(t, h, queue);
+            if (isEnum[t]) {
+                enumValues(t, from, queue);
+            }
+            // The constructors the stream runs: the canonical one of a record, the no-argument one of an
+            // Externalizable class or of the first superclass (in the archive) that is not serializable.
+            boolean record = "java/lang/Record".equals(types.get(t).superclass());
+            int c = t;
+            if (!h.externalizable[t] && !record) {
+                for (int steps = 0; c >= 0 && h.serializable[c] && steps < types.size(); steps++) {
+                    c = h.superclass[c];
+                }
+            }
+            if (c < 0) {
+                continue;
+            }
+            IntList units = typeUnits.get(c);
+            for (int k = 0; k < units.size(); k++) {
+                int u = units.get(k);
+                for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                    if (nodeSig[n] == noArgs || (record && (sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0)) {
+                        reach(n, from, false, queue);
+                    }
+                }
+            }
+        }
+        for (int n = 0; n < parent.length; n++) {
+            if ((sigFlags[nodeSig[n]] & READ_HOOK) != 0) {
+                reach(n, from, true, queue);
+            }
+        }
+    }
+
     /** Per type: whether reachable code created an instance of it or of a subtype (constructors chain, so any). */
     private boolean[] instantiated;
     /** Per type not yet instantiated: its instance methods reached so far, with the node each was reached from. */
@@ -607,9 +907,10 @@ final class CallGraph {
      * Reaches {@code target} from {@code from} (itself for an entry point). An instance method (not a
      * constructor) runs only on an instance of its class or a subtype, and every instance of an archive
      * class is made by one of its constructors (reflection and deserialization, the other ways, are denied
-     * calls themselves); so until reachable code runs such a constructor, the method waits (rapid type
-     * analysis over the CHA targets). {@code always} reaches it regardless (serialization hooks: the
-     * stream makes the instance).
+     * calls themselves, and once reachable code deserializes, every serializable class counts as
+     * instantiated); so until reachable code runs such a constructor, the method waits (rapid type
+     * analysis over the CHA targets). {@code always} reaches it regardless (read hooks, once reachable
+     * code deserializes: the stream makes the instance).
      */
     private void reach(int target, int from, boolean always, ArrayDeque<Integer> queue) {
         if (parent[target] >= 0) {
@@ -665,6 +966,8 @@ final class CallGraph {
         for (int a : h.ancestors[type]) {
             typeLive[a] = true;
         }
+        // Code that uses a class can get its Class object (getClass, Enum#getDeclaringClass).
+        classObject(type, from, queue);
         if (clinit < 0) {
             return;
         }

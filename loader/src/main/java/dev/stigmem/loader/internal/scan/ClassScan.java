@@ -352,6 +352,9 @@ final class ClassScan extends ClassVisitor {
             window.clear();
             if (calls != null && opcode == Opcodes.NEW) {
                 calls.init(type);
+            } else if (calls != null && opcode == Opcodes.ANEWARRAY) {
+                // An array's class hands out its element's class (getComponentType) without initialising it.
+                calls.classObject(type);
             }
             if (opcode == Opcodes.INSTANCEOF || opcode == Opcodes.CHECKCAST) {
                 testedType(type);
@@ -418,20 +421,30 @@ final class ClassScan extends ClassVisitor {
             window.clear();
             descriptor(descriptor);
             bootstrap(bootstrap);
+            // The classes a bootstrap receives: only the lambda and string concatenation factories are known
+            // to hand none of them to anything but the class they spin (SwitchBootstraps resolves enum labels).
+            boolean values = !bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory")
+                    && !bootstrap.getOwner().equals("java/lang/invoke/StringConcatFactory");
+            if (calls != null && values) {
+                calls.classObjects(descriptor);
+            }
             for (Object a : arguments) {
-                constant(a, 1);
+                constant(a, 1, values);
             }
         }
 
         @Override
         public void visitLdcInsn(Object value) {
             push(value);
-            constant(value, 0);
+            constant(value, 0, true);
         }
 
         @Override
         public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
             window.clear();
+            if (calls != null) {
+                calls.classObject(descriptor);
+            }
             descriptor(descriptor);
         }
 
@@ -458,7 +471,23 @@ final class ClassScan extends ClassVisitor {
         }
     }
 
-    private void constant(Object value, int depth) {
+    /**
+     * A constant of an {@code ldc}, of an {@code invokedynamic} or of a constant-dynamic. {@code value}:
+     * whether the code gets it as a value (an {@code ldc}, a constant-dynamic's arguments, a bootstrap
+     * that may hand them on), whose classes ({@code Class} objects, a method type's or handle's
+     * {@code type()}) the call graph records.
+     */
+    private void constant(Object value, int depth, boolean asValue) {
+        if (calls != null && asValue) {
+            if (value instanceof Type t) {
+                calls.classObjects(t.getDescriptor());
+            } else if (value instanceof Handle h) {
+                calls.classObject(h.getOwner());
+                calls.classObjects(h.getDesc());
+            } else if (value instanceof ConstantDynamic c) {
+                calls.classObjects(c.getDescriptor());
+            }
+        }
         if (value instanceof Type t) {
             if (t.getSort() == Type.METHOD) {
                 descriptor(t.getDescriptor());
@@ -476,7 +505,7 @@ final class ClassScan extends ClassVisitor {
             descriptor(c.getDescriptor());
             bootstrap(c.getBootstrapMethod());
             for (int i = 0; i < c.getBootstrapMethodArgumentCount(); i++) {
-                constant(c.getBootstrapMethodArgument(i), depth + 1);
+                constant(c.getBootstrapMethodArgument(i), depth + 1, true);
             }
         }
     }

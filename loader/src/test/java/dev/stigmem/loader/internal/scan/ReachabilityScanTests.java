@@ -191,16 +191,134 @@ class ReachabilityScanTests {
         deniedThrough(report, "p.Sub.act()V");
     }
 
+    /** The severities of the exit calls, each with the class and method it stands in, in report order. */
+    private static List<String> exitsByMethod(ScanReport report) {
+        return exits(report).stream().map(f -> f.severity() + " " + f.className().orElseThrow() + "." + f.method().orElseThrow())
+                .toList();
+    }
+
     @Test
-    void aReadObjectHookIsReachable() {
-        ScanReport report = scan("", "", "p/Data.java", """
+    void aWriteHookWaitsForReachableCodeToConstructItsClass() {
+        // Serialization (allowed) runs writeReplace and writeObject on an instance that exists: only
+        // a reachable constructor makes one.
+        String data = """
                 package p;
                 final class Data implements java.io.Serializable {
-                    private void readObject(java.io.ObjectInputStream in) { System.exit(1); }
+                    private Object writeReplace() { System.exit(1); return this; }
+                    private void writeObject(java.io.ObjectOutputStream out) { System.exit(2); }
+                }
+                """;
+
+        assertThat(exitsByMethod(scan("", "", "p/Data.java", data))).containsExactly(
+                "INFO p.Data.writeReplace()Ljava/lang/Object;", "INFO p.Data.writeObject(Ljava/io/ObjectOutputStream;)V");
+        ScanReport constructed = scan("new Data();", "", "p/Data.java", data);
+        assertThat(exitsByMethod(constructed)).containsExactly(
+                "DENY p.Data.writeReplace()Ljava/lang/Object;", "DENY p.Data.writeObject(Ljava/io/ObjectOutputStream;)V");
+        assertThat(exits(constructed).get(0).path()).containsExactly("p.Data.writeReplace()Ljava/lang/Object;");
+    }
+
+    @Test
+    void aReadHookIsReachableOnlyWhenReachableCodeDeserializes() {
+        // The stream makes the instance without a constructor; the read hooks wait for deserialization,
+        // which through ObjectInputStream is itself denied.
+        String data = """
+                package p;
+                final class Data implements java.io.Serializable {
+                    private Object readResolve() { System.exit(1); return this; }
+                    private void readObject(java.io.ObjectInputStream in) { System.exit(2); }
+                }
+                """;
+
+        assertThat(exitsByMethod(scan("new Data();", "", "p/Data.java", data))).containsExactly(
+                "INFO p.Data.readResolve()Ljava/lang/Object;", "INFO p.Data.readObject(Ljava/io/ObjectInputStream;)V");
+        ScanReport reads = scan("try { read(); } catch (Exception e) { }", """
+                static Object read() throws Exception {
+                    return new java.io.ObjectInputStream(java.io.InputStream.nullInputStream()).readObject();
+                }
+                """, "p/Data.java", data);
+        assertThat(exitsByMethod(reads)).containsExactly(
+                "DENY p.Data.readResolve()Ljava/lang/Object;", "DENY p.Data.readObject(Ljava/io/ObjectInputStream;)V");
+        assertThat(exits(reads).get(0).path()).containsExactly("p.Entry.start(Ldev/stigmem/api/PluginContext;)V",
+                "p.Entry.read()Ljava/lang/Object;", "p.Data.readResolve()Ljava/lang/Object;");
+        assertThat(reads.findings()).as(reads.toText())
+                .filteredOn(f -> f.target().startsWith("java.io.ObjectInputStream#readObject"))
+                .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
+    }
+
+    @Test
+    void anAllowedJdkRouteThatDeserializesMakesTheReadHooksReachable() {
+        // SignedObject#getObject is allowed and deserializes inside the JDK: no denied call of the
+        // archive names ObjectInputStream, yet the read hooks run.
+        String data = """
+                package p;
+                final class Data implements java.io.Serializable {
+                    private Object readResolve() { System.exit(1); return this; }
+                }
+                """;
+        ScanReport signed = scan("try { ((java.security.SignedObject) null).getObject(); } catch (Exception e) { }", "",
+                "p/Data.java", data);
+        assertThat(exitsByMethod(signed)).containsExactly("DENY p.Data.readResolve()Ljava/lang/Object;");
+        assertThat(exits(signed).get(0).path()).containsExactly("p.Entry.start(Ldev/stigmem/api/PluginContext;)V",
+                "p.Data.readResolve()Ljava/lang/Object;");
+
+        // An archive subclass of ObjectInputStream: the call names the subclass, not the JDK type.
+        ScanReport subclass = scan("try { new In().next(); } catch (Exception e) { }", "", "p/Data.java", data, "p/In.java", """
+                package p;
+                final class In extends java.io.ObjectInputStream {
+                    In() throws java.io.IOException { super(java.io.InputStream.nullInputStream()); }
+                    Object next() throws Exception { return readObject(); }
                 }
                 """);
+        assertThat(exitsByMethod(subclass)).containsExactly("DENY p.Data.readResolve()Ljava/lang/Object;");
+    }
 
-        deniedThrough(report, "p.Data.readObject(Ljava/io/ObjectInputStream;)V");
+    @Test
+    void aSerializableLambdaNothingElseReachesIsReachableThroughDeserialization() {
+        // The JDK calls the capturing class's $deserializeLambda$, which links the lambda's body.
+        String lambdas = """
+                package p;
+                final class Lambdas {
+                    static Runnable make() { return (Runnable & java.io.Serializable) () -> System.exit(1); }
+                }
+                """;
+
+        assertThat(exitsByMethod(scan("", "", "p/Lambdas.java", lambdas))).singleElement().asString().startsWith("INFO");
+        ScanReport signed = scan("try { ((java.security.SignedObject) null).getObject(); } catch (Exception e) { }", "",
+                "p/Lambdas.java", lambdas);
+        assertThat(exitsByMethod(signed)).singleElement().asString().startsWith("DENY p.Lambdas.lambda$");
+        assertThat(exits(signed).get(0).path()).contains(
+                "p.Lambdas.$deserializeLambda$(Ljava/lang/invoke/SerializedLambda;)Ljava/lang/Object;");
+    }
+
+    @Test
+    void anEnumIsReachableOnlyOnceReachableCodeNamesIt() {
+        // The JDK calls values() (and so the static initialiser) only given the enum's Class object.
+        String level = """
+                package p;
+                enum Level {
+                    LOW;
+                    static { System.exit(1); }
+                }
+                """;
+
+        assertThat(exitsByMethod(scan("", "", "p/Level.java", level))).containsExactly("INFO p.Level.<clinit>()V");
+        ScanReport literal = scan("java.util.EnumSet.allOf(Level.class);", "", "p/Level.java", level);
+        deniedThrough(literal, "p.Level.<clinit>()V");
+        assertThat(exits(literal).get(0).path()).containsExactly("p.Entry.start(Ldev/stigmem/api/PluginContext;)V",
+                "p.Level.values()[Lp/Level;", "p.Level.<clinit>()V");
+        deniedThrough(scan("Object low = Level.LOW;", "", "p/Level.java", level), "p.Level.<clinit>()V");
+        // An array's class hands out its element's (getComponentType).
+        deniedThrough(scan("Object none = new Level[0];", "", "p/Level.java", level), "p.Level.<clinit>()V");
+        // A class named by another's metadata: Holder.class.getClasses() hands out its member enum.
+        deniedThrough(scan("Object members = Holder.class.getClasses();", "", "p/Holder.java", """
+                package p;
+                public final class Holder {
+                    public enum Mode { ON; static { System.exit(1); } }
+                }
+                """), "p.Holder$Mode.<clinit>()V");
+        // Another class literal is no such name.
+        assertThat(exitsByMethod(scan("Object other = String.class;", "", "p/Level.java", level)))
+                .containsExactly("INFO p.Level.<clinit>()V");
     }
 
     @Test
