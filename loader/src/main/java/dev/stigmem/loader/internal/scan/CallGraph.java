@@ -653,7 +653,7 @@ final class CallGraph {
     private static final int WRITE_HOOK = 32;
     /** A name of {@link #DESERIALIZER_NAMES}: a call of it to an archive subtype of a deserializer deserializes. */
     private static final int DESERIALIZER = 64;
-    private static final String DESERIALIZATION_PREFIX = "$<vprwdgi";
+    private static final String FLAGGED_FIRST_CHARS = "$<vprwdgi";
     /** Per signature id: what its name says ({@link #CONSTRUCTOR}, ...), computed once rather than per node. */
     private int[] sigFlags;
 
@@ -666,7 +666,7 @@ final class CallGraph {
             SigKey k = sigNames[i];
             // Every flagged signature starts with one of these: most signatures are settled by one char.
             char first = k.name().isEmpty() ? 0 : k.name().charAt(0);
-            if (first != 0 && DESERIALIZATION_PREFIX.indexOf(first) < 0) {
+            if (first != 0 && FLAGGED_FIRST_CHARS.indexOf(first) < 0) {
                 continue;
             }
             int hook = 0;

@@ -316,6 +316,10 @@ class ReachabilityScanTests {
                     public enum Mode { ON; static { System.exit(1); } }
                 }
                 """), "p.Holder$Mode.<clinit>()V");
+        // ObjectStreamClass hands out the types of a class's serializable fields.
+        deniedThrough(scan("Object fields = java.io.ObjectStreamClass.lookup(Box.class).getFields();", "", "p/Level.java", level,
+                "p/Box.java", "package p; final class Box implements java.io.Serializable { Level level; }"),
+                "p.Level.<clinit>()V");
         // Another class literal is no such name.
         assertThat(exitsByMethod(scan("Object other = String.class;", "", "p/Level.java", level)))
                 .containsExactly("INFO p.Level.<clinit>()V");
