@@ -144,7 +144,20 @@ public final class JdkGuard {
      * @throws IllegalArgumentException  if the layer is the boot layer or already enclosed
      */
     public static PluginDomain enclose(ModuleLayer layer, String pluginName, int threadLimit, Consumer<GuardRefusal> onRefusal) {
-        Objects.requireNonNull(layer, "layer");
+        return enclose(List.of(Objects.requireNonNull(layer, "layer")), pluginName, threadLimit, onRefusal);
+    }
+
+    /**
+     * Encloses a plugin's layers as one domain: its own layer and any the host defined for it alone
+     * (the host's copy of a library it bundled, {@code dev.stigmem.loader.ModuleSubstitute}), whose code
+     * then answers to the same rules, thread bound and refusal listener. Call before any class of them
+     * runs on the plugin's behalf.
+     *
+     * @throws IllegalArgumentException if {@code layers} is empty, or holds the boot layer, a layer twice or an enclosed one
+     * @see #enclose(ModuleLayer, String, int, Consumer)
+     */
+    public static PluginDomain enclose(List<ModuleLayer> layers, String pluginName, int threadLimit, Consumer<GuardRefusal> onRefusal) {
+        layers = List.copyOf(layers);
         Objects.requireNonNull(pluginName, "pluginName");
         Objects.requireNonNull(onRefusal, "onRefusal");
         if (threadLimit < 0) {
@@ -157,7 +170,7 @@ public final class JdkGuard {
         if (c == null) {
             throw new GuardUnavailableException("the runtime JDK guard is not installed; no plugin is loaded without it", null);
         }
-        return new PluginDomain(c.enclose(layer, pluginName, threadLimit,
+        return new PluginDomain(c.enclose(layers, pluginName, threadLimit,
                 r -> onRefusal.accept(new GuardRefusal(r.pluginName(), r.member(), r.ruleId(), r.reason()))));
     }
 

@@ -8,6 +8,7 @@ import dev.stigmem.loader.internal.descriptor.PluginDeclaration;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,10 +18,17 @@ import java.util.Optional;
 public final class PluginCandidate {
     private final Path archive;
     private final PluginDeclaration declaration;
+    private final Map<String, String> moduleOfJar;
 
-    PluginCandidate(Path archive, PluginDeclaration declaration) {
+    PluginCandidate(Path archive, PluginDeclaration declaration, Map<String, String> moduleOfJar) {
         this.archive = archive;
         this.declaration = declaration;
+        this.moduleOfJar = Map.copyOf(moduleOfJar);
+    }
+
+    /** Each jar's module name as the JDK's module finder read it (explicit or automatic), by jar name. */
+    public Map<String, String> moduleOfJar() {
+        return moduleOfJar;
     }
 
     /** The operator's archive. */

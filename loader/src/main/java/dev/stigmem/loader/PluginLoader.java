@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -77,6 +78,8 @@ public final class PluginLoader implements AutoCloseable {
     private final List<ArchiveCheck> checks;
     private final RequiresAllowlist allowlist;
     private final Optional<SemanticVersion> hostVersion;
+    private final Set<String> substituted;
+    private final Map<String, ModuleSubstitute> substitutes;
 
     private PluginLoader(Builder b) {
         this.limits = b.limits;
@@ -96,6 +99,8 @@ public final class PluginLoader implements AutoCloseable {
         }
         this.checks = List.copyOf(all);
         this.hostVersion = Optional.ofNullable(b.hostVersion);
+        this.substituted = b.scanPolicy.substitutedModules();
+        this.substitutes = Map.copyOf(b.substitutes);
     }
 
     /** Packages (dotted) an allow-package rule of the policy covers and no deny-package rule does. */
@@ -317,7 +322,9 @@ public final class PluginLoader implements AutoCloseable {
                 // same validated names, packages and providers), so the verdict is the same.
                 modules = SealedModules.seal(modules, allowlist.reasons().keySet(), layers.parent());
             }
-            PluginCandidate candidate = new PluginCandidate(archive, declaration);
+            Map<String, String> moduleOfJar = new LinkedHashMap<>();
+            descriptors.forEach((jar, d) -> moduleOfJar.put(jar, d.name()));
+            PluginCandidate candidate = new PluginCandidate(archive, declaration, moduleOfJar);
             if (check) {
                 runChecks(candidate);
             }
@@ -463,7 +470,12 @@ public final class PluginLoader implements AutoCloseable {
         Path archive = p.candidate().archive();
         PluginLayers.Defined defined = null;
         try {
-            defined = layers.define(archive, p.modules());
+            if (substituted.contains(p.declaration().moduleName())) {
+                throw new dev.stigmem.loader.LayerResolutionException(archive, Optional.of("module " + p.declaration().moduleName()),
+                        "the plugin's own module takes the name of a library module the host supplies (scan policy line "
+                                + "substitute-module " + p.declaration().moduleName() + "); rename the plugin module");
+            }
+            defined = layers.define(archive, p.modules(), substituted, substitutes);
             ModuleLayer layer = defined.layer();
             // Before any class of the layer is initialised: the host encloses it (runtime JDK guard).
             layerListener.accept(p.declaration().manifest(), layer);
@@ -587,8 +599,24 @@ public final class PluginLoader implements AutoCloseable {
         private java.util.function.BiConsumer<dev.stigmem.api.PluginManifest, ModuleLayer> layerListener = (m, l) -> { };
         private PluginInstantiator instantiator = PluginInstantiator.DIRECT;
         private boolean scan = true;
+        private final Map<String, ModuleSubstitute> substitutes = new java.util.TreeMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Supplies the host's copy of a module that the scan policy substitutes
+         * ({@code substitute-module}); without one, a plugin bundling that module is refused when its
+         * layer is defined.
+         *
+         * @throws IllegalArgumentException if one was supplied for that module already
+         */
+        public Builder substitute(ModuleSubstitute substitute) {
+            Objects.requireNonNull(substitute, "substitute");
+            if (substitutes.putIfAbsent(substitute.moduleName(), substitute) != null) {
+                throw new IllegalArgumentException("a substitute for module " + substitute.moduleName() + " was supplied already");
+            }
+            return this;
         }
 
         /**

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.stigmem.loader.JavacJar.manifest;
@@ -65,30 +67,30 @@ class LayerTests {
         }
     }
 
-    /** A tiny module named like the host's SLF4J, built by the test: another version of a host library. */
-    static Path ownSlf4j(Path dir) {
-        return JavacJar.named("own-slf4j.jar")
-                .source("module-info.java", "module org.slf4j { exports org.slf4j; }")
-                .source("org/slf4j/LoggerFactory.java",
-                        "package org.slf4j; public final class LoggerFactory { public static String version() { return \"plugin's own 9.9\"; } }")
+    /** A tiny module named like the host's Jackson core, built by the test: another version of a host library. */
+    static Path ownJackson(Path dir) {
+        return JavacJar.named("own-jackson.jar")
+                .source("module-info.java", "module com.fasterxml.jackson.core { exports com.fasterxml.jackson.core; }")
+                .source("com/fasterxml/jackson/core/Own.java",
+                        "package com.fasterxml.jackson.core; public final class Own { public static String version() { return \"plugin's own 9.9\"; } }")
                 .writeTo(dir);
     }
 
     @Test
     void aPluginBundlesItsOwnVersionOfAModuleTheHostAlsoHoldsAndSeesOnlyItsOwnClasses() throws IOException {
-        Path dir = Files.createDirectory(tmp.resolve("own-slf4j"));
-        Path lib = ownSlf4j(dir);
+        Path dir = Files.createDirectory(tmp.resolve("own-jackson"));
+        Path lib = ownJackson(dir);
         JavacJar.named("logs.jar")
-                .source("module-info.java", "module logs { requires dev.stigmem.api; requires org.slf4j; "
+                .source("module-info.java", "module logs { requires dev.stigmem.api; requires com.fasterxml.jackson.core; "
                         + "provides dev.stigmem.api.Plugin with logs.Entry; }")
                 .source("logs/Entry.java", "package logs; " + manifest("logs")
                         + " public final class Entry implements dev.stigmem.api.Plugin {"
-                        + " public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(org.slf4j.LoggerFactory.version()); } }")
+                        + " public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(com.fasterxml.jackson.core.Own.version()); } }")
                 .against(lib).writeTo(dir);
-        Module host = ModuleLayer.boot().findModule("org.slf4j").orElseThrow();
+        Module host = ModuleLayer.boot().findModule("com.fasterxml.jackson.core").orElseThrow();
         try (LoadedPlugin p = loader().load(dir)) {
             assertThat(p.plugin().health()).isEqualTo(Health.degraded("plugin's own 9.9"));
-            Module own = p.layer().findModule("org.slf4j").orElseThrow();
+            Module own = p.layer().findModule("com.fasterxml.jackson.core").orElseThrow();
             assertThat(own).isNotSameAs(host);
             assertThat(own.getClassLoader()).isNotSameAs(host.getClassLoader()).isSameAs(p.layer().findLoader("logs"));
             Module plugin = p.layer().findModule("logs").orElseThrow();
@@ -96,6 +98,57 @@ class LayerTests {
             assertThat(plugin.canRead(host)).isFalse();
             assertThat(own.canRead(host)).isFalse();
         }
+    }
+
+    /** A tiny module named org.slf4j (which the shipped policy substitutes), answering {@code who}. */
+    static Path slf4jNamed(Path dir, String jar, String who) {
+        return JavacJar.named(jar)
+                .source("module-info.java", "module org.slf4j { exports org.slf4j; }")
+                .source("org/slf4j/LoggerFactory.java", "package org.slf4j; public final class LoggerFactory {"
+                        + " public static String version() { return \"" + who + "\"; } }")
+                .writeTo(dir);
+    }
+
+    @Test
+    void aSubstitutedModuleIsTheHostsCopyInALayerOfItsOwnPerPluginStartedBeforeThePlugin() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("bundles-slf4j"));
+        Path bundled = slf4jNamed(dir, "slf4j-api.jar", "the plugin's copy");
+        JavacJar.named("logs.jar")
+                .source("module-info.java", "module logs { requires dev.stigmem.api; requires org.slf4j; "
+                        + "provides dev.stigmem.api.Plugin with logs.Entry; }")
+                .source("logs/Entry.java", "package logs; " + manifest("logs")
+                        + " public final class Entry implements dev.stigmem.api.Plugin {"
+                        + " public dev.stigmem.api.Health health() { return dev.stigmem.api.Health.degraded(org.slf4j.LoggerFactory.version()); } }")
+                .against(bundled).writeTo(dir);
+        Path hostDir = Files.createDirectory(tmp.resolve("host-copy"));
+        Path hostCopy = slf4jNamed(hostDir, "host-slf4j.jar", "the host's copy");
+
+        // Without a substitute from the host, the plugin is refused, nothing half-loaded.
+        assertThatThrownBy(() -> loader().load(dir))
+                .isInstanceOf(LayerResolutionException.class)
+                .hasMessageContaining("entry 'slf4j-api.jar:module org.slf4j': module org.slf4j is one the host supplies in place of "
+                        + "a plugin's own copy (scan policy line substitute-module org.slf4j), but this host supplies none");
+
+        List<ModuleLayer> started = new java.util.ArrayList<>();
+        ModuleSubstitute substitute = new ModuleSubstitute("org.slf4j", java.lang.module.ModuleFinder.of(hostCopy), Set.of(), layer -> {
+            assertThat(layer.findModule("logs")).as("started before the plugin's layer exists").isEmpty();
+            started.add(layer);
+        });
+        try (PluginLoader loader = PluginLoader.builder().workDirectory(work).substitute(substitute).build();
+             LoadedPlugin one = loader.load(dir); LoadedPlugin two = loader.load(dir)) {
+            assertThat(one.plugin().health()).isEqualTo(Health.degraded("the host's copy"));
+            assertThat(one.layer().findModule("org.slf4j")).as("found through the parent").isPresent();
+            assertThat(one.layer().modules()).extracting(Module::getName).containsExactly("logs");
+            assertThat(started).hasSize(2).doesNotHaveDuplicates();
+            assertThat(one.layer().parents()).containsExactly(started.get(0));
+            assertThat(two.layer().parents()).containsExactly(started.get(1));
+            Module copy = started.get(0).findModule("org.slf4j").orElseThrow();
+            assertThat(copy.getClassLoader()).as("a loader of its own").isNotSameAs(one.layer().findLoader("logs"))
+                    .isNotSameAs(started.get(1).findModule("org.slf4j").orElseThrow().getClassLoader());
+            assertThat(one.layer().findModule("logs").orElseThrow().canRead(copy)).isTrue();
+        }
+        assertThatThrownBy(() -> PluginLoader.builder().substitute(substitute).substitute(substitute))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already");
     }
 
     @Test

@@ -38,6 +38,7 @@ import dev.stigmem.node.internal.core.ObservedCoreApis;
 import dev.stigmem.node.internal.core.RedactingConfig;
 import dev.stigmem.node.internal.hook.HookRegistry;
 import dev.stigmem.node.internal.logging.PluginLogging;
+import dev.stigmem.node.internal.logging.PluginSlf4j;
 import dev.stigmem.node.internal.hook.PluginCalls;
 import dev.stigmem.node.internal.untrusted.PluginText;
 import java.io.IOException;
@@ -663,11 +664,20 @@ public final class StigmemNode implements AutoCloseable {
             });
             // Plugin System.Logger lines go to SLF4J under the plugin's name (NodeLoggerFinder).
             PluginLogging.prepare();
+            // A plugin that bundles slf4j-api reads the node's copy, bound to the plugin's name (scan policy
+            // line substitute-module org.slf4j), in a layer of its own below the plugin's.
+            if (scanPolicy.substitutedModules().contains(PluginSlf4j.MODULE)) {
+                lb.substitute(PluginSlf4j.substitute());
+            }
+            ModuleLayer apiLayer = dev.stigmem.api.Plugin.class.getModule().getLayer();
             lb.onLayer((manifest, layer) -> {
-                PluginLogging.register(layer, manifest.name(), pluginLogObserver);
+                // The plugin's own layer and any the loader defined for it alone (a substituted library's).
+                List<ModuleLayer> own = new ArrayList<>(List.of(layer));
+                layer.parents().stream().filter(l -> l != apiLayer).forEach(own::add);
+                own.forEach(l -> PluginLogging.register(l, manifest.name(), pluginLogObserver));
                 String actor = "plugin:" + manifest.name();
                 java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
-                domains.put(manifest.name(), JdkGuard.enclose(layer, manifest.name(), JdkGuard.DEFAULT_THREAD_LIMIT, refusal -> {
+                domains.put(manifest.name(), JdkGuard.enclose(own, manifest.name(), JdkGuard.DEFAULT_THREAD_LIMIT, refusal -> {
                     long n = refusals.incrementAndGet();
                     if (n <= DENIALS_AUDITED_IN_FULL || n % DENIALS_AUDITED_IN_FULL == 0) {
                         audit.record(actor, "jdk.denied", Map.of("member", refusal.member(), "rule", refusal.ruleId(),

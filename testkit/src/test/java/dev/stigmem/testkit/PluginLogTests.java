@@ -80,4 +80,20 @@ class PluginLogTests {
             assertThat(node.logs().lines()).isEmpty();
         }
     }
+
+    @Test
+    void aPluginThatBundlesSlf4jHasItsLinesCapturedTooThroughTheNodesCopy() {
+        Path classes = Fixtures.compile("slf4j-plugin", project.resolve("slf4j-plugin"),
+                Path.of(ModuleLayer.boot().configuration().findModule("org.slf4j").orElseThrow().reference().location().orElseThrow()));
+        PluginArchive slf = PluginArchive.fromBuildOutput(classes, "slf4j-api");
+        try (TestNode node = TestNode.builder().plugin(slf).start()) {
+            PluginLogLine started = node.logs().assertLogged(Level.INFO, "slf started");
+            assertThat(started.plugin()).isEqualTo("slf");
+            assertThat(started.logger()).isEqualTo("com.example.slf.SlfPlugin");
+            node.assertFact("alice", FactDraft.of("alice", "likes", "tea", "default"));
+            node.logs().assertLogged(Level.DEBUG, "persisted likes about alice");
+            node.audit().assertNotEmitted("jdk.denied");
+            node.audit().assertNotEmitted("hook.handler_failed");
+        }
+    }
 }

@@ -47,7 +47,14 @@ public record PolicyRule(Kind kind, String ruleId, String reason, String owner, 
         /** A system property key that plugin code may read at run time (target: the key). */
         ALLOW_PROPERTY("allow-property"),
         /** A JDK bootstrap method that {@code invokedynamic} and dynamic constants of plugins may use. */
-        ALLOW_BOOTSTRAP("allow-bootstrap");
+        ALLOW_BOOTSTRAP("allow-bootstrap"),
+        /**
+         * A library module the host supplies to each plugin in place of the plugin's own copy (target:
+         * the module name): the copy in the archive is never loaded, so its findings are reported for
+         * the record only, and the plugin's modules read the host's vetted copy, in a layer of its own
+         * that the runtime JDK guard encloses with the plugin's.
+         */
+        SUBSTITUTE_MODULE("substitute-module");
 
         private final String directive;
 
@@ -71,6 +78,7 @@ public record PolicyRule(Kind kind, String ruleId, String reason, String owner, 
                 case DENY_PACKAGE, DENY_CLASS, DENY_MEMBER, GUARD_MEMBER, GUARD_ENTRY -> Optional.of(Severity.DENY);
                 case REVIEW_PACKAGE, REVIEW_CLASS, REVIEW_MEMBER -> Optional.of(Severity.WARN);
                 case ALLOW_PACKAGE, ALLOW_MODULE, ALLOW_PROPERTY, ALLOW_BOOTSTRAP -> Optional.empty();
+                case SUBSTITUTE_MODULE -> Optional.of(Severity.INFO);
             };
         }
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +36,9 @@ import java.util.regex.Pattern;
  * JDK; denied by the scan too) and {@code allow-property KEY} (a system property plugin code may read);
  * and {@code allow-bootstrap C#name}, a JDK bootstrap method that {@code invokedynamic} and dynamic constants
  * of a plugin may name (any other bootstrap is denied, rule {@link RuleIds#LINKAGE_BOOTSTRAP}; these lines
- * stand in the shipped group of that reserved id, whose reason the findings print). Nested classes
+ * stand in the shipped group of that reserved id, whose reason the findings print); and
+ * {@code substitute-module M}, a library module the host supplies in place of a plugin's own copy
+ * ({@link #substitutedModules()}; shipped policy only, like {@code allow-property}). Nested classes
  * are written with {@code $}. Any other directive, a line outside a group or a malformed target is
  * rejected with {@code file:line}.
  *
@@ -142,6 +145,21 @@ public final class ScanPolicy {
         return limits;
     }
 
+    /**
+     * The library modules the host supplies to plugins in place of their own copies
+     * ({@code substitute-module} lines), by name: a plugin bundling one has that jar reported for the
+     * record only and reads the host's copy instead; a host that cannot supply one refuses such a plugin.
+     */
+    public Set<String> substitutedModules() {
+        return rules.stream().filter(r -> r.kind() == PolicyRule.Kind.SUBSTITUTE_MODULE).map(PolicyRule::owner)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** The rule of a {@code substitute-module} line for {@code module}, if the policy has one. */
+    public Optional<PolicyRule> substitution(String module) {
+        return rules.stream().filter(r -> r.kind() == PolicyRule.Kind.SUBSTITUTE_MODULE && r.owner().equals(module)).findFirst();
+    }
+
     private static String decode(String source, byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -213,7 +231,8 @@ public final class ScanPolicy {
                     }
                 }
             }
-            if (!base.isEmpty() && (kind == PolicyRule.Kind.ALLOW_PROPERTY || kind == PolicyRule.Kind.ALLOW_BOOTSTRAP)) {
+            if (!base.isEmpty() && (kind == PolicyRule.Kind.ALLOW_PROPERTY || kind == PolicyRule.Kind.ALLOW_BOOTSTRAP
+                    || kind == PolicyRule.Kind.SUBSTITUTE_MODULE)) {
                 throw new ScanPolicyException(at + ": '" + line + "' would widen what plugin code may do at run time;"
                         + " " + kind.directive() + " lines belong to the shipped policy only");
             }
@@ -255,7 +274,7 @@ public final class ScanPolicy {
 
     private static PolicyRule rule(PolicyRule.Kind kind, String target, String id, String reason, String at) {
         switch (kind) {
-            case ALLOW_MODULE -> {
+            case ALLOW_MODULE, SUBSTITUTE_MODULE -> {
                 if (!MODULE.matcher(target).matches()) {
                     throw new ScanPolicyException(at + ": '" + target + "' is not a module name");
                 }

@@ -145,26 +145,33 @@ public final class GuardChecker {
         }
     }
 
-    /** Registers a plugin's layer. */
-    public synchronized Domain enclose(ModuleLayer layer, String pluginName, int threadLimit, Consumer<Refusal> onRefusal) {
-        if (layer == bootLayer || live.containsKey(layer)) {
-            throw new IllegalArgumentException("layer of plugin '" + pluginName + "' is the boot layer or already enclosed");
+    /** Registers a plugin's layers (its own, and those the host defined for it: one domain). */
+    public synchronized Domain enclose(java.util.List<ModuleLayer> layers, String pluginName, int threadLimit, Consumer<Refusal> onRefusal) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("no layer of plugin '" + pluginName + "' to enclose");
         }
-        Domain d = new Domain(pluginName, threadLimit, onRefusal, this, layer);
+        for (ModuleLayer layer : layers) {
+            if (layer == bootLayer || live.containsKey(layer) || layers.indexOf(layer) != layers.lastIndexOf(layer)) {
+                throw new IllegalArgumentException("a layer of plugin '" + pluginName + "' is the boot layer or already enclosed");
+            }
+        }
+        Domain d = new Domain(pluginName, threadLimit, onRefusal, this, layers);
         Map<ModuleLayer, Domain> next = new IdentityHashMap<>(live);
-        next.put(layer, d);
+        layers.forEach(layer -> next.put(layer, d));
         live = Collections.unmodifiableMap(next);
         anyDomain = true;
         return d;
     }
 
-    /** Moves a stopped plugin's layer to the weakly held retired domains (its code stays refused). */
-    synchronized void retire(ModuleLayer layer, Domain d) {
+    /** Moves a stopped plugin's layers to the weakly held retired domains (their code stays refused). */
+    synchronized void retire(java.util.List<ModuleLayer> layers, Domain d) {
         Map<ModuleLayer, Domain> next = new IdentityHashMap<>(live);
-        if (next.remove(layer) != null) {
-            retired.put(layer, d);
-            live = Collections.unmodifiableMap(next);
+        for (ModuleLayer layer : layers) {
+            if (next.remove(layer) != null) {
+                retired.put(layer, d);
+            }
         }
+        live = Collections.unmodifiableMap(next);
     }
 
     /** The domain whose code made the current call, or {@code null} for the host and the JDK. */
@@ -247,16 +254,17 @@ public final class GuardChecker {
         private final int threadLimit;
         private final Consumer<Refusal> onRefusal;
         private final GuardChecker checker;
-        private final java.lang.ref.WeakReference<ModuleLayer> layer;
+        private final java.util.List<java.lang.ref.WeakReference<ModuleLayer>> layers;
         private final java.util.List<java.lang.ref.WeakReference<Thread>> threads = new java.util.ArrayList<>();
         private volatile boolean stopped;
 
-        private Domain(String pluginName, int threadLimit, Consumer<Refusal> onRefusal, GuardChecker checker, ModuleLayer layer) {
+        private Domain(String pluginName, int threadLimit, Consumer<Refusal> onRefusal, GuardChecker checker,
+                       java.util.List<ModuleLayer> layers) {
             this.pluginName = pluginName;
             this.threadLimit = threadLimit;
             this.onRefusal = onRefusal;
             this.checker = checker;
-            this.layer = new java.lang.ref.WeakReference<>(layer);
+            this.layers = layers.stream().map(java.lang.ref.WeakReference::new).toList();
         }
 
         public String pluginName() {
@@ -340,10 +348,14 @@ public final class GuardChecker {
                     left.add(t.getName());
                 }
             }
-            ModuleLayer l = layer.get();
-            if (l != null) {
-                checker.retire(l, this);
+            java.util.List<ModuleLayer> held = new java.util.ArrayList<>();
+            for (java.lang.ref.WeakReference<ModuleLayer> r : layers) {
+                ModuleLayer l = r.get();
+                if (l != null) {
+                    held.add(l);
+                }
             }
+            checker.retire(held, this);
             java.util.Collections.sort(left);
             return java.util.List.copyOf(left);
         }

@@ -135,6 +135,76 @@ public final class PluginLayers {
      *                                   host module outside the api and the allowed JDK modules, or when resolution fails
      */
     public Defined define(Path archive, Map<String, ModuleReference> modules) {
+        return define(archive, modules, Set.of(), Map.of());
+    }
+
+    /**
+     * Resolves and defines the archive's modules, with the host's copies of the {@code substituted}
+     * modules in place of the archive's: a jar holding one is left out, and the modules {@code supplied}
+     * for it are defined in a layer of their own between the parent and the plugin's layer (one per
+     * plugin, so that no two plugins share a library's static state), with a class loader of their own,
+     * and started by the host before the plugin's layer exists.
+     *
+     * @param substituted the module names the host replaces (the policy's {@code substitute-module} lines)
+     * @param supplied    what the host supplies for each, by module name
+     * @throws LayerResolutionException also when the archive holds a substituted module the host does not supply
+     */
+    public Defined define(Path archive, Map<String, ModuleReference> modules, Set<String> substituted,
+                          Map<String, dev.stigmem.loader.ModuleSubstitute> supplied) {
+        Map<String, ModuleReference> own = new java.util.LinkedHashMap<>();
+        java.util.TreeMap<String, dev.stigmem.loader.ModuleSubstitute> replacing = new java.util.TreeMap<>();
+        for (var e : modules.entrySet()) {
+            String name = e.getValue().descriptor().name();
+            if (!substituted.contains(name)) {
+                own.put(e.getKey(), e.getValue());
+                continue;
+            }
+            dev.stigmem.loader.ModuleSubstitute s = supplied.get(name);
+            if (s == null) {
+                throw new LayerResolutionException(archive, Optional.of(e.getKey() + ":module " + name), String.format(Locale.ROOT,
+                        "module %s is one the host supplies in place of a plugin's own copy (scan policy line "
+                                + "substitute-module %s), but this host supplies none; remove %s from the archive",
+                        name, name, e.getKey()));
+            }
+            replacing.put(name, s);
+        }
+        if (replacing.isEmpty()) {
+            return defineOwn(archive, own, parent, Set.of());
+        }
+        ModuleLayer host = defineSupplied(archive, replacing);
+        return defineOwn(archive, own, host, replacing.keySet());
+    }
+
+    /** The host's copies of substituted modules, in a layer of their own above the parent, started by the host. */
+    private ModuleLayer defineSupplied(Path archive, java.util.SortedMap<String, dev.stigmem.loader.ModuleSubstitute> replacing) {
+        List<ModuleFinder> finders = new java.util.ArrayList<>();
+        Set<String> roots = new TreeSet<>();
+        for (dev.stigmem.loader.ModuleSubstitute s : replacing.values()) {
+            finders.add(s.finder());
+            roots.add(s.moduleName());
+            roots.addAll(s.companions());
+        }
+        ModuleLayer layer;
+        try {
+            Configuration cf = parent.configuration().resolve(ModuleFinder.compose(finders.toArray(ModuleFinder[]::new)),
+                    ModuleFinder.of(), roots);
+            layer = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform).layer();
+        } catch (ResolutionException | LayerInstantiationException | SecurityException e) {
+            throw new LayerResolutionException(archive, Optional.of("module " + String.join(", ", replacing.keySet())),
+                    "the host's own copy cannot be defined: " + ModuleJars.rootMessage(e), e);
+        }
+        for (dev.stigmem.loader.ModuleSubstitute s : replacing.values()) {
+            try {
+                s.start().accept(layer);
+            } catch (RuntimeException | LinkageError e) {
+                throw new LayerResolutionException(archive, Optional.of("module " + s.moduleName()),
+                        "the host's own copy cannot be started: " + ModuleJars.rootMessage(e), e);
+            }
+        }
+        return layer;
+    }
+
+    private Defined defineOwn(Path archive, Map<String, ModuleReference> modules, ModuleLayer below, Set<String> supplied) {
         Map<String, String> moduleToJar = new HashMap<>();
         Map<String, String> packageToModule = new HashMap<>();
         for (var e : modules.entrySet()) {
@@ -162,7 +232,8 @@ public final class PluginLayers {
                 }
             }
         }
-        Map<String, ModuleReference> narrowed = withoutForeignStaticRequires(archive, modules, moduleToJar);
+        Map<String, ModuleReference> narrowed = withoutForeignStaticRequires(archive, modules, moduleToJar, supplied);
+        narrowed.replaceAll((jar, ref) -> SealedModules.alsoRequiring(ref, supplied));
         // The layer's class loader opens each jar through these references and never closes it:
         // LayerJars does, when the plugin is unloaded.
         LayerJars jars = new LayerJars();
@@ -172,7 +243,7 @@ public final class PluginLayers {
         ModuleFinder finder = new FixedFinder(refs);
         Configuration cf;
         try {
-            cf = parent.configuration().resolve(finder, ModuleFinder.of(), moduleToJar.keySet());
+            cf = Configuration.resolve(finder, List.of(below.configuration()), ModuleFinder.of(), moduleToJar.keySet());
         } catch (ResolutionException | SecurityException e) {
             throw new LayerResolutionException(archive, Optional.empty(),
                     "the modules cannot be resolved: " + ModuleJars.rootMessage(e), e);
@@ -183,9 +254,9 @@ public final class PluginLayers {
                         "resolution pulled in a module that is not in the archive");
             }
         }
-        checkReads(archive, cf, moduleToJar);
+        checkReads(archive, cf, moduleToJar, supplied, below.configuration());
         try {
-            ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform);
+            ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(below), platform);
             ModuleLayer layer = controller.layer();
             for (ModuleReference ref : modules.values()) {
                 if (SealedModules.isSealed(ref)) {
@@ -215,14 +286,14 @@ public final class PluginLayers {
      * {@code requires} of an allowed module the host does not hold is refused here in words.
      */
     private Map<String, ModuleReference> withoutForeignStaticRequires(Path archive, Map<String, ModuleReference> modules,
-                                                                      Map<String, String> moduleToJar) {
+                                                                      Map<String, String> moduleToJar, Set<String> supplied) {
         Map<String, ModuleReference> out = new java.util.LinkedHashMap<>();
         for (var e : modules.entrySet()) {
             ModuleReference ref = e.getValue();
             ModuleDescriptor d = ref.descriptor();
             boolean drop = false;
             for (ModuleDescriptor.Requires r : d.requires()) {
-                boolean own = moduleToJar.containsKey(r.name());
+                boolean own = moduleToJar.containsKey(r.name()) || supplied.contains(r.name());
                 boolean inHost = parent.findModule(r.name()).isPresent();
                 boolean isStatic = r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC);
                 if (isStatic && !own && (!allowedModules.contains(r.name()) || !inHost)) {
@@ -233,7 +304,7 @@ public final class PluginLayers {
                                     + "layer does not hold: start the host with --add-modules %s", r.name(), r.name()));
                 }
             }
-            out.put(e.getKey(), drop ? SealedModules.withoutStaticRequires(ref, r -> moduleToJar.containsKey(r)
+            out.put(e.getKey(), drop ? SealedModules.withoutStaticRequires(ref, r -> moduleToJar.containsKey(r) || supplied.contains(r)
                     || (allowedModules.contains(r) && parent.findModule(r).isPresent())) : ref);
         }
         return out;
@@ -244,11 +315,13 @@ public final class PluginLayers {
      * of the host: not a library the node uses, even when a plugin module requires one it does not
      * bundle (the declaration check refuses that first; this holds whatever got past it).
      */
-    private void checkReads(Path archive, Configuration cf, Map<String, String> moduleToJar) {
+    private void checkReads(Path archive, Configuration cf, Map<String, String> moduleToJar, Set<String> supplied,
+                            Configuration hostCopies) {
         for (ResolvedModule m : new java.util.TreeMap<>(cf.modules().stream()
                 .collect(java.util.stream.Collectors.toMap(ResolvedModule::name, x -> x))).values()) {
             for (ResolvedModule read : m.reads()) {
-                if (read.configuration() == cf || readableHostModules.contains(read.name())) {
+                if (read.configuration() == cf || readableHostModules.contains(read.name())
+                        || (supplied.contains(read.name()) && read.configuration() == hostCopies)) {
                     continue;
                 }
                 throw new LayerResolutionException(archive, Optional.of(moduleToJar.get(m.name()) + ":module " + m.name()),

@@ -80,6 +80,27 @@ public final class SealedModules {
         return new Narrowed(b.build(), ref);
     }
 
+    /**
+     * A sealed module that also requires {@code more} (the host's copies of libraries its archive
+     * bundled, in a parent layer): a read added after definition would not let its class loader
+     * delegate to theirs, which only the configuration's reads do. Other references are returned as they are.
+     */
+    static ModuleReference alsoRequiring(ModuleReference ref, Set<String> more) {
+        if (!(ref instanceof Sealed s) || more.isEmpty()) {
+            return ref;
+        }
+        ModuleDescriptor d = ref.descriptor();
+        ModuleDescriptor.Builder b = ModuleDescriptor.newModule(d.name());
+        d.rawVersion().ifPresent(b::version);
+        b.packages(d.packages());
+        d.exports().forEach(b::exports);
+        Set<String> reads = new TreeSet<>(more);
+        d.requires().stream().map(ModuleDescriptor.Requires::name).filter(n -> !n.equals("java.base")).forEach(reads::add);
+        reads.stream().filter(m -> !m.equals(d.name())).forEach(b::requires);
+        d.provides().forEach(b::provides);
+        return new Sealed(b.build(), s.jar);
+    }
+
     /** Whether this reference is a sealed plain jar, which reads the other archive modules once defined. */
     static boolean isSealed(ModuleReference ref) {
         return ref instanceof Sealed;

@@ -5,6 +5,7 @@ import dev.stigmem.api.PluginManifest;
 import dev.stigmem.loader.internal.archive.ArchiveImage;
 import dev.stigmem.loader.internal.archive.JarImage;
 import dev.stigmem.loader.scan.Finding;
+import dev.stigmem.loader.scan.PolicyRule;
 import dev.stigmem.loader.scan.RuleIds;
 import dev.stigmem.loader.scan.ScanException;
 import dev.stigmem.loader.scan.ScanInputException;
@@ -92,19 +93,35 @@ public final class BytecodeScanner {
      */
     public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Optional<Executor> executor,
                                   boolean reachability) {
-        return scanArchive(image, manifest, policy, executor, reachability);
+        return scanArchive(image, manifest, policy, executor, reachability, Map.of());
     }
 
     private static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Optional<Executor> executor) {
-        return scanArchive(image, manifest, policy, executor, true);
+        return scanArchive(image, manifest, policy, executor, true, Map.of());
     }
+
+    /**
+     * Scans an archive whose jars' module names are known (as the JDK's module finder read them):
+     * a jar holding a module of the policy's {@code substitute-module} lines is never loaded (the host
+     * supplies its own copy), so its findings are reported for the record only (INFO), with one INFO
+     * finding that says so.
+     *
+     * @param moduleOfJar each jar's module name, by jar name
+     */
+    public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Map<String, String> moduleOfJar) {
+        return scanArchive(image, manifest, policy, Optional.empty(), true, moduleOfJar);
+    }
+
+    /** What a finding in a jar the host replaces says besides the rule's reason. */
+    static final String SUBSTITUTED = "this jar is never loaded: the host supplies its own vetted copy of the module,"
+            + " which the plugin's modules read instead, under the runtime guard";
 
     /** What a finding in code no entry point reaches says besides the rule's reason. */
     static final String UNREACHABLE = "not reachable from any entry point of the archive, so reported for the record;"
             + " the runtime guard refuses a guarded call if it is ever reached";
 
     private static ScanReport scanArchive(ArchiveImage image, PluginManifest manifest, ScanPolicy policy,
-                                          Optional<Executor> executor, boolean reachability) {
+                                          Optional<Executor> executor, boolean reachability, Map<String, String> moduleOfJar) {
         List<JarImage> jars = image.jars();
         List<ClassUnit> units = collect(jars, policy);
 
@@ -196,12 +213,29 @@ public final class BytecodeScanner {
         }
 
         TreeSet<Finding> findings = new TreeSet<>();
+        // Jars the host replaces by its own copy (substitute-module): their code is never loaded.
+        Map<String, PolicyRule> substituted = new HashMap<>();
+        for (int ji = 1; ji < jars.size(); ji++) {
+            JarImage j = jars.get(ji);
+            int jarIndex = ji;
+            String module = moduleOfJar.get(j.name());
+            if (module != null) {
+                policy.substitution(module).ifPresent(rule -> {
+                    substituted.put(j.name(), rule);
+                    findings.add(new Finding(Severity.INFO, rule.ruleId(), rule.reason() + "; " + SUBSTITUTED, module, jarIndex, j.name(),
+                            Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty()));
+                });
+            }
+        }
         Set<Capability> used = EnumSet.noneOf(Capability.class);
         Optional<ClassUnit> entryClass = Optional.empty();
         for (int i = 0; i < results.size(); i++) {
             ClassScan.Result r = results.get(i);
+            boolean replaced = substituted.containsKey(headers.get(i).unit().jar());
             for (Finding f : r.findings()) {
-                findings.add(graph.isPresent() ? judgedByReach(f, i, graph.get()) : f);
+                Finding judged = graph.isPresent() ? judgedByReach(f, i, graph.get()) : f;
+                findings.add(replaced && judged.severity() != Severity.INFO
+                        ? judged.withSeverity(Severity.INFO, judged.reason() + "; " + SUBSTITUTED) : judged);
             }
             used.addAll(r.used());
             if (r.pluginEntry() && entryClass.isEmpty()) {

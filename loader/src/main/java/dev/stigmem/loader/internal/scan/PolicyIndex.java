@@ -48,6 +48,8 @@ final class PolicyIndex {
                 case ALLOW_PACKAGE -> allowPackages.add(r);
                 case ALLOW_MODULE -> allowModules.add(r.owner());
                 case ALLOW_PROPERTY -> allowProperties.add(r.owner());
+                // Judged per jar, not per reference: BytecodeScanner reads ScanPolicy#substitutedModules.
+                case SUBSTITUTE_MODULE -> { }
                 case ALLOW_BOOTSTRAP -> {
                     allowBootstraps.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r);
                     if (reason == null) {

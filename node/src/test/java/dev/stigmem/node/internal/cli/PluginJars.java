@@ -103,11 +103,18 @@ public final class PluginJars {
 
     /** Compiles sources against the api into a plain jar publishing {@code entryClass} as a service. */
     public static Path compile(Path dir, String jarName, Map<String, String> sources, String entryClass) {
+        return compile(dir, jarName, sources, entryClass, List.of());
+    }
+
+    /** Compiles sources against the api and {@code libraries} (which the jar does not hold). */
+    public static Path compile(Path dir, String jarName, Map<String, String> sources, String entryClass, List<Path> libraries) {
         try {
             Path work = Files.createTempDirectory("stigmem-javac-");
             Path out = work.resolve("out");
+            List<String> cp = new ArrayList<>(List.of(apiLocation().toString()));
+            libraries.forEach(l -> cp.add(l.toString()));
             List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-d", out.toString(),
-                    "-classpath", apiLocation().toString()));
+                    "-classpath", String.join(java.io.File.pathSeparator, cp)));
             for (var e : sources.entrySet()) {
                 Path f = work.resolve("src").resolve(e.getKey());
                 Files.createDirectories(f.getParent());
