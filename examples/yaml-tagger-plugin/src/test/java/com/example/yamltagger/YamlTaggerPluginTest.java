@@ -8,7 +8,7 @@ import dev.stigmem.testkit.PluginTest;
 import dev.stigmem.testkit.TestNode;
 import org.junit.jupiter.api.Test;
 
-/** The plugin with SnakeYAML bundled, in a node configured with YAML rules. */
+/** The plugin with SnakeYAML Engine bundled, in a node configured with YAML rules. */
 @PluginTest(config = "tagger.rules={beverage: [tea, coffee], allergen: [peanut, gluten]}")
 class YamlTaggerPluginTest {
 
