@@ -10,12 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Tags a fact with every tag whose keywords its object mentions. The rules are YAML in config key
@@ -53,7 +55,7 @@ public final class YamlTaggerPlugin implements Plugin, PreAssertTransform {
 
     static Map<String, List<String>> rules(String yaml) {
         LoadSettings settings = LoadSettings.builder().setMaxAliasesForCollections(10).setCodePointLimit(64 * 1024).build();
-        Node doc = new Compose(settings).composeString(yaml).orElse(null);
+        Node doc = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, yaml))).getSingleNode().orElse(null);
         if (doc != null && !(doc instanceof MappingNode)) {
             throw new IllegalArgumentException("tagger.rules must be a YAML map of tag to keyword list");
         }

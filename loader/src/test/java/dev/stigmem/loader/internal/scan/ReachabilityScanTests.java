@@ -270,6 +270,17 @@ class ReachabilityScanTests {
                 }
                 """);
         assertThat(exitsByMethod(subclass)).containsExactly("DENY p.Data.readResolve()Ljava/lang/Object;");
+
+        // Through the interface: the call names java.io.ObjectInput, which is denied too.
+        ScanReport viaInterface = scan("try { read(); } catch (Exception e) { }", """
+                static Object read() throws Exception {
+                    return ((java.io.ObjectInput) new java.io.ObjectInputStream(java.io.InputStream.nullInputStream())).readObject();
+                }
+                """, "p/Data.java", data);
+        assertThat(exitsByMethod(viaInterface)).containsExactly("DENY p.Data.readResolve()Ljava/lang/Object;");
+        assertThat(viaInterface.findings()).as(viaInterface.toText())
+                .filteredOn(f -> f.target().startsWith("java.io.ObjectInput#readObject"))
+                .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
     }
 
     @Test
