@@ -400,6 +400,17 @@ final class CallGraph {
     /** A method signature: its name and descriptor. */
     record SigKey(String name, String descriptor) {
 
+        /** Written out rather than generated: see {@code ReferenceJudge.MemberKey}. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SigKey k && name.equals(k.name) && descriptor.equals(k.descriptor);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() * 31 + descriptor.hashCode();
+        }
+
         /** Whether this is {@code sig}, written {@code name + descriptor}, without building that string. */
         boolean is(String sig) {
             return sig.length() == name.length() + descriptor.length() && sig.startsWith(name)

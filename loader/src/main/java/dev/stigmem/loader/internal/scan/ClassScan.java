@@ -89,6 +89,17 @@ final class ClassScan extends ClassVisitor {
     private final Map<FindingKey, Finding> findings = new java.util.LinkedHashMap<>();
 
     private record FindingKey(Severity severity, String rule, String target, Optional<String> method) {
+        /** Written out rather than generated: see {@code ReferenceJudge.MemberKey}. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FindingKey k && severity == k.severity && rule.equals(k.rule) && target.equals(k.target)
+                    && method.equals(k.method);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((severity.hashCode() * 31 + rule.hashCode()) * 31 + target.hashCode()) * 31 + method.hashCode();
+        }
     }
     private boolean anyFinding;
     private final Set<Capability> used = EnumSet.noneOf(Capability.class);

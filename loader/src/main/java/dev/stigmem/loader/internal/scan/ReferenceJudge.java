@@ -58,8 +58,19 @@ final class ReferenceJudge {
     /**
      * Cache key of a member reference. ASM hands out the same String instances for one class's
      * constants, whose hash codes are cached, so this key costs no string building on the hot path.
+     * Equality and hash written out: a record's generated ones go through method handles
+     * ({@code ObjectMethods}), which a short run pays for in the interpreter and in spun classes.
      */
     private record MemberKey(String owner, String name, String desc) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MemberKey k && owner.equals(k.owner) && name.equals(k.name) && desc.equals(k.desc);
+        }
+
+        @Override
+        public int hashCode() {
+            return (owner.hashCode() * 31 + name.hashCode()) * 31 + desc.hashCode();
+        }
     }
 
     /**
