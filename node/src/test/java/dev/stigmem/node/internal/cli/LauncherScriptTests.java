@@ -155,6 +155,22 @@ class LauncherScriptTests {
     }
 
     @Test
+    void shortCommandsGetHalfTheHeapYoung() throws Exception {
+        assertThat(run("scan", "a.jar").javaArgs()).contains("-XX:+UseSerialGC", "-XX:NewRatio=1");
+        // An option that merely mentions a heap size inside another value does not count.
+        assertThat(run(Map.of("STIGMEM_JAVA_OPTS", "-Dnote=-Xmx1g"), "scan", "a.jar").javaArgs()).contains("-XX:NewRatio=1");
+    }
+
+    @Test
+    void anOperatorSizedHeapKeepsTheJvmsOwnSplit() throws Exception {
+        for (String opts : List.of("-Xmx96m", "-Dx=1 -Xms64m", "-Xmn16m", "-XX:MaxHeapSize=100m", "-XX:MaxNewSize=8m", "-XX:NewRatio=3")) {
+            List<String> args = run(Map.of("STIGMEM_JAVA_OPTS", opts), "scan", "a.jar").javaArgs();
+            assertThat(args).as(opts).contains("-XX:+UseSerialGC").doesNotContain("-XX:NewRatio=1");
+        }
+        assertThat(run(Map.of("STIGMEM_JAVA_OPTS", "-XX:+UseG1GC"), "scan", "a.jar").javaArgs()).doesNotContain("-XX:NewRatio=1");
+    }
+
+    @Test
     void aCollectorChosenByTheOperatorReplacesSerialGc() throws Exception {
         List<String> args = run(Map.of("STIGMEM_JAVA_OPTS", "-XX:+UseG1GC"), "--version").javaArgs();
         assertThat(args).contains("-XX:TieredStopAtLevel=1", "-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC");
