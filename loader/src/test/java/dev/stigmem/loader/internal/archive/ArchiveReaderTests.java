@@ -167,6 +167,60 @@ class ArchiveReaderTests {
         assertThatThrownBy(() -> read(jar)).hasMessageContaining("local header names another entry than the central directory");
     }
 
+    /** Stored entries e0.txt ... e(n-1).txt of 1 KiB each, distinct contents: a jar larger than the 64 KiB header window. */
+    static Map<String, byte[]> kilobyteEntries(int n) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            byte[] b = new byte[1024];
+            java.util.Arrays.fill(b, (byte) ('a' + i % 26));
+            b[0] = (byte) i;
+            m.put("e" + i + ".txt", b);
+        }
+        return m;
+    }
+
+    /** The same zip with its central directory records in reverse order (the data stays where it is). */
+    static byte[] centralDirectoryReversed(byte[] z) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(z).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int eocd = z.length - 22;
+        int count = Short.toUnsignedInt(b.getShort(eocd + 10));
+        int cd = b.getInt(eocd + 16);
+        List<byte[]> records = new java.util.ArrayList<>();
+        for (int i = 0, p = cd; i < count; i++) {
+            int len = 46 + Short.toUnsignedInt(b.getShort(p + 28)) + Short.toUnsignedInt(b.getShort(p + 30))
+                    + Short.toUnsignedInt(b.getShort(p + 32));
+            records.add(java.util.Arrays.copyOfRange(z, p, p + len));
+            p += len;
+        }
+        byte[] out = z.clone();
+        int p = cd;
+        for (int i = records.size() - 1; i >= 0; i--) {
+            System.arraycopy(records.get(i), 0, out, p, records.get(i).length);
+            p += records.get(i).length;
+        }
+        return out;
+    }
+
+    @Test
+    void aCentralDirectoryInAnotherOrderThanTheDataIsReadEntryForEntry() throws IOException {
+        // The local headers are read through a 64 KiB window; here it must move back for every entry.
+        Map<String, byte[]> entries = kilobyteEntries(300);
+        Path jar = file("reversed.jar", centralDirectoryReversed(zip(entries, true)));
+        JarImage image = read(jar).get(0);
+        assertThat(image.entries().keySet()).containsExactlyInAnyOrderElementsOf(entries.keySet());
+        entries.forEach((name, bytes) -> assertThat(image.entry(name)).hasValue(bytes));
+    }
+
+    @Test
+    void aLocalHeaderNamingAnotherEntryFarIntoALargeJarIsRefused() throws IOException {
+        // Past the first 64 KiB: the first occurrence of the name is its local header.
+        byte[] z = replaceFirst(zip(kilobyteEntries(300), true), "e250.txt", "x250.txt");
+        assertThatThrownBy(() -> read(file("far.jar", z))).hasMessageContaining("local header names another entry than the central directory");
+        byte[] reversed = replaceFirst(centralDirectoryReversed(zip(kilobyteEntries(300), true)), "e20.txt", "x20.txt");
+        assertThatThrownBy(() -> read(file("far-reversed.jar", reversed)))
+                .hasMessageContaining("local header names another entry than the central directory");
+    }
+
     @Test
     void prefixedDataIsRefused() throws IOException {
         byte[] z = zip("a.txt", "one");
