@@ -96,8 +96,10 @@ public record PolicyRule(Kind kind, String ruleId, String reason, String owner, 
     /** Whether a package rule covers this package (internal form, {@code ""} for the unnamed package). */
     public boolean coversPackage(String internalPackage) {
         if (owner.endsWith("/**")) {
-            String base = owner.substring(0, owner.length() - 3);
-            return internalPackage.equals(base) || internalPackage.startsWith(base + "/");
+            // The package BASE of BASE/** or one below it, compared in place (no string built per call).
+            int base = owner.length() - 3;
+            return internalPackage.regionMatches(0, owner, 0, base)
+                    && (internalPackage.length() == base || internalPackage.length() > base && internalPackage.charAt(base) == '/');
         }
         return internalPackage.equals(owner);
     }

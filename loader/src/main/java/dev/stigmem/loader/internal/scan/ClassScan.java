@@ -258,6 +258,10 @@ final class ClassScan extends ClassVisitor {
             "java/lang/Long#getLong(Ljava/lang/String;J)Ljava/lang/Long;", 2,
             "java/lang/Boolean#getBoolean(Ljava/lang/String;)Z", 1);
 
+    /** The owners of the {@link #PROPERTY_READS} methods. */
+    private static final Set<String> PROPERTY_READ_OWNERS = PROPERTY_READS.keySet().stream()
+            .map(k -> k.substring(0, k.indexOf('#'))).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** The window holds at most a key, a default and a label after each (one label per code offset). */
     private static final int WINDOW = 6;
     /** Stands for {@code aconst_null} in the window. */
@@ -401,6 +405,10 @@ final class ClassScan extends ClassVisitor {
          * its sequence, the call is decided at the method's end, when every jump target is known.
          */
         private boolean propertyRead(String owner, String name, String descriptor) {
+            // Every key of PROPERTY_READS has one of these owners: no key string built for other static calls.
+            if (!PROPERTY_READ_OWNERS.contains(owner)) {
+                return false;
+            }
             Integer arity = PROPERTY_READS.get(owner + '#' + name + descriptor);
             if (arity == null) {
                 return false;

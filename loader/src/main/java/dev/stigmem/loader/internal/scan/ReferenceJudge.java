@@ -227,7 +227,9 @@ final class ReferenceJudge {
     /**
      * Everything about one member reference, judged once per scan: the gated accessor it names, the
      * member rule, and the owner and descriptor types. {@code quiet} when none of it is reported, which
-     * is the common case, so that an instruction costs one cache lookup.
+     * is the common case, so that an instruction costs one cache lookup. {@code target} names the member
+     * ({@code owner#name descriptor}, dotted) when it has an accessor or a rule of its own, else is empty:
+     * nothing else reports it.
      */
     record MemberInfo(Capability accessor, Decision rule, String target, TypeInfo owner, TypeInfo[] types, boolean quiet) {
     }
@@ -318,7 +320,9 @@ final class ReferenceJudge {
         boolean ownerUnlinkable = ownerInfo.decision() != null && ownerInfo.decision().rule().equals(RuleIds.REFERENCE_UNLINKABLE);
         Decision rule = ownerUnlinkable ? null : member(element, name, desc).orElse(null);
         boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
-        return new MemberInfo(accessor, rule, element.replace('/', '.') + '#' + name + desc, ownerInfo, types, quiet);
+        // The target names a finding on the member itself (its accessor or its rule); most members have none.
+        String target = accessor != null || rule != null ? element.replace('/', '.') + '#' + name + desc : "";
+        return new MemberInfo(accessor, rule, target, ownerInfo, types, quiet);
     }
 
     private static boolean allQuiet(TypeInfo[] types) {

@@ -125,6 +125,24 @@ class ScanPolicyTests {
     }
 
     @Test
+    void aPackageRuleWithStarsCoversItsPackageAndThoseBelowOnly() {
+        PolicyRule tree = new PolicyRule(PolicyRule.Kind.DENY_PACKAGE, "x.y", "r", "java/net/**", java.util.Optional.empty(),
+                java.util.Optional.empty(), "t:1");
+        assertThat(tree.coversPackage("java/net")).isTrue();
+        assertThat(tree.coversPackage("java/net/http")).isTrue();
+        assertThat(tree.coversPackage("java/net/http/x")).isTrue();
+        assertThat(tree.coversPackage("java/netx")).isFalse();
+        assertThat(tree.coversPackage("java/ne")).isFalse();
+        assertThat(tree.coversPackage("java")).isFalse();
+        assertThat(tree.coversPackage("javax/net")).isFalse();
+        assertThat(tree.coversPackage("")).isFalse();
+        PolicyRule exact = new PolicyRule(PolicyRule.Kind.DENY_PACKAGE, "x.y", "r", "java/net", java.util.Optional.empty(),
+                java.util.Optional.empty(), "t:1");
+        assertThat(exact.coversPackage("java/net")).isTrue();
+        assertThat(exact.coversPackage("java/net/http")).isFalse();
+    }
+
+    @Test
     void denyWinsOverAReviewOrAllowOfTheSameMember() {
         ScanPolicy policy = ScanPolicy.shipped().withOperatorPolicy("ops.policy", """
                 @rule ops.review Review exits
