@@ -155,6 +155,19 @@ class LauncherScriptTests {
     }
 
     @Test
+    void theNodeJarIsTakenOverItsSourcesAndTestsJarsAndAMissingOneIsSaid() throws Exception {
+        // Both sort before stigmem-node-0.9.0.jar ('-' before '.').
+        write(root.resolve("node/target/stigmem-node-0.9.0-sources.jar"), "jar");
+        write(root.resolve("node/target/stigmem-node-0.9.0-tests.jar"), "jar");
+        String nodeJar = root.resolve("node/target/stigmem-node-0.9.0.jar").toString();
+        assertThat(run("--version").javaArgs()).contains(nodeJar + ":" + root.resolve("node/target/modules"));
+        Files.delete(Path.of(nodeJar));
+        Run r = run("--version");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("stigmem: no node jar in " + root.resolve("node/target"));
+    }
+
+    @Test
     void shortCommandsGetHalfTheHeapYoung() throws Exception {
         assertThat(run("scan", "a.jar").javaArgs()).contains("-XX:+UseSerialGC", "-XX:NewRatio=1");
         // An option that merely mentions a heap size inside another value does not count.
