@@ -171,6 +171,42 @@ public final class ScanPolicy {
         }
     }
 
+    /**
+     * {@code line.split("\\s+", limit)} of a stripped line (no white space at either end), without the
+     * regex engine, which a short CLI run pays for in the interpreter on every line of the shipped
+     * policy: words separated by runs of {@code [ \t\n\x0B\f\r]}, and with a positive limit the last
+     * part the rest of the line.
+     */
+    static String[] words(String line, int limit) {
+        List<String> out = new ArrayList<>(4);
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            if (limit > 0 && out.size() == limit - 1) {
+                out.add(line.substring(i));
+                break;
+            }
+            int j = i;
+            while (j < n && !regexSpace(line.charAt(j))) {
+                j++;
+            }
+            out.add(line.substring(i, j));
+            while (j < n && regexSpace(line.charAt(j))) {
+                j++;
+            }
+            i = j;
+        }
+        if (out.isEmpty()) {
+            out.add(line);
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** What {@code \s} matches (without UNICODE_CHARACTER_CLASS). */
+    private static boolean regexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
     private static List<PolicyRule> parse(String source, String text, List<PolicyRule> base) {
         if (text.length() > MAX_POLICY_BYTES) {
             throw new ScanPolicyException(String.format(Locale.ROOT, "%s: larger than %d bytes", source, MAX_POLICY_BYTES));
@@ -178,7 +214,8 @@ public final class ScanPolicy {
         List<PolicyRule> out = new ArrayList<>();
         String groupId = null;
         String groupReason = null;
-        String[] lines = text.split("\r?\n", -1);
+        // Split at \n alone: a \r before it is white space, which strip() below takes off each line.
+        String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String at = source + ":" + (i + 1);
             String line = lines[i].strip();
@@ -186,7 +223,7 @@ public final class ScanPolicy {
                 continue;
             }
             if (line.startsWith("@")) {
-                String[] parts = line.split("\\s+", 3);
+                String[] parts = words(line, 3);
                 if (!parts[0].equals("@rule")) {
                     throw new ScanPolicyException(at + ": unknown directive '" + parts[0] + "'");
                 }
@@ -212,7 +249,7 @@ public final class ScanPolicy {
                     throw new ScanPolicyException(at + ": empty reason after '@'");
                 }
             }
-            String[] parts = line.split("\\s+");
+            String[] parts = words(line, 0);
             PolicyRule.Kind kind = kindOf(parts[0])
                     .orElseThrow(() -> new ScanPolicyException(at + ": unknown directive '" + parts[0] + "'"));
             if (parts.length != 2) {
