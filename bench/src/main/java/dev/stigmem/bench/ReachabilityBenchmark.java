@@ -37,9 +37,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * What judging the JDK policy by reachability costs: the warm, in-process pre-scan of a plugin bundling
  * Guava (with its runtime dependencies) or ByteBuddy, with the call graph ({@code reachability=true},
  * what the loader does) and without it (every finding judged as if reachable, the scan before the call
- * graph existed; an internal switch, not a setting). On the calling thread, so the figures compare
- * work, not scheduling. Run: {@code bench/run -f 1 -wi 5 -i 5 ReachabilityBenchmark}; on a shared machine,
- * {@code bench/run --reach [ROUNDS]} ({@link #main}) compares the two in thread CPU time instead.
+ * graph existed; an internal switch, not a setting). The plugin's own jar is either {@code broad}: an
+ * entry class generated from the libraries ({@link BroadEntry}) that calls every public static method
+ * and public constructor of them, so the search reaches nearly all of them (its worst case); or
+ * {@code none}: empty, no entry class, so almost nothing is reachable and the figure is mostly the cost of
+ * recording the calls. On the calling thread, so the figures compare work, not scheduling. Run:
+ * {@code bench/run -f 1 -wi 5 -i 5 ReachabilityBenchmark}; on a shared machine, {@code bench/run --reach
+ * [ROUNDS]} ({@link #main}) compares the two in thread CPU time instead.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +58,10 @@ public class ReachabilityBenchmark {
 
     @Param({"true", "false"})
     public boolean reachability;
+
+    /** The plugin's own jar: {@code broad}, an entry class using the libraries broadly; {@code none}, empty. */
+    @Param({"broad", "none"})
+    public String entry;
 
     private ArchiveImage image;
     private PluginManifest manifest;
@@ -71,17 +79,21 @@ public class ReachabilityBenchmark {
         }
         List<JarImage> libraries = new ArrayList<>();
         for (Path jar : jars) {
-            libraries.add(read(jar));
+            libraries.add(new JarImage(jar.getFileName().toString(), read(jar)));
         }
-        image = new ArchiveImage(Path.of(library + "-plugin.zip"), new JarImage("plugin.jar", Map.of()), libraries);
+        Map<String, byte[]> plugin = switch (entry) {
+            case "broad" -> Map.of(BroadEntry.NAME + ".class", BroadEntry.generate(libraries.stream().map(JarImage::entries).toList()));
+            case "none" -> Map.of();
+            default -> throw new IllegalArgumentException("entry: broad or none, not " + entry);
+        };
+        image = new ArchiveImage(Path.of(library + "-plugin.zip"), new JarImage("plugin.jar", plugin), libraries);
         manifest = PluginManifest.of("bench-plugin", "1.0.0", ">=0.9.0", List.of(), List.of());
         policy = ScanPolicy.shipped();
-        ScanReport report = scan();
-        System.out.printf("%n# %s, reachability %s: %s%n", jars.stream().map(p -> p.getFileName().toString()).toList(),
-                reachability, report.summary());
+        System.out.printf("%n# %s, entry %s, reachability %s: %s%n", jars.stream().map(p -> p.getFileName().toString()).toList(),
+                entry, reachability, scan().summary());
     }
 
-    private static JarImage read(Path jar) throws IOException {
+    private static Map<String, byte[]> read(Path jar) throws IOException {
         Map<String, byte[]> entries = new TreeMap<>();
         try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(jar)); ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
@@ -90,38 +102,48 @@ public class ReachabilityBenchmark {
                 }
             }
         }
-        return new JarImage(jar.getFileName().toString(), entries);
+        return entries;
     }
 
     /**
      * Thread CPU time of the scan with and without the call graph, alternating, {@code ROUNDS} rounds of
-     * each (default 40) per library; prints the medians of the last half and their ratio. Thread CPU time
-     * does not count time the thread waited for a core, so other load on the machine does not skew it.
+     * each (default 40) per library and entry; prints the reports' summaries, the medians of the last
+     * half and their ratio. Thread CPU time does not count time the thread waited for a core, so other
+     * load on the machine does not skew it.
      */
     public static void main(String[] args) throws IOException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<String> lines = new ArrayList<>();
         for (String lib : List.of("guava", "byte-buddy")) {
-            ReachabilityBenchmark b = new ReachabilityBenchmark();
-            b.library = lib;
-            b.reachability = true;
-            b.read();
-            long[] with = new long[rounds];
-            long[] without = new long[rounds];
-            for (int r = 0; r < rounds; r++) {
-                long t0 = threads.getCurrentThreadCpuTime();
-                BytecodeScanner.scan(b.image, b.manifest, b.policy, Optional.of(Runnable::run), true);
-                long t1 = threads.getCurrentThreadCpuTime();
-                BytecodeScanner.scan(b.image, b.manifest, b.policy, Optional.of(Runnable::run), false);
-                long t2 = threads.getCurrentThreadCpuTime();
-                with[r] = t1 - t0;
-                without[r] = t2 - t1;
+            for (String entry : List.of("broad", "none")) {
+                ReachabilityBenchmark b = new ReachabilityBenchmark();
+                b.library = lib;
+                b.entry = entry;
+                b.reachability = false;
+                b.read();
+                b.reachability = true;
+                System.out.printf("# reachability true: %s%n", b.scan().summary());
+                long[] with = new long[rounds];
+                long[] without = new long[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    long t0 = threads.getCurrentThreadCpuTime();
+                    BytecodeScanner.scan(b.image, b.manifest, b.policy, Optional.of(Runnable::run), true);
+                    long t1 = threads.getCurrentThreadCpuTime();
+                    BytecodeScanner.scan(b.image, b.manifest, b.policy, Optional.of(Runnable::run), false);
+                    long t2 = threads.getCurrentThreadCpuTime();
+                    with[r] = t1 - t0;
+                    without[r] = t2 - t1;
+                }
+                double w = medianOfLastHalf(with) / 1e6;
+                double wo = medianOfLastHalf(without) / 1e6;
+                lines.add(String.format(java.util.Locale.ROOT, "%s, entry %s: with reachability %.1f ms CPU, without %.1f ms CPU:"
+                        + " x%.2f (+%.0f%%; medians of the last %d of %d rounds each)", lib, entry, w, wo, w / wo, (w / wo - 1) * 100,
+                        rounds / 2, rounds));
+                System.out.println(lines.get(lines.size() - 1));
             }
-            double w = medianOfLastHalf(with) / 1e6;
-            double wo = medianOfLastHalf(without) / 1e6;
-            System.out.printf(java.util.Locale.ROOT, "%s: with reachability %.1f ms CPU, without %.1f ms CPU: +%.0f%%"
-                    + " (medians of the last %d of %d rounds each)%n", lib, w, wo, (w / wo - 1) * 100, rounds / 2, rounds);
         }
+        System.out.printf("%n%s%n", String.join("\n", lines));
     }
 
     private static double medianOfLastHalf(long[] values) {
