@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.bytebuddy.jar.asm.ConstantDynamic;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
@@ -75,6 +77,15 @@ import net.bytebuddy.jar.asm.Type;
  * method counts (no analysis inside a method: an exception handler or a branch never taken is
  * reachable).
  *
+ * <p>A virtual or interface call whose receiver is, as the stack shows in a straight line of instructions,
+ * the value a {@code getstatic} just read from a static final field of an archive class reaches only the
+ * methods the classes of that field's possible values declare or inherit from archive ancestors, when
+ * every assignment of the field is recognised ({@link #fieldTypes}: {@code new T}, {@code aconst_null},
+ * another such field); a call on any other receiver, or through any other field, keeps its CHA targets. The JVM lets only the
+ * field's own class assign a static final field (from class file version 53 only in its static
+ * initialiser), reflection cannot, and every other way (Unsafe, lookups, VarHandles) is a denied call:
+ * code that would falsify the field's values is refused itself, if reachable, before it could matter.
+ *
  * <p>Compact: only calls to the archive's own classes are kept (a call to a JDK or api type can reach
  * archive code only through an override, which is an entry point already), as int triples. The graph's
  * size is bounded by {@link dev.stigmem.loader.scan.ScanLimits#maxCallGraphSize()}. Deterministic: method
@@ -94,6 +105,22 @@ final class CallGraph {
     static final int DESERIALIZES = 5;
     /** Calls a JDK method that hands out classes named by another class's metadata ({@link #NAVIGATORS}); unused type and signature. */
     static final int NAVIGATES = 6;
+    /**
+     * A virtual or interface call whose receiver was read from a static field: (RECEIVER_FIELD, type, sig)
+     * followed by (FIELD_REF, the type the getstatic names, field id). Resolved as {@link #VIRTUAL} unless
+     * the field is a static final one whose values the archive tells (see {@link #fieldTypes}).
+     */
+    static final int RECEIVER_FIELD = 7;
+    /** The second triple of a {@link #RECEIVER_FIELD} call: never a call on its own. */
+    static final int FIELD_REF = 8;
+
+    /** What a {@code putstatic} in a static initialiser stores (per write: field id, origin, a, b). */
+    static final int STORES_NEW = 0;
+    static final int STORES_NULL = 1;
+    static final int STORES_FIELD = 2;
+    static final int STORES_UNKNOWN = 3;
+    /** A static setter method handle naming the field (any class's): unknown wherever the field is. */
+    static final int STORES_HANDLE = 4;
 
     /** Longest path a finding shows; a longer one keeps its first and last calls with "..." between. */
     static final int MAX_PATH = 8;
@@ -203,17 +230,48 @@ final class CallGraph {
         synchronized SigKey[] keys() {
             return Arrays.copyOf(keys, next);
         }
+
+        /** Field names and descriptors as ints, apart from the method signatures; they only ever compare for equality. */
+        private final ConcurrentHashMap<SigKey, Integer> fieldIds = new ConcurrentHashMap<>(1024);
+        private final AtomicInteger nextField = new AtomicInteger();
+
+        int field(String name, String descriptor) {
+            SigKey k = new SigKey(name, descriptor);
+            Integer id = fieldIds.get(k);
+            return id != null ? id : fieldIds.computeIfAbsent(k, x -> nextField.getAndIncrement());
+        }
     }
 
     /**
      * What one class file contributes: its methods and their calls to archive classes as (kind, type, sig)
      * triples, all in one array (method m's from {@code siteStart[m]} to {@code siteStart[m + 1]}): one
-     * array per class rather than one per method, fewer objects to make and to walk.
+     * array per class rather than one per method, fewer objects to make and to walk. {@code staticFinals}:
+     * the field ids ({@link Sigs#field}) of its static final fields of a class or interface type without a
+     * constant value; {@code stores}: each {@code putstatic} in its methods of one of those fields' names and
+     * descriptors, whatever class it names, and each static setter handle, as (field id, {@code STORES_*} origin, a, b):
+     * {@link #STORES_NEW} (a: the archive type, -1 for another), {@link #STORES_NULL},
+     * {@link #STORES_FIELD} (a: the type the {@code getstatic} names, b: its field id), {@link #STORES_UNKNOWN}
+     * (anything else, and every store outside a static initialiser) or {@link #STORES_HANDLE}.
      */
-    record ClassCalls(int[] methodSigs, int[] methodAccess, int[] sites, int[] siteStart, List<String> provides) {
+    record ClassCalls(int[] methodSigs, int[] methodAccess, int[] sites, int[] siteStart, List<String> provides,
+                      int[] staticFinals, int[] stores) {
     }
 
-    /** Records one class file's methods and calls during the scan's first pass. Not thread-safe. */
+    /**
+     * Records one class file's methods and calls during the scan's first pass. Not thread-safe.
+     *
+     * <p>It also follows, in one linear pass over each method's instructions, the few values whose origin
+     * it needs: a reference read by {@code getstatic} of an archive class (which becomes the receiver of a
+     * {@link #RECEIVER_FIELD} call when a virtual or interface call consumes it as its receiver) and, in a
+     * static initialiser, a {@code new} or {@code aconst_null} (what a {@code putstatic} stores, see
+     * {@link ClassCalls#stores}). A value is followed by its depth in the operand stack, updated by the exact
+     * stack effect of each instruction (long and double take two slots, invocations and field instructions
+     * by their descriptors); every value is dropped at a label (control may arrive with another stack),
+     * a jump, switch, return or throw, a stack shuffle ({@code swap}, {@code dup_x*}, {@code dup2_x*}) or an
+     * instruction this does not know, and a value is dropped as soon as an instruction consumes it other than
+     * as the call's receiver, a {@code putstatic}'s value or a {@code checkcast}'s operand (which leaves the
+     * same reference). So a value is only ever attributed where the stack proves it.
+     */
     static final class Recorder {
         private final Map<String, Integer> archiveTypes;
         private final Sigs sigs;
@@ -223,12 +281,31 @@ final class CallGraph {
         private final List<String> provides = new ArrayList<>();
         private final IntList classSites = new IntList();
         private final LongSet seen = new LongSet();
+        private final Set<List<Integer>> seenReceivers = new HashSet<>();
+        private final IntList staticFinals = new IntList();
+        /** The names and descriptors of {@link #staticFinals}, to tell a store into one of them. */
+        private final List<String> staticFinalNames = new ArrayList<>();
+        private final List<String> staticFinalDescs = new ArrayList<>();
+        private final IntList stores = new IntList();
         private boolean inMethod;
+        private boolean inInitialiser;
         /** {@link #lastType} of an owner outside the archive that {@link #NAVIGATORS} or {@code java.beans} holds. */
         private static final int NAVIGATOR_OWNER = -2;
         /** The last owner looked up and its type index (-1: not an archive type): calls cluster by owner. */
         private String lastOwner;
         private int lastType;
+
+        /**
+         * The values followed: depth (slots above it), origin ({@code STORES_*}) and its operand (the type);
+         * for a field, its name and descriptor (interned only when a call or a store uses them).
+         */
+        private static final int MAX_TRACKED = 8;
+        private final int[] depth = new int[MAX_TRACKED];
+        private final int[] origin = new int[MAX_TRACKED];
+        private final int[] operand = new int[MAX_TRACKED];
+        private final String[] fieldName = new String[MAX_TRACKED];
+        private final String[] fieldDesc = new String[MAX_TRACKED];
+        private int tracked;
 
         Recorder(Map<String, Integer> archiveTypes, Sigs sigs) {
             this.archiveTypes = archiveTypes;
@@ -241,12 +318,16 @@ final class CallGraph {
             methodSigs.add(sig(name, descriptor));
             methodAccess.add(access);
             inMethod = true;
+            inInitialiser = name.equals("<clinit>");
         }
 
         private void endMethod() {
             if (inMethod) {
                 seen.clear();
+                seenReceivers.clear();
                 inMethod = false;
+                inInitialiser = false;
+                tracked = 0;
             }
         }
 
@@ -254,8 +335,32 @@ final class CallGraph {
             provides.add(internalName);
         }
 
+        /**
+         * A field the class declares: a static final one of a class or interface type with no constant value
+         * can only be assigned by this class's own {@code putstatic} (see {@link #fieldTypes}).
+         */
+        void field(int access, String name, String descriptor, Object constant) {
+            int staticFinal = Opcodes.ACC_STATIC | Opcodes.ACC_FINAL;
+            if ((access & staticFinal) == staticFinal && constant == null && descriptor.charAt(0) == 'L') {
+                staticFinals.add(sigs.field(name, descriptor));
+                staticFinalNames.add(name);
+                staticFinalDescs.add(descriptor);
+            }
+        }
+
         private int sig(String name, String descriptor) {
             return sigs.intern(name, descriptor);
+        }
+
+        /** The type index of an owner, -1 outside the archive ({@link #NAVIGATOR_OWNER} for one of those). */
+        private int type(String owner) {
+            if (owner != lastOwner) {
+                Integer t = archiveTypes.get(owner);
+                lastType = t != null ? t
+                        : NAVIGATORS.containsKey(owner) || owner.startsWith("java/beans/") ? NAVIGATOR_OWNER : -1;
+                lastOwner = owner;
+            }
+            return lastType;
         }
 
         /** A method instruction; only calls to the archive's own classes are kept. */
@@ -265,7 +370,45 @@ final class CallGraph {
                 case Opcodes.INVOKESPECIAL -> SPECIAL;
                 default -> VIRTUAL;
             };
+            int receiver = -1;
+            if (tracked > 0) {
+                int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+                int args = (sizes >> 2) - 1;
+                if (kind == VIRTUAL) {
+                    for (int i = 0; i < tracked; i++) {
+                        if (depth[i] == args && origin[i] == STORES_FIELD) {
+                            receiver = i;
+                        }
+                    }
+                }
+                int fieldType = receiver < 0 ? -1 : operand[receiver];
+                int field = receiver < 0 ? -1 : sigs.field(fieldName[receiver], fieldDesc[receiver]);
+                effect(kind == STATIC ? args : args + 1, sizes & 3);
+                if (receiver >= 0 && type(owner) >= 0) {
+                    receiverSite(owner, name, descriptor, fieldType, field);
+                    return;
+                }
+            }
             site(kind, owner, name, descriptor);
+        }
+
+        private void receiverSite(String owner, String name, String descriptor, int fieldType, int field) {
+            if (!inMethod) {
+                return;
+            }
+            int type = type(owner);
+            if (type < 0) {
+                return;
+            }
+            int s = sig(name, descriptor);
+            if (seenReceivers.add(List.of(type, s, fieldType, field))) {
+                classSites.add(RECEIVER_FIELD);
+                classSites.add(type);
+                classSites.add(s);
+                classSites.add(FIELD_REF);
+                classSites.add(fieldType);
+                classSites.add(field);
+            }
         }
 
         /** A method handle: the call it stands for. */
@@ -278,11 +421,191 @@ final class CallGraph {
                     site(SPECIAL, h.getOwner(), h.getName(), h.getDesc());
                 }
                 case Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE -> site(VIRTUAL, h.getOwner(), h.getName(), h.getDesc());
-                case Opcodes.H_GETSTATIC, Opcodes.H_PUTSTATIC -> site(INIT, h.getOwner(), null, null);
+                case Opcodes.H_GETSTATIC -> site(INIT, h.getOwner(), null, null);
+                case Opcodes.H_PUTSTATIC -> {
+                    site(INIT, h.getOwner(), null, null);
+                    // The JDK refuses a setter of a final field; counted as an unknown store all the same.
+                    if (h.getDesc().charAt(0) == 'L') {
+                        store(sigs.field(h.getName(), h.getDesc()), STORES_HANDLE, 0, 0);
+                    }
+                }
                 default -> {
                     // Instance field handles initialise nothing.
                 }
             }
+        }
+
+        /** A type instruction's stack effect ({@link #init} records the class a {@code new} initialises). */
+        void typeInsn(int opcode, String type) {
+            if (opcode == Opcodes.CHECKCAST) {
+                return; // the same reference, or an exception
+            }
+            if (tracked > 0) {
+                effect(opcode == Opcodes.NEW ? 0 : 1, 1);
+            }
+            if (opcode == Opcodes.NEW && inInitialiser) {
+                track(STORES_NEW, type(type), null, null);
+            }
+        }
+
+        /** A field instruction's stack effect and stores ({@link #init} records the class a static one initialises). */
+        void fieldInsn(int opcode, String owner, String name, String descriptor) {
+            char c = descriptor.charAt(0);
+            int size = c == 'J' || c == 'D' ? 2 : 1;
+            if (opcode == Opcodes.PUTSTATIC && c == 'L' && inMethod && declaresStaticFinal(name, descriptor)) {
+                // Recorded whatever the owner names: in this class, a putstatic through a subclass's name can
+                // resolve to this class's field. Outside a static initialiser (class files before version 53
+                // may assign a final field in any method of its class) the value is unknown. A store into a
+                // field this class file does not declare static final cannot assign one of its static finals.
+                int at = -1;
+                for (int i = 0; inInitialiser && i < tracked; i++) {
+                    if (depth[i] == 0) {
+                        at = i;
+                    }
+                }
+                int field = sigs.field(name, descriptor);
+                if (at < 0) {
+                    store(field, STORES_UNKNOWN, 0, 0);
+                } else if (origin[at] == STORES_FIELD) {
+                    store(field, STORES_FIELD, operand[at], sigs.field(fieldName[at], fieldDesc[at]));
+                } else {
+                    store(field, origin[at], operand[at], 0);
+                }
+            }
+            if (tracked > 0) {
+                switch (opcode) {
+                    case Opcodes.GETSTATIC -> effect(0, size);
+                    case Opcodes.PUTSTATIC -> effect(size, 0);
+                    case Opcodes.GETFIELD -> effect(1, size);
+                    default -> effect(1 + size, 0);
+                }
+            }
+            if (opcode == Opcodes.GETSTATIC && c == 'L' && inMethod) {
+                int type = type(owner);
+                if (type >= 0) {
+                    track(STORES_FIELD, type, name, descriptor);
+                }
+            }
+        }
+
+        /** Whether this class file declares a static final field {@code name} of type {@code descriptor} (fields come before methods). */
+        private boolean declaresStaticFinal(String name, String descriptor) {
+            for (int i = 0; i < staticFinalNames.size(); i++) {
+                if (staticFinalNames.get(i).equals(name) && staticFinalDescs.get(i).equals(descriptor)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** An instruction without operand. */
+        void insn(int opcode) {
+            if (opcode == Opcodes.ACONST_NULL && inInitialiser) {
+                effect(0, 1);
+                track(STORES_NULL, 0, null, null);
+                return;
+            }
+            if (tracked == 0) {
+                return;
+            }
+            int e = opcode < INSN_EFFECT.length ? INSN_EFFECT[opcode] : -1;
+            if (e < 0) {
+                tracked = 0;
+            } else {
+                effect(e >> 4, e & 15);
+            }
+        }
+
+        /** A local variable instruction; {@code ret} transfers control. */
+        void varInsn(int opcode) {
+            if (tracked == 0) {
+                return;
+            }
+            switch (opcode) {
+                case Opcodes.ILOAD, Opcodes.FLOAD, Opcodes.ALOAD -> effect(0, 1);
+                case Opcodes.LLOAD, Opcodes.DLOAD -> effect(0, 2);
+                case Opcodes.ISTORE, Opcodes.FSTORE, Opcodes.ASTORE -> effect(1, 0);
+                case Opcodes.LSTORE, Opcodes.DSTORE -> effect(2, 0);
+                default -> tracked = 0;
+            }
+        }
+
+        /** {@code bipush}, {@code sipush}, {@code newarray}. */
+        void intInsn(int opcode) {
+            if (tracked > 0) {
+                effect(opcode == Opcodes.NEWARRAY ? 1 : 0, 1);
+            }
+        }
+
+        /** {@code ldc} of a constant: long, double and constant-dynamic of those take two slots. */
+        void ldc(Object value) {
+            if (tracked > 0) {
+                boolean wide = value instanceof Long || value instanceof Double
+                        || (value instanceof ConstantDynamic c && c.getSize() == 2);
+                effect(0, wide ? 2 : 1);
+            }
+        }
+
+        void invokeDynamic(String descriptor) {
+            if (tracked > 0) {
+                int sizes = Type.getArgumentsAndReturnSizes(descriptor);
+                effect((sizes >> 2) - 1, sizes & 3);
+            }
+        }
+
+        void multiANewArray(int dimensions) {
+            if (tracked > 0) {
+                effect(dimensions, 1);
+            }
+        }
+
+        /** A label (control may arrive with another stack), a jump or a switch: every value is dropped. */
+        void flow() {
+            tracked = 0;
+        }
+
+        /** Applies an instruction's stack effect: a value it consumes is dropped, the others move. */
+        private void effect(int pops, int pushes) {
+            int kept = 0;
+            for (int i = 0; i < tracked; i++) {
+                if (depth[i] >= pops) {
+                    depth[kept] = depth[i] - pops + pushes;
+                    origin[kept] = origin[i];
+                    operand[kept] = operand[i];
+                    fieldName[kept] = fieldName[i];
+                    fieldDesc[kept] = fieldDesc[i];
+                    kept++;
+                }
+            }
+            tracked = kept;
+        }
+
+        /** A value just pushed on top of the stack. */
+        private void track(int kind, int type, String name, String descriptor) {
+            if (tracked == MAX_TRACKED) {
+                // The deepest (oldest) value goes: dropping one is always safe.
+                for (int i = 1; i < tracked; i++) {
+                    depth[i - 1] = depth[i];
+                    origin[i - 1] = origin[i];
+                    operand[i - 1] = operand[i];
+                    fieldName[i - 1] = fieldName[i];
+                    fieldDesc[i - 1] = fieldDesc[i];
+                }
+                tracked--;
+            }
+            depth[tracked] = 0;
+            origin[tracked] = kind;
+            operand[tracked] = type;
+            fieldName[tracked] = name;
+            fieldDesc[tracked] = descriptor;
+            tracked++;
+        }
+
+        private void store(int field, int kind, int a, int b) {
+            stores.add(field);
+            stores.add(kind);
+            stores.add(a);
+            stores.add(b);
         }
 
         /** An instruction that initialises a class (new, a static field). */
@@ -294,16 +617,7 @@ final class CallGraph {
             if (!inMethod) {
                 return;
             }
-            int type;
-            if (owner == lastOwner) {
-                type = lastType;
-            } else {
-                Integer t = archiveTypes.get(owner);
-                type = t != null ? t
-                        : NAVIGATORS.containsKey(owner) || owner.startsWith("java/beans/") ? NAVIGATOR_OWNER : -1;
-                lastOwner = owner;
-                lastType = type;
-            }
+            int type = type(owner);
             if (type < 0) {
                 if (name != null) {
                     external(type, owner, name);
@@ -393,8 +707,91 @@ final class CallGraph {
             endMethod();
             siteStart.add(classSites.size());
             return new ClassCalls(methodSigs.toArray(), methodAccess.toArray(), classSites.toArray(), siteStart.toArray(),
-                    List.copyOf(provides));
+                    List.copyOf(provides), staticFinals.toArray(), stores.toArray());
         }
+    }
+
+    /**
+     * Per opcode without operand: its stack effect as {@code pops << 4 | pushes} in slots, or -1 for one that
+     * transfers control or shuffles the stack (every value followed is then dropped). {@code dup} and
+     * {@code dup2} copy the top without moving what lies below: they push one or two slots.
+     */
+    private static final int[] INSN_EFFECT = insnEffects();
+
+    private static int[] insnEffects() {
+        int[] e = new int[Opcodes.MONITOREXIT + 1];
+        Arrays.fill(e, -1);
+        e[Opcodes.NOP] = 0;
+        e[Opcodes.ACONST_NULL] = 0x01;
+        for (int op = Opcodes.ICONST_M1; op <= Opcodes.ICONST_5; op++) {
+            e[op] = 0x01;
+        }
+        e[Opcodes.LCONST_0] = 0x02;
+        e[Opcodes.LCONST_1] = 0x02;
+        e[Opcodes.FCONST_0] = 0x01;
+        e[Opcodes.FCONST_1] = 0x01;
+        e[Opcodes.FCONST_2] = 0x01;
+        e[Opcodes.DCONST_0] = 0x02;
+        e[Opcodes.DCONST_1] = 0x02;
+        e[Opcodes.IALOAD] = 0x21;
+        e[Opcodes.LALOAD] = 0x22;
+        e[Opcodes.FALOAD] = 0x21;
+        e[Opcodes.DALOAD] = 0x22;
+        e[Opcodes.AALOAD] = 0x21;
+        e[Opcodes.BALOAD] = 0x21;
+        e[Opcodes.CALOAD] = 0x21;
+        e[Opcodes.SALOAD] = 0x21;
+        e[Opcodes.IASTORE] = 0x30;
+        e[Opcodes.LASTORE] = 0x40;
+        e[Opcodes.FASTORE] = 0x30;
+        e[Opcodes.DASTORE] = 0x40;
+        e[Opcodes.AASTORE] = 0x30;
+        e[Opcodes.BASTORE] = 0x30;
+        e[Opcodes.CASTORE] = 0x30;
+        e[Opcodes.SASTORE] = 0x30;
+        e[Opcodes.POP] = 0x10;
+        e[Opcodes.POP2] = 0x20;
+        e[Opcodes.DUP] = 0x01;
+        e[Opcodes.DUP2] = 0x02;
+        // IADD .. DREM: int, long, float, double in turn.
+        for (int op = Opcodes.IADD; op <= Opcodes.DREM; op++) {
+            e[op] = (op - Opcodes.IADD) % 2 == 0 ? 0x21 : 0x42;
+        }
+        e[Opcodes.INEG] = 0x11;
+        e[Opcodes.LNEG] = 0x22;
+        e[Opcodes.FNEG] = 0x11;
+        e[Opcodes.DNEG] = 0x22;
+        for (int op = Opcodes.ISHL; op <= Opcodes.LUSHR; op++) {
+            e[op] = (op - Opcodes.ISHL) % 2 == 0 ? 0x21 : 0x32;
+        }
+        for (int op = Opcodes.IAND; op <= Opcodes.LXOR; op++) {
+            e[op] = (op - Opcodes.IAND) % 2 == 0 ? 0x21 : 0x42;
+        }
+        e[Opcodes.I2L] = 0x12;
+        e[Opcodes.I2F] = 0x11;
+        e[Opcodes.I2D] = 0x12;
+        e[Opcodes.L2I] = 0x21;
+        e[Opcodes.L2F] = 0x21;
+        e[Opcodes.L2D] = 0x22;
+        e[Opcodes.F2I] = 0x11;
+        e[Opcodes.F2L] = 0x12;
+        e[Opcodes.F2D] = 0x12;
+        e[Opcodes.D2I] = 0x21;
+        e[Opcodes.D2L] = 0x22;
+        e[Opcodes.D2F] = 0x21;
+        e[Opcodes.I2B] = 0x11;
+        e[Opcodes.I2C] = 0x11;
+        e[Opcodes.I2S] = 0x11;
+        e[Opcodes.LCMP] = 0x41;
+        e[Opcodes.FCMPL] = 0x21;
+        e[Opcodes.FCMPG] = 0x21;
+        e[Opcodes.DCMPL] = 0x41;
+        e[Opcodes.DCMPG] = 0x41;
+        e[Opcodes.ARRAYLENGTH] = 0x11;
+        e[Opcodes.MONITORENTER] = 0x10;
+        e[Opcodes.MONITOREXIT] = 0x10;
+        // Returns, athrow, swap, dup_x1, dup_x2, dup2_x1, dup2_x2: -1.
+        return e;
     }
 
     /** A method signature: its name and descriptor. */
@@ -500,6 +897,8 @@ final class CallGraph {
         int[] nodeSig = new int[nodes];
         int[] nodeAccess = new int[nodes];
         int[][] unitSites = new int[units][];
+        int[][] unitStaticFinals = new int[units][];
+        int[][] unitStores = new int[units][];
         int[] nodeSiteFrom = new int[nodes];
         int[] nodeSiteTo = new int[nodes];
         // The class files of each type (more than one for multi-release jars) and the nodes declaring each signature.
@@ -517,6 +916,8 @@ final class CallGraph {
             }
             typeUnits.get(unitType[u]).add(u);
             unitSites[u] = c.sites();
+            unitStaticFinals[u] = c.staticFinals();
+            unitStores[u] = c.stores();
             for (int m = 0; m < c.methodSigs().length; m++) {
                 int n = unitFirst[u] + m;
                 nodeUnit[n] = u;
@@ -536,6 +937,8 @@ final class CallGraph {
         boolean[] typeLive = new boolean[types.size()];
         CallGraph g = new CallGraph(sigNames, types, unitType, unitFirst, nodeUnit, nodeSig, nodeAccess, unitSites, nodeSiteFrom, nodeSiteTo, parent,
                 typeLive);
+        g.unitStaticFinals = unitStaticFinals;
+        g.unitStores = unitStores;
         g.search(h, typeUnits, declarers, entryUnits, services, sigs, typeIndex);
         return g;
     }
@@ -776,6 +1179,12 @@ final class CallGraph {
             for (int i = nodeSiteFrom[n]; i < nodeSiteTo[n]; i += 3) {
                 int kind = s[i];
                 int type = s[i + 1];
+                int[] held = null;
+                if (kind == RECEIVER_FIELD) {
+                    // The next triple names the field (FIELD_REF): its class is live already (its getstatic).
+                    held = fieldTypes(s[i + 4], s[i + 5], typeUnits, 0);
+                    kind = VIRTUAL;
+                }
                 if (kind >= CLASS) {
                     if (kind == CLASS) {
                         classObject(type, n, queue);
@@ -797,6 +1206,26 @@ final class CallGraph {
                 int sig = s[i + 2];
                 if (h.deserializer[type] && (sigFlags[sig] & DESERIALIZER) != 0) {
                     deserialization(n, queue);
+                }
+                if (held != null) {
+                    int fieldType = s[i + 4];
+                    int field = s[i + 5];
+                    i += 3;
+                    if (held != UNKNOWN) {
+                        List<Integer> site = List.of(type, sig, fieldType, field);
+                        int[] targets = receiverTargets.get(site);
+                        if (targets == null) {
+                            targets = receiverTargets(type, sig, held, h, declarers);
+                            receiverTargets.put(site, targets);
+                        }
+                        if (targets != UNKNOWN) {
+                            for (int target : targets) {
+                                reach(target, n, false, queue);
+                            }
+                            continue;
+                        }
+                    }
+                    // Resolved as the same call without a known receiver: the same targets, in the same order.
                 }
                 long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
                 int at = resolved.get(key + 1);
@@ -993,6 +1422,146 @@ final class CallGraph {
                 }
             }
         }
+    }
+
+    /** Per class file: the static final reference fields it declares without a constant value (field ids). */
+    private int[][] unitStaticFinals;
+    /** Per class file: its {@code putstatic}s of reference fields, as {@link ClassCalls#stores}. */
+    private int[][] unitStores;
+    /** Per {@link #RECEIVER_FIELD} call (type, sig, field's type, field) through a known field: its targets, or {@link #UNKNOWN}. */
+    private final Map<List<Integer>, int[]> receiverTargets = new HashMap<>();
+    /** Per static field (type << 32 | field id): {@link #fieldTypes}'s answer. */
+    private final Map<Long, int[]> fieldTypes = new HashMap<>();
+    /** Field ids named by a static setter handle anywhere in the archive; null until first needed. */
+    private Set<Integer> handleStores;
+    /** {@link #fieldTypes}: not known (any value of the field's type may be there). */
+    private static final int[] UNKNOWN = new int[0];
+    /** {@link #fieldTypes}: being computed (a cycle reaching it again is unknown). */
+    private static final int[] PENDING = new int[0];
+    /** How deep {@link #fieldTypes} follows fields assigned from fields before it gives up (unknown). */
+    private static final int MAX_FIELD_CHAIN = 32;
+
+    /**
+     * The targets of a virtual or interface call on a value read from a static field whose objects
+     * {@link #fieldTypes} knows to be of the archive classes {@code held}: the methods of that signature
+     * each of those classes declares or inherits from an archive ancestor (the method the JVM selects for
+     * a receiver of class T is T's or an ancestor's: its superclasses' or, a default method, its
+     * superinterfaces'; one T inherits from outside the archive is not archive code). {@link #UNKNOWN}
+     * when one of those classes is not a subtype of the call's type (the call would fail): the caller
+     * keeps the CHA targets. In node order.
+     */
+    private int[] receiverTargets(int type, int sig, int[] held, Hierarchy h, IntList[] declarers) {
+        for (int t : held) {
+            if (!h.isSubtype(t, type)) {
+                return UNKNOWN;
+            }
+        }
+        IntList candidates = declarers[sig];
+        if (candidates == null || held.length == 0) {
+            return new int[0];
+        }
+        IntList out = new IntList();
+        for (int i = 0; i < candidates.size(); i++) {
+            int n = candidates.get(i);
+            if ((nodeAccess[n] & Opcodes.ACC_STATIC) != 0) {
+                continue;
+            }
+            int d = unitType[nodeUnit[n]];
+            for (int t : held) {
+                if (h.isSubtype(t, d)) {
+                    out.add(n);
+                    break;
+                }
+            }
+        }
+        return out.toArray();
+    }
+
+    /**
+     * The archive classes of the objects the static field {@code field} of archive type {@code type} can
+     * hold (sorted type indices; null and objects of classes outside the archive add none), or
+     * {@link #UNKNOWN}. Known only for a static final field of a class or interface type without a constant
+     * value, which every class file of the type declares (else {@code getstatic} resolves to another field),
+     * and whose every {@code putstatic} in those class files (the only code the JVM lets assign a final
+     * field: its class's; from version 53 only its static initialiser) stores a recognised value:
+     * {@code new T} (exactly T), {@code aconst_null}, or another such static final field read by
+     * {@code getstatic} (its classes, transitively; a cycle is unknown). A static setter handle naming the
+     * field anywhere makes it unknown too (the JDK refuses one of a final field anyway). Reflection cannot
+     * set a static final field ({@code Field#set} throws even after {@code setAccessible}); Unsafe, lookups
+     * and VarHandle factories are denied calls, so code that uses them to assign one is refused before
+     * anything it misleads could matter.
+     */
+    private int[] fieldTypes(int type, int field, List<IntList> typeUnits, int chain) {
+        Long key = ((long) type << 32) | (field & 0xffffffffL);
+        int[] known = fieldTypes.get(key);
+        if (known != null) {
+            return known == PENDING ? UNKNOWN : known;
+        }
+        if (chain >= MAX_FIELD_CHAIN) {
+            return UNKNOWN;
+        }
+        fieldTypes.put(key, PENDING);
+        int[] result = computeFieldTypes(type, field, typeUnits, chain);
+        fieldTypes.put(key, result);
+        return result;
+    }
+
+    private int[] computeFieldTypes(int type, int field, List<IntList> typeUnits, int chain) {
+        if (handleStores == null) {
+            handleStores = new HashSet<>();
+            for (int[] stores : unitStores) {
+                for (int i = 0; stores != null && i < stores.length; i += 4) {
+                    if (stores[i + 1] == STORES_HANDLE) {
+                        handleStores.add(stores[i]);
+                    }
+                }
+            }
+        }
+        IntList units = typeUnits.get(type);
+        if (units.size() == 0 || handleStores.contains(field)) {
+            return UNKNOWN;
+        }
+        for (int i = 0; i < units.size(); i++) {
+            boolean declared = false;
+            for (int f : unitStaticFinals[units.get(i)]) {
+                declared |= f == field;
+            }
+            if (!declared) {
+                return UNKNOWN;
+            }
+        }
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (int i = 0; i < units.size(); i++) {
+            int[] stores = unitStores[units.get(i)];
+            for (int j = 0; j < stores.length; j += 4) {
+                if (stores[j] != field) {
+                    continue;
+                }
+                switch (stores[j + 1]) {
+                    case STORES_NEW -> {
+                        if (stores[j + 2] >= 0) {
+                            out.add(stores[j + 2]);
+                        }
+                    }
+                    case STORES_NULL -> {
+                        // No object.
+                    }
+                    case STORES_FIELD -> {
+                        int[] from = fieldTypes(stores[j + 2], stores[j + 3], typeUnits, chain + 1);
+                        if (from == UNKNOWN) {
+                            return UNKNOWN;
+                        }
+                        for (int t : from) {
+                            out.add(t);
+                        }
+                    }
+                    default -> {
+                        return UNKNOWN;
+                    }
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The CHA targets of a call, in node order. */

@@ -224,6 +224,9 @@ final class ClassScan extends ClassVisitor {
     public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
         method = Optional.empty();
         line = 0;
+        if (calls != null) {
+            calls.field(access, name, descriptor, value);
+        }
         descriptor(descriptor);
         return null;
     }
@@ -301,6 +304,9 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitLabel(Label label) {
+            if (calls != null) {
+                calls.flow();
+            }
             // A label before the first constant of a sequence does not matter; one inside it might be a target.
             if (!window.isEmpty()) {
                 push(label);
@@ -314,6 +320,9 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitInsn(int opcode) {
+            if (calls != null) {
+                calls.insn(opcode);
+            }
             switch (opcode) {
                 case Opcodes.ACONST_NULL -> push(NULL);
                 case Opcodes.ICONST_M1, Opcodes.ICONST_0, Opcodes.ICONST_1, Opcodes.ICONST_2, Opcodes.ICONST_3,
@@ -325,6 +334,9 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitIntInsn(int opcode, int operand) {
+            if (calls != null) {
+                calls.intInsn(opcode);
+            }
             if (opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH) {
                 push(operand);
             } else {
@@ -334,6 +346,9 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitVarInsn(int opcode, int varIndex) {
+            if (calls != null) {
+                calls.varInsn(opcode);
+            }
             window.clear();
         }
 
@@ -344,12 +359,18 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitJumpInsn(int opcode, Label label) {
+            if (calls != null) {
+                calls.flow();
+            }
             targets.add(label);
             window.clear();
         }
 
         @Override
         public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            if (calls != null) {
+                calls.flow();
+            }
             targets.add(dflt);
             targets.addAll(List.of(labels));
             window.clear();
@@ -357,6 +378,9 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            if (calls != null) {
+                calls.flow();
+            }
             targets.add(dflt);
             targets.addAll(List.of(labels));
             window.clear();
@@ -371,6 +395,9 @@ final class ClassScan extends ClassVisitor {
                 // An array's class hands out its element's class (getComponentType) without initialising it.
                 calls.classObject(type);
             }
+            if (calls != null) {
+                calls.typeInsn(opcode, type);
+            }
             if (opcode == Opcodes.INSTANCEOF || opcode == Opcodes.CHECKCAST) {
                 testedType(type);
             } else {
@@ -383,6 +410,9 @@ final class ClassScan extends ClassVisitor {
             window.clear();
             if (calls != null && (opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC)) {
                 calls.init(owner);
+            }
+            if (calls != null) {
+                calls.fieldInsn(opcode, owner, name, descriptor);
             }
             member(owner, name, descriptor);
         }
@@ -438,6 +468,9 @@ final class ClassScan extends ClassVisitor {
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
             window.clear();
+            if (calls != null) {
+                calls.invokeDynamic(descriptor);
+            }
             descriptor(descriptor);
             bootstrap(bootstrap);
             // The classes a bootstrap receives: only the lambda and string concatenation factories are known
@@ -454,6 +487,9 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitLdcInsn(Object value) {
+            if (calls != null) {
+                calls.ldc(value);
+            }
             push(value);
             constant(value, 0, true);
         }
@@ -461,6 +497,9 @@ final class ClassScan extends ClassVisitor {
         @Override
         public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
             window.clear();
+            if (calls != null) {
+                calls.multiANewArray(numDimensions);
+            }
             if (calls != null) {
                 calls.classObject(descriptor);
             }
