@@ -60,8 +60,9 @@ import net.bytebuddy.jar.asm.Type;
  *       (and of its archive supertypes), and of the class of every reachable method;</li>
  *   <li>a reachable method: the targets of its calls (a static or special call: the method it
  *       resolves to; a virtual or interface call: every non-static method of that name and descriptor
- *       declared in a subtype or supertype of the receiver type, and every default method of that name
- *       and descriptor), the targets of its method handles ({@code ldc}, and the bootstrap method and
+ *       declared in a subtype or supertype of the receiver type, or in a superclass of a subtype (which
+ *       a subtype inherits as its implementation: {@code class T extends S implements X}), and every
+ *       default method of that name and descriptor), the targets of its method handles ({@code ldc}, and the bootstrap method and
  *       arguments of {@code invokedynamic} and constant-dynamic, which is how lambdas and method
  *       references reach their bodies).</li>
  * </ul>
@@ -1057,6 +1058,36 @@ final class CallGraph {
         boolean isSubtype(int sub, int sup) {
             return Arrays.binarySearch(ancestors[sub], sup) >= 0;
         }
+
+        /** Per type, its archive subtypes (itself included), made on first use. */
+        private int[][] descendants;
+
+        /**
+         * Whether some archive class is a subtype of both: then a method {@code b} declares can be the
+         * implementation of {@code a}'s method in that class ({@code class T extends S implements X}:
+         * {@code S.go()} implements {@code X.go()} for a T, though S and X are unrelated).
+         */
+        boolean shareSubtype(int a, int b) {
+            if (descendants == null) {
+                IntList[] lists = new IntList[ancestors.length];
+                for (int t = 0; t < ancestors.length; t++) {
+                    for (int anc : ancestors[t]) {
+                        (lists[anc] == null ? lists[anc] = new IntList() : lists[anc]).add(t);
+                    }
+                }
+                int[][] made = new int[ancestors.length][];
+                for (int t = 0; t < made.length; t++) {
+                    made[t] = lists[t] == null ? new int[0] : lists[t].toArray();
+                }
+                descendants = made;
+            }
+            for (int t : descendants[a]) {
+                if (isSubtype(t, b)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static final int CONSTRUCTOR = 1;
@@ -1606,7 +1637,9 @@ final class CallGraph {
             }
             int d = unitType[nodeUnit[n]];
             boolean defaultMethod = types.get(d).isInterface() && (nodeAccess[n] & Opcodes.ACC_ABSTRACT) == 0;
-            if (h.isSubtype(d, type) || h.isSubtype(type, d) || defaultMethod) {
+            // An override (a subtype's), the inherited method (a supertype's), a default method, or the
+            // method a subtype of the receiver type inherits from an unrelated superclass.
+            if (h.isSubtype(d, type) || h.isSubtype(type, d) || defaultMethod || h.shareSubtype(type, d)) {
                 out.add(n);
             }
         }

@@ -218,6 +218,25 @@ class ReachabilityScanTests {
     }
 
     @Test
+    void anInterfaceCallReachesTheImplementationASubtypeInheritsFromAnUnrelatedSuperclass() {
+        // T implements X with S's go(): S is neither a subtype nor a supertype of X, yet x.go() runs S.go().
+        String types = """
+                package p;
+                interface X { void go(); }
+                class S { public void go() { System.exit(1); } }
+                final class T extends S implements X { }
+                final class U implements X { public void go() { } }
+                """;
+        ScanReport viaInterface = scan("X x = new T(); x.go();", "", "p/X.java", types);
+        assertThat(exitsByMethod(viaInterface)).as(viaInterface.toText()).containsExactly("DENY p.S.go()V");
+        assertThat(exits(viaInterface).get(0).path()).containsExactly("p.Entry.start(Ldev/stigmem/api/PluginContext;)V", "p.S.go()V");
+
+        // Without an instance of T (or S), S.go() waits: only U runs behind X.
+        ScanReport otherImplementation = scan("X x = new U(); x.go();", "", "p/X.java", types);
+        assertThat(exitsByMethod(otherImplementation)).containsExactly("INFO p.S.go()V");
+    }
+
+    @Test
     void aReadHookIsReachableOnlyWhenReachableCodeDeserializes() {
         // The stream makes the instance without a constructor; the read hooks wait for deserialization,
         // which through ObjectInputStream is itself denied.
