@@ -18,17 +18,24 @@ import java.util.Optional;
 public final class PluginCandidate {
     private final Path archive;
     private final PluginDeclaration declaration;
-    private final Map<String, String> moduleOfJar;
+    private final Map<String, java.lang.module.ModuleDescriptor> descriptors;
 
-    PluginCandidate(Path archive, PluginDeclaration declaration, Map<String, String> moduleOfJar) {
+    PluginCandidate(Path archive, PluginDeclaration declaration, Map<String, java.lang.module.ModuleDescriptor> descriptors) {
         this.archive = archive;
         this.declaration = declaration;
-        this.moduleOfJar = Map.copyOf(moduleOfJar);
+        this.descriptors = Map.copyOf(descriptors);
+    }
+
+    /** Each jar's module descriptor as the JDK's module finder read it (explicit or automatic), by jar name. */
+    public Map<String, java.lang.module.ModuleDescriptor> descriptors() {
+        return descriptors;
     }
 
     /** Each jar's module name as the JDK's module finder read it (explicit or automatic), by jar name. */
     public Map<String, String> moduleOfJar() {
-        return moduleOfJar;
+        Map<String, String> names = new java.util.TreeMap<>();
+        descriptors.forEach((jar, d) -> names.put(jar, d.name()));
+        return names;
     }
 
     /** The operator's archive. */

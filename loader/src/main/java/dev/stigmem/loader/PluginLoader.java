@@ -322,9 +322,7 @@ public final class PluginLoader implements AutoCloseable {
                 // same validated names, packages and providers), so the verdict is the same.
                 modules = SealedModules.seal(modules, allowlist.reasons().keySet(), layers.parent());
             }
-            Map<String, String> moduleOfJar = new LinkedHashMap<>();
-            descriptors.forEach((jar, d) -> moduleOfJar.put(jar, d.name()));
-            PluginCandidate candidate = new PluginCandidate(archive, declaration, moduleOfJar);
+            PluginCandidate candidate = new PluginCandidate(archive, declaration, descriptors);
             if (check) {
                 runChecks(candidate);
             }

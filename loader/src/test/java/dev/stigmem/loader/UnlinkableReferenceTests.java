@@ -87,6 +87,37 @@ class UnlinkableReferenceTests {
     }
 
     @Test
+    void aPackageALibraryModuleDoesNotExportIsUnlinkableAndReallyFailsToLink() throws java.io.IOException {
+        Path dir = java.nio.file.Files.createDirectory(tmp.resolve("hiding"));
+        Path lib = JavacJar.named("hiding-lib.jar")
+                .source("module-info.java", "module hiding { exports hiding.api; exports hiding.friends to some.friend; }")
+                .source("hiding/api/Open.java", "package hiding.api; public final class Open { public static String name() { return \"open\"; } }")
+                .source("hiding/friends/Near.java", "package hiding.friends; public final class Near { public static String name() { return \"near\"; } }")
+                .source("hiding/internal/Secret.java",
+                        "package hiding.internal; public final class Secret { public static String name() { return \"secret\"; } }")
+                .writeTo(dir);
+        JavacJar.plainPlugin("hidden.jar", "hidden", manifest("hidden-probe"), PROBE)
+                .source("hidden/Touch.java", """
+                        package hidden;
+                        final class Touch {
+                            static Object touch() { return hiding.api.Open.name() + hiding.internal.Secret.name(); }
+                            static Object near() { return hiding.friends.Near.name(); }
+                        }
+                        """).against(lib).writeTo(dir);
+        List<ScanReport> reports = new ArrayList<>();
+
+        assertThat(run(dir, reports)).isEqualTo("IllegalAccessError");
+        ScanReport report = reports.get(0);
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        // A package exported to another module only is as closed to this one; in code nothing reaches, INFO.
+        assertThat(brief(report, RuleIds.REFERENCE_UNLINKABLE))
+                .containsExactlyInAnyOrder("WARN hiding.internal.Secret", "INFO hiding.friends.Near");
+        assertThat(report.findings(RuleIds.REFERENCE_UNLINKABLE)).extracting(Finding::reason)
+                .anySatisfy(r -> assertThat(r).contains("module hiding does not export package hiding.internal to module hidden",
+                        "IllegalAccessError"));
+    }
+
+    @Test
     void aLinkableDangerousClassStaysDenied() {
         Path jar = JavacJar.plainPlugin("spawn.jar", "spawn", manifest("spawn-probe"), PROBE)
                 .source("spawn/Touch.java", """

@@ -35,7 +35,7 @@ public final class ScanCheck implements ArchiveCheck {
 
     /** Scans one candidate without judging it: what {@code stigmem scan} and review print. */
     public static ScanReport scan(PluginCandidate candidate, ScanPolicy policy) {
-        return BytecodeScanner.scan(candidate.image(), candidate.manifest(), policy, candidate.moduleOfJar());
+        return BytecodeScanner.scan(candidate.image(), candidate.manifest(), policy, candidate.descriptors());
     }
 
     @Override

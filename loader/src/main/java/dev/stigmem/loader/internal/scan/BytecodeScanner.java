@@ -106,10 +106,15 @@ public final class BytecodeScanner {
      * supplies its own copy), so its findings are reported for the record only (INFO), with one INFO
      * finding that says so.
      *
-     * @param moduleOfJar each jar's module name, by jar name
+     * <p>The descriptors also say which packages each explicit module exports to whom: a class's
+     * access to a class of another archive module's unexported package is reported as unlinkable (WARN),
+     * since the JVM refuses it with IllegalAccessError.
+     *
+     * @param descriptors each jar's module descriptor as the JDK's module finder read it, by jar name
      */
-    public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy, Map<String, String> moduleOfJar) {
-        return scanArchive(image, manifest, policy, Optional.empty(), true, moduleOfJar);
+    public static ScanReport scan(ArchiveImage image, PluginManifest manifest, ScanPolicy policy,
+                                  Map<String, java.lang.module.ModuleDescriptor> descriptors) {
+        return scanArchive(image, manifest, policy, Optional.empty(), true, descriptors);
     }
 
     /** What a finding in a jar the host replaces says besides the rule's reason. */
@@ -121,7 +126,8 @@ public final class BytecodeScanner {
             + " the runtime guard refuses a guarded call if it is ever reached";
 
     private static ScanReport scanArchive(ArchiveImage image, PluginManifest manifest, ScanPolicy policy,
-                                          Optional<Executor> executor, boolean reachability, Map<String, String> moduleOfJar) {
+                                          Optional<Executor> executor, boolean reachability,
+                                          Map<String, java.lang.module.ModuleDescriptor> descriptors) {
         List<JarImage> jars = image.jars();
         List<ClassUnit> units = collect(jars, policy);
 
@@ -150,6 +156,7 @@ public final class BytecodeScanner {
         TypeHierarchy hierarchy = new TypeHierarchy(supertypes, where, JdkTypes.instance(), ReferenceJudge.namedByPolicy(index),
                 policy.limits().maxHierarchyDepth());
         ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy);
+        exportGates(judge, jars, headers, descriptors);
 
         // The archive's types, numbered in archive order, for the call graph.
         Map<String, Integer> typeIndex = new HashMap<>();
@@ -218,7 +225,8 @@ public final class BytecodeScanner {
         for (int ji = 1; ji < jars.size(); ji++) {
             JarImage j = jars.get(ji);
             int jarIndex = ji;
-            String module = moduleOfJar.get(j.name());
+            java.lang.module.ModuleDescriptor descriptor = descriptors.get(j.name());
+            String module = descriptor == null ? null : descriptor.name();
             if (module != null) {
                 policy.substitution(module).ifPresent(rule -> {
                     substituted.put(j.name(), rule);
@@ -277,6 +285,60 @@ public final class BytecodeScanner {
             return f.withPath(graph.path(unit, f.method().get()));
         }
         return f;
+    }
+
+    /**
+     * Tells the judge which archive classes stand in a package their explicit module does not export
+     * to all, and each jar's module (automatic modules export everything; without descriptors, nothing is known).
+     */
+    private static void exportGates(ReferenceJudge judge, List<JarImage> jars, List<Header> headers,
+                                    Map<String, java.lang.module.ModuleDescriptor> descriptors) {
+        if (descriptors.isEmpty()) {
+            return;
+        }
+        String[] jarModules = new String[jars.size()];
+        Map<Integer, Map<String, Set<String>>> restricted = new HashMap<>();
+        for (int i = 0; i < jars.size(); i++) {
+            java.lang.module.ModuleDescriptor d = descriptors.get(jars.get(i).name());
+            if (d == null) {
+                continue;
+            }
+            jarModules[i] = d.name();
+            if (d.isAutomatic()) {
+                continue;
+            }
+            Map<String, Set<String>> packages = new HashMap<>();
+            for (String p : d.packages()) {
+                packages.put(p, Set.of());
+            }
+            for (java.lang.module.ModuleDescriptor.Exports e : d.exports()) {
+                if (e.isQualified()) {
+                    packages.computeIfPresent(e.source(), (k, v) -> Set.copyOf(e.targets()));
+                } else {
+                    packages.remove(e.source());
+                }
+            }
+            if (!packages.isEmpty()) {
+                restricted.put(i, packages);
+            }
+        }
+        Map<String, ReferenceJudge.ExportGate> gates = new HashMap<>();
+        if (!restricted.isEmpty()) {
+            for (Header h : headers) {
+                Map<String, Set<String>> packages = restricted.get(h.unit().jarIndex());
+                if (packages == null || h.moduleName().isPresent()) {
+                    continue;
+                }
+                String dotted = h.name().replace('/', '.');
+                int dot = dotted.lastIndexOf('.');
+                String pkg = dot < 0 ? "" : dotted.substring(0, dot);
+                Set<String> targets = packages.get(pkg);
+                if (targets != null) {
+                    gates.put(dotted, new ReferenceJudge.ExportGate(jarModules[h.unit().jarIndex()], targets, pkg));
+                }
+            }
+        }
+        judge.exports(gates, jarModules);
     }
 
     /** The provider classes named by a jar's {@code META-INF/services} files (internal names). */

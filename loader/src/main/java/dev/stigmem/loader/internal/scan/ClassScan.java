@@ -241,7 +241,11 @@ final class ClassScan extends ClassVisitor {
         descriptor(descriptor);
         if (exceptions != null) {
             for (String e : exceptions) {
-                type(e);
+                // A throws clause is not resolved by the JVM: judged, but no access to check.
+                ReferenceJudge.TypeInfo t = judge.typeInfo(e);
+                if (t != null) {
+                    report(t);
+                }
             }
         }
         body.reset();
@@ -598,6 +602,9 @@ final class ClassScan extends ClassVisitor {
     }
 
     private void member(ReferenceJudge.MemberInfo m, String name) {
+        if (m.owner() != null) {
+            accessed(m.owner());
+        }
         if (m.quiet()) {
             return;
         }
@@ -629,6 +636,7 @@ final class ClassScan extends ClassVisitor {
     private void type(String internalName) {
         ReferenceJudge.TypeInfo t = judge.typeInfo(internalName);
         if (t != null) {
+            accessed(t);
             report(t);
         }
     }
@@ -644,6 +652,9 @@ final class ClassScan extends ClassVisitor {
      */
     private void testedType(String internalName) {
         ReferenceJudge.TypeInfo t = judge.typeInfo(internalName);
+        if (t != null) {
+            accessed(t);
+        }
         if (t == null || t.quiet()) {
             return;
         }
@@ -654,6 +665,18 @@ final class ClassScan extends ClassVisitor {
                     + " reference, construction or JDK call taking it is judged on its own. " + d.reason(), t.dotted());
         } else {
             report(t);
+        }
+    }
+
+    /**
+     * A class the code accesses itself (a member's owner, {@code new}, a cast, a class literal): the
+     * JVM checks that its package is exported to this module, unlike the types a descriptor names.
+     */
+    private void accessed(ReferenceJudge.TypeInfo t) {
+        java.util.Optional<String> hidden = judge.notExportedTo(t.dotted(), jarIndex);
+        if (hidden.isPresent()) {
+            add(Severity.WARN, RuleIds.REFERENCE_UNLINKABLE, "The plugin's layer cannot link it (" + hidden.get()
+                    + "); it fails with IllegalAccessError at run time if reached", t.dotted());
         }
     }
 

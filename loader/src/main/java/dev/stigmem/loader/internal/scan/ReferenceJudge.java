@@ -347,6 +347,44 @@ final class ReferenceJudge {
     }
 
     /** Whether a module of the archive may require this module. */
+    /**
+     * Classes of the archive in a package their explicit module does not export to every module, by
+     * dotted name: the module's name and the modules it exports the package to. Empty for most archives.
+     */
+    private Map<String, ExportGate> gates = Map.of();
+    /** Per jar index, its module's name (as the JDK's module finder read it), or null when unknown. */
+    private String[] jarModules = new String[0];
+
+    /** A package of an archive module exported to these modules only (none: not exported). */
+    record ExportGate(String module, Set<String> targets, String packageName) {
+    }
+
+    /** Sets what {@link #notExportedTo} answers from; before any class is scanned. */
+    void exports(Map<String, ExportGate> gates, String[] jarModules) {
+        this.gates = Map.copyOf(gates);
+        this.jarModules = jarModules.clone();
+    }
+
+    /**
+     * Why a class of another archive module cannot be linked from the class files of jar
+     * {@code fromJar}: its package is not exported to their module (the JVM throws
+     * IllegalAccessError). Empty when it can, or when nothing is known of the modules.
+     */
+    Optional<String> notExportedTo(String dotted, int fromJar) {
+        if (gates.isEmpty()) {
+            return Optional.empty();
+        }
+        ExportGate g = gates.get(dotted);
+        if (g == null || fromJar < 0 || fromJar >= jarModules.length || jarModules[fromJar] == null) {
+            return Optional.empty();
+        }
+        String from = jarModules[fromJar];
+        if (from.equals(g.module()) || g.targets().contains(from)) {
+            return Optional.empty();
+        }
+        return Optional.of("module " + g.module() + " does not export package " + g.packageName() + " to module " + from);
+    }
+
     boolean moduleAllowed(String module) {
         return policy.moduleAllowed(module) || archiveModules.contains(module);
     }
