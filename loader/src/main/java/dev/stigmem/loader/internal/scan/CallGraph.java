@@ -1,7 +1,6 @@
 package dev.stigmem.loader.internal.scan;
 
 import dev.stigmem.loader.scan.ScanLimitException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -198,6 +197,8 @@ final class CallGraph {
         private final ConcurrentHashMap<SigKey, Integer> ids = new ConcurrentHashMap<>(8192);
         /** By id: each key once, appended as it is interned, so the graph need not walk the map. Guarded by this. */
         private SigKey[] keys = new SigKey[8192];
+        /** By id: {@link CallGraph#flags} of each key. Guarded by this. */
+        private int[] flags = new int[8192];
         private int next;
 
         int intern(String name, String descriptor) {
@@ -209,9 +210,16 @@ final class CallGraph {
         private synchronized int append(SigKey k) {
             if (next == keys.length) {
                 keys = Arrays.copyOf(keys, next * 2);
+                flags = Arrays.copyOf(flags, next * 2);
             }
             keys[next] = k;
+            flags[next] = CallGraph.flags(k);
             return next++;
+        }
+
+        /** The flags of the first {@code count} signatures (as many as {@link #keys} returned). */
+        synchronized int[] flags(int count) {
+            return Arrays.copyOf(flags, count);
         }
 
         /**
@@ -295,6 +303,9 @@ final class CallGraph {
         /** The last owner looked up and its type index (-1: not an archive type): calls cluster by owner. */
         private String lastOwner;
         private int lastType;
+        /** This class's signature ids and owners' type indices, by the identity of ASM's strings (see {@link #sig}). */
+        private final IdentityCache sigCache = new IdentityCache();
+        private final IdentityCache typeCache = new IdentityCache();
 
         /**
          * The values followed: depth (slots above it), origin ({@code STORES_*}) and its operand (the type);
@@ -349,16 +360,32 @@ final class CallGraph {
             }
         }
 
+        /**
+         * The signature's id: looked up in this class's own cache first, by the identity of the strings (ASM
+         * hands out one String per constant of the class's constant pool, so each distinct name and
+         * descriptor pair is interned in {@link Sigs} once per class, not once per call site). Another
+         * String of the same text (a duplicate constant) only misses the cache: {@link Sigs} gives it the same id.
+         */
         private int sig(String name, String descriptor) {
-            return sigs.intern(name, descriptor);
+            int id = sigCache.get(name, descriptor);
+            if (id == IdentityCache.MISSING) {
+                id = sigs.intern(name, descriptor);
+                sigCache.put(name, descriptor, id);
+            }
+            return id;
         }
 
         /** The type index of an owner, -1 outside the archive ({@link #NAVIGATOR_OWNER} for one of those). */
         private int type(String owner) {
             if (owner != lastOwner) {
-                Integer t = archiveTypes.get(owner);
-                lastType = t != null ? t
-                        : NAVIGATORS.containsKey(owner) || owner.startsWith("java/beans/") ? NAVIGATOR_OWNER : -1;
+                int t = typeCache.get(owner, null);
+                if (t == IdentityCache.MISSING) {
+                    Integer i = archiveTypes.get(owner);
+                    t = i != null ? i
+                            : NAVIGATORS.containsKey(owner) || owner.startsWith("java/beans/") ? NAVIGATOR_OWNER : -1;
+                    typeCache.put(owner, null, t);
+                }
+                lastType = t;
                 lastOwner = owner;
             }
             return lastType;
@@ -988,35 +1015,70 @@ final class CallGraph {
                 Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
                 superclass[t] = s == null ? -1 : s;
             }
+            // Each type's direct supertypes, resolved once: archive ones by index, the others by name.
+            int[][] directArchive = new int[n][];
+            String[][] directExternal = new String[n][];
+            IntList archiveSupers = new IntList();
+            List<String> externalSupers = new ArrayList<>();
             for (int t = 0; t < n; t++) {
-                // Archive ancestors (itself included) and the external types directly above any of them.
-                Set<Integer> seen = new HashSet<>();
-                ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(t));
-                Set<String> external = new HashSet<>();
-                while (!todo.isEmpty()) {
-                    int a = todo.pop();
-                    if (!seen.add(a)) {
+                ArchiveType at = types.get(t);
+                archiveSupers.clear();
+                externalSupers.clear();
+                for (int i = 0; i <= at.interfaces().size(); i++) {
+                    String d = i < at.interfaces().size() ? at.interfaces().get(i) : at.superclass();
+                    if (d == null) {
                         continue;
                     }
-                    ArchiveType at = types.get(a);
-                    List<String> direct = new ArrayList<>(at.interfaces());
-                    if (at.superclass() != null) {
-                        direct.add(at.superclass());
-                    }
-                    for (String d : direct) {
-                        Integer di = typeIndex.get(d);
-                        if (di != null) {
-                            todo.push(di);
-                        } else {
-                            external.add(d);
-                        }
+                    Integer di = typeIndex.get(d);
+                    if (di != null) {
+                        archiveSupers.add(di);
+                    } else {
+                        externalSupers.add(d);
                     }
                 }
-                int[] anc = seen.stream().mapToInt(Integer::intValue).sorted().toArray();
+                directArchive[t] = archiveSupers.toArray();
+                directExternal[t] = externalSupers.toArray(new String[0]);
+            }
+            // The walk's state, reused from type to type: seen[a] == t + 1 once a is an ancestor of t.
+            int[] seen = new int[n];
+            int[] todo = new int[n];
+            IntList found = new IntList();
+            List<String> external = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                // Archive ancestors (itself included) and the external types directly above any of them.
+                found.clear();
+                external.clear();
+                int top = 0;
+                todo[top++] = t;
+                seen[t] = t + 1;
+                while (top > 0) {
+                    int a = todo[--top];
+                    found.add(a);
+                    for (int d : directArchive[a]) {
+                        if (seen[d] != t + 1) {
+                            seen[d] = t + 1;
+                            todo[top++] = d;
+                        }
+                    }
+                    java.util.Collections.addAll(external, directExternal[a]);
+                }
+                int[] anc = found.toArray();
+                Arrays.sort(anc);
                 budget.spend(anc.length);
                 ancestors[t] = anc;
                 // Most types share their external supertypes (Object alone, a few collection interfaces): one set each.
-                String key = String.join(" ", new java.util.TreeSet<>(external));
+                // Sorted, each once (several ancestors can name the same one).
+                if (external.size() > 1) {
+                    java.util.Collections.sort(external);
+                }
+                int distinct = 0;
+                for (int i = 0; i < external.size(); i++) {
+                    if (distinct == 0 || !external.get(i).equals(external.get(distinct - 1))) {
+                        external.set(distinct++, external.get(i));
+                    }
+                }
+                external.subList(distinct, external.size()).clear();
+                String key = String.join(" ", external);
                 int kinds = externalKinds.computeIfAbsent(key, k -> {
                     int bits = 0;
                     for (String e : external) {
@@ -1068,6 +1130,62 @@ final class CallGraph {
          * {@code S.go()} implements {@code X.go()} for a T, though S and X are unrelated).
          */
         boolean shareSubtype(int a, int b) {
+            descendants();
+            for (int t : descendants[a]) {
+                if (isSubtype(t, b)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Per type, the types related to it, as a bit set: null until made, {@link #NO_RELATED} when too costly. */
+        private long[][] related;
+        /** The memory ({@code long}s) and work (ancestors visited) every {@link #related} set of an archive may take. */
+        private static final int RELATED_WORDS = 1 << 20;
+        private static final int RELATED_WORK = 1 << 24;
+        private static final long[] NO_RELATED = new long[0];
+        private int relatedWords;
+        private int relatedWork;
+
+        /**
+         * Whether {@code d} is an archive ancestor of an archive subtype of {@code type} (itself included):
+         * {@code isSubtype(d, type) || isSubtype(type, d) || shareSubtype(type, d)}, which is the same (a type
+         * is its own ancestor and its own subtype). Answered from a bit set of those ancestors made once per
+         * type, within bounds of memory and work per archive; past them, by the three tests.
+         */
+        boolean related(int type, int d) {
+            if (related == null) {
+                related = new long[ancestors.length][];
+            }
+            long[] bits = related[type];
+            if (bits == null) {
+                bits = NO_RELATED;
+                descendants();
+                int words = (ancestors.length + 63) >>> 6;
+                long work = 0;
+                for (int t : descendants[type]) {
+                    work += ancestors[t].length;
+                }
+                if (relatedWords + words <= RELATED_WORDS && relatedWork + work <= RELATED_WORK) {
+                    relatedWords += words;
+                    relatedWork += (int) work;
+                    bits = new long[words];
+                    for (int t : descendants[type]) {
+                        for (int a : ancestors[t]) {
+                            bits[a >>> 6] |= 1L << a;
+                        }
+                    }
+                }
+                related[type] = bits;
+            }
+            if (bits == NO_RELATED) {
+                return isSubtype(d, type) || isSubtype(type, d) || shareSubtype(type, d);
+            }
+            return (bits[d >>> 6] & (1L << d)) != 0;
+        }
+
+        private void descendants() {
             if (descendants == null) {
                 IntList[] lists = new IntList[ancestors.length];
                 for (int t = 0; t < ancestors.length; t++) {
@@ -1081,12 +1199,6 @@ final class CallGraph {
                 }
                 descendants = made;
             }
-            for (int t : descendants[a]) {
-                if (isSubtype(t, b)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 
@@ -1102,29 +1214,33 @@ final class CallGraph {
     /** Per signature id: what its name says ({@link #CONSTRUCTOR}, ...), computed once rather than per node. */
     private int[] sigFlags;
 
+    /**
+     * What a signature's name says ({@link #CONSTRUCTOR}, ...): computed by {@link Sigs} as it interns the
+     * signature, while its strings are at hand, rather than by walking every signature's strings again here.
+     */
+    static int flags(SigKey k) {
+        // On name and descriptor apart: joining them to compare (and hash, for the hooks) was a hot spot.
+        // Every flagged signature starts with one of these: most signatures are settled by one char.
+        char first = k.name().isEmpty() ? 0 : k.name().charAt(0);
+        if (first != 0 && FLAGGED_FIRST_CHARS.indexOf(first) < 0) {
+            return 0;
+        }
+        int hook = 0;
+        for (String hookSig : READ_HOOKS) {
+            hook |= k.is(hookSig) ? READ_HOOK : 0;
+        }
+        for (String hookSig : WRITE_HOOKS) {
+            hook |= k.is(hookSig) ? WRITE_HOOK : 0;
+        }
+        return (k.startsWith("<init>(") ? CONSTRUCTOR : 0) | (k.startsWith("<clinit>(") ? INITIALISER : 0)
+                | hook | (k.startsWith("values()[") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0)
+                | (DESERIALIZER_NAMES.contains(k.name()) ? DESERIALIZER : 0);
+    }
+
     private void search(Hierarchy h, List<IntList> typeUnits, IntList[] declarers, boolean[] entryUnits,
                         Set<String> services, Sigs sigs, Map<String, Integer> typeIndex) {
         int nodes = parent.length;
-        sigFlags = new int[sigNames.length];
-        for (int i = 0; i < sigNames.length; i++) {
-            // On name and descriptor apart: joining them to compare (and hash, for the hooks) was a hot spot.
-            SigKey k = sigNames[i];
-            // Every flagged signature starts with one of these: most signatures are settled by one char.
-            char first = k.name().isEmpty() ? 0 : k.name().charAt(0);
-            if (first != 0 && FLAGGED_FIRST_CHARS.indexOf(first) < 0) {
-                continue;
-            }
-            int hook = 0;
-            for (String hookSig : READ_HOOKS) {
-                hook |= k.is(hookSig) ? READ_HOOK : 0;
-            }
-            for (String hookSig : WRITE_HOOKS) {
-                hook |= k.is(hookSig) ? WRITE_HOOK : 0;
-            }
-            sigFlags[i] = (k.startsWith("<init>(") ? CONSTRUCTOR : 0) | (k.startsWith("<clinit>(") ? INITIALISER : 0)
-                    | hook | (k.startsWith("values()[") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0)
-                    | (DESERIALIZER_NAMES.contains(k.name()) ? DESERIALIZER : 0);
-        }
+        sigFlags = sigs.flags(sigNames.length);
         boolean[] entry = new boolean[nodes];
         boolean[] entryTypes = new boolean[types.size()];
         for (int u = 0; u < unitType.length; u++) {
@@ -1138,12 +1254,17 @@ final class CallGraph {
                 entryTypes[t] = true;
             }
         }
+        // Per type: whether it names Plugin as a direct supertype (looked up once, not once per subtype).
+        boolean[] pluginDirect = new boolean[types.size()];
+        for (int t = 0; t < types.size(); t++) {
+            pluginDirect[t] = types.get(t).interfaces().contains(PLUGIN) || PLUGIN.equals(types.get(t).superclass());
+        }
         for (int t = 0; t < types.size(); t++) {
             if (h.byName[t]) {
                 entryTypes[t] = true;
             }
             for (int a : h.ancestors[t]) {
-                if (types.get(a).interfaces().contains(PLUGIN) || PLUGIN.equals(types.get(a).superclass())) {
+                if (pluginDirect[a]) {
                     entryTypes[t] = true;
                 }
             }
@@ -1179,9 +1300,9 @@ final class CallGraph {
                 }
             }
         }
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        IntQueue queue = new IntQueue(nodes);
         instantiated = new boolean[types.size()];
-        waiting = new HashMap<>();
+        waiting = new IntList[types.size()];
         parked = new boolean[nodes];
         for (int n = 0; n < nodes; n++) {
             if (entry[n]) {
@@ -1288,7 +1409,7 @@ final class CallGraph {
      * {@code values()} of it and of its archive ancestors that are enums ({@code EnumSet.allOf},
      * {@code Class#getEnumConstants}, {@code Enum#valueOf}, ...).
      */
-    private void classObject(int type, int from, ArrayDeque<Integer> queue) {
+    private void classObject(int type, int from, IntQueue queue) {
         if (classObject[type]) {
             return;
         }
@@ -1301,7 +1422,7 @@ final class CallGraph {
     }
 
     /** Reaches the static {@code values()} of enum {@code type} from {@code from}. */
-    private void enumValues(int type, int from, ArrayDeque<Integer> queue) {
+    private void enumValues(int type, int from, IntQueue queue) {
         IntList units = typeUnits.get(type);
         for (int i = 0; i < units.size(); i++) {
             int u = units.get(i);
@@ -1320,7 +1441,7 @@ final class CallGraph {
      * that is not serializable, the canonical constructor of a record, the {@code values()} of an enum
      * and the {@code $deserializeLambda$} of the class that captured a serializable lambda.
      */
-    private void deserialization(int from, ArrayDeque<Integer> queue) {
+    private void deserialization(int from, IntQueue queue) {
         if (deserializes) {
             return;
         }
@@ -1371,7 +1492,7 @@ final class CallGraph {
     /** Per type: whether reachable code created an instance of it or of a subtype (constructors chain, so any). */
     private boolean[] instantiated;
     /** Per type not yet instantiated: its instance methods reached so far, with the node each was reached from. */
-    private Map<Integer, IntList> waiting;
+    private IntList[] waiting;
     private boolean[] parked;
 
     /**
@@ -1383,7 +1504,7 @@ final class CallGraph {
      * analysis over the CHA targets). {@code always} reaches it regardless (read hooks, once reachable
      * code deserializes: the stream makes the instance).
      */
-    private void reach(int target, int from, boolean always, ArrayDeque<Integer> queue) {
+    private void reach(int target, int from, boolean always, IntQueue queue) {
         if (parent[target] >= 0) {
             return;
         }
@@ -1395,7 +1516,7 @@ final class CallGraph {
                 return; // already waiting, from the node that reached it first
             }
             parked[target] = true;
-            IntList w = waiting.computeIfAbsent(type, k -> new IntList());
+            IntList w = waiting[type] == null ? waiting[type] = new IntList() : waiting[type];
             w.add(target);
             w.add(from);
             return;
@@ -1405,7 +1526,7 @@ final class CallGraph {
     }
 
     /** A constructor of {@code type} ran: an instance of it and of each archive ancestor exists; their waiting methods run. */
-    private void instantiate(int type, Hierarchy h, ArrayDeque<Integer> queue) {
+    private void instantiate(int type, Hierarchy h, IntQueue queue) {
         if (instantiated[type]) {
             return;
         }
@@ -1414,7 +1535,8 @@ final class CallGraph {
                 continue;
             }
             instantiated[a] = true;
-            IntList w = waiting.remove(a);
+            IntList w = waiting[a];
+            waiting[a] = null;
             if (w != null) {
                 for (int i = 0; i < w.size(); i += 2) {
                     int target = w.get(i);
@@ -1428,7 +1550,7 @@ final class CallGraph {
     }
 
     /** Marks a type and its archive ancestors live (used): their static initialisers become reachable. */
-    private void live(int type, int from, Hierarchy h, List<IntList> typeUnits, int clinit, ArrayDeque<Integer> queue) {
+    private void live(int type, int from, Hierarchy h, List<IntList> typeUnits, int clinit, IntQueue queue) {
         if (typeLive[type]) {
             return;
         }
@@ -1639,7 +1761,7 @@ final class CallGraph {
             boolean defaultMethod = types.get(d).isInterface() && (nodeAccess[n] & Opcodes.ACC_ABSTRACT) == 0;
             // An override (a subtype's), the inherited method (a supertype's), a default method, or the
             // method a subtype of the receiver type inherits from an unrelated superclass.
-            if (h.isSubtype(d, type) || h.isSubtype(type, d) || defaultMethod || h.shareSubtype(type, d)) {
+            if (defaultMethod || h.related(type, d)) {
                 out.add(n);
             }
         }
@@ -1785,6 +1907,87 @@ final class CallGraph {
 
         private static int slot(long v, int mask) {
             return (int) (v ^ (v >>> 29) ^ (v >>> 47)) * 0x9E3779B9 & mask;
+        }
+    }
+
+    /**
+     * A map from a pair of objects, compared by identity (the second may be null), to ints, without boxing
+     * (open addressing); for one class's strings, whose hashes String caches. Not thread-safe.
+     */
+    static final class IdentityCache {
+        static final int MISSING = Integer.MIN_VALUE;
+        private Object[] firsts = new Object[64];
+        private Object[] seconds = new Object[64];
+        private int[] values = new int[64];
+        private int size;
+
+        /** The value of the pair, or {@link #MISSING}. */
+        int get(Object a, Object b) {
+            int mask = firsts.length - 1;
+            for (int i = slot(a, b, mask); firsts[i] != null; i = (i + 1) & mask) {
+                if (firsts[i] == a && seconds[i] == b) {
+                    return values[i];
+                }
+            }
+            return MISSING;
+        }
+
+        /** Adds a pair that {@link #get} does not hold. */
+        void put(Object a, Object b, int v) {
+            if (size * 2 >= firsts.length) {
+                Object[] oldFirsts = firsts;
+                Object[] oldSeconds = seconds;
+                int[] oldValues = values;
+                firsts = new Object[oldFirsts.length * 2];
+                seconds = new Object[oldFirsts.length * 2];
+                values = new int[oldFirsts.length * 2];
+                size = 0;
+                for (int i = 0; i < oldFirsts.length; i++) {
+                    if (oldFirsts[i] != null) {
+                        put(oldFirsts[i], oldSeconds[i], oldValues[i]);
+                    }
+                }
+            }
+            int mask = firsts.length - 1;
+            int i = slot(a, b, mask);
+            while (firsts[i] != null) {
+                i = (i + 1) & mask;
+            }
+            firsts[i] = a;
+            seconds[i] = b;
+            values[i] = v;
+            size++;
+        }
+
+        private static int slot(Object a, Object b, int mask) {
+            int h = (a.hashCode() * 31 + (b == null ? 0 : b.hashCode())) * 0x9E3779B9;
+            return (h ^ (h >>> 16)) & mask;
+        }
+    }
+
+    /** A first-in first-out queue of ints without boxing (the search's: each node enters it once at most). */
+    static final class IntQueue {
+        private int[] values;
+        private int head;
+        private int tail;
+
+        IntQueue(int capacity) {
+            values = new int[Math.max(capacity, 8)];
+        }
+
+        void add(int v) {
+            if (tail == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[tail++] = v;
+        }
+
+        int poll() {
+            return values[head++];
+        }
+
+        boolean isEmpty() {
+            return head == tail;
         }
     }
 
