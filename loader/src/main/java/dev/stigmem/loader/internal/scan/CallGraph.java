@@ -972,7 +972,7 @@ final class CallGraph {
     }
 
     /** Counts the graph's size against its bound. */
-    private static final class Budget {
+    static final class Budget {
         private final long max;
         private final String where;
         private long used;
@@ -993,7 +993,7 @@ final class CallGraph {
     }
 
     /** The archive types' archive ancestors (sorted type indices) and the overridable signatures of their supertypes outside the archive. */
-    private static final class Hierarchy {
+    static final class Hierarchy {
         final int[][] ancestors;
         final int[] superclass;
         /** Per type: the ids of the archive's signatures that some external supertype declares overridable. */
@@ -1142,11 +1142,14 @@ final class CallGraph {
         /** Per type, the types related to it, as a bit set: null until made, {@link #NO_RELATED} when too costly. */
         private long[][] related;
         /** The memory ({@code long}s) and work (ancestors visited) every {@link #related} set of an archive may take. */
-        private static final int RELATED_WORDS = 1 << 20;
-        private static final int RELATED_WORK = 1 << 24;
+        static final int RELATED_WORDS = 1 << 20;
+        static final int RELATED_WORK = 1 << 24;
+        /** {@link #RELATED_WORDS} and {@link #RELATED_WORK}; lower in tests, to take the way past them. */
+        int maxRelatedWords = RELATED_WORDS;
+        long maxRelatedWork = RELATED_WORK;
         private static final long[] NO_RELATED = new long[0];
         private int relatedWords;
-        private int relatedWork;
+        private long relatedWork;
 
         /**
          * Whether {@code d} is an archive ancestor of an archive subtype of {@code type} (itself included):
@@ -1167,9 +1170,9 @@ final class CallGraph {
                 for (int t : descendants[type]) {
                     work += ancestors[t].length;
                 }
-                if (relatedWords + words <= RELATED_WORDS && relatedWork + work <= RELATED_WORK) {
+                if (relatedWords + words <= maxRelatedWords && relatedWork + work <= maxRelatedWork) {
                     relatedWords += words;
-                    relatedWork += (int) work;
+                    relatedWork += work;
                     bits = new long[words];
                     for (int t : descendants[type]) {
                         for (int a : ancestors[t]) {
@@ -1916,9 +1919,10 @@ final class CallGraph {
      */
     static final class IdentityCache {
         static final int MISSING = Integer.MIN_VALUE;
-        private Object[] firsts = new Object[64];
-        private Object[] seconds = new Object[64];
-        private int[] values = new int[64];
+        /** Sized for a class's usual dozen or so distinct signatures (or owners) before it grows. */
+        private Object[] firsts = new Object[32];
+        private Object[] seconds = new Object[32];
+        private int[] values = new int[32];
         private int size;
 
         /** The value of the pair, or {@link #MISSING}. */

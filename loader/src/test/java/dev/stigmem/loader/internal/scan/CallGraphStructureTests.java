@@ -1,0 +1,182 @@
+package dev.stigmem.loader.internal.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The call graph's inner structures against the plain definitions they stand for: the ancestors walked
+ * with int arrays, the bit sets of related types (within their bounds and past them), the per-class
+ * identity caches of the recorder. The scans' own tests ({@link ReachabilityScanTests}, ...) check what
+ * they decide; these check that the faster ways answer as the plain ones on every pair of a hierarchy.
+ */
+class CallGraphStructureTests {
+
+    /**
+     * A generated hierarchy: classes extending earlier classes or Object, interfaces extending earlier
+     * interfaces, classes implementing interfaces unrelated to their superclass (where a subtype inherits
+     * an implementation from an unrelated superclass), JDK supertypes, and two classes that extend each
+     * other (a cycle, which a hostile class file can state).
+     */
+    private static List<CallGraph.ArchiveType> hierarchy(long seed) {
+        Random random = new Random(seed);
+        List<CallGraph.ArchiveType> types = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
+        List<String> interfaces = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            boolean isInterface = random.nextInt(3) == 0;
+            String name = "p/T" + i;
+            List<String> supers = new ArrayList<>();
+            for (int k = random.nextInt(3); k > 0; k--) {
+                supers.add(interfaces.isEmpty() || random.nextInt(5) == 0 ? "java/io/Serializable"
+                        : interfaces.get(random.nextInt(interfaces.size())));
+            }
+            String superclass = isInterface ? "java/lang/Object"
+                    : classes.isEmpty() || random.nextInt(4) == 0 ? "java/lang/Object" : classes.get(random.nextInt(classes.size()));
+            types.add(new CallGraph.ArchiveType(name, isInterface, superclass, List.copyOf(supers)));
+            (isInterface ? interfaces : classes).add(name);
+        }
+        types.add(new CallGraph.ArchiveType("p/CycleA", false, "p/CycleB", List.of()));
+        types.add(new CallGraph.ArchiveType("p/CycleB", false, "p/CycleA", List.of("p/T1")));
+        types.add(new CallGraph.ArchiveType("p/Bundle", false, "java/util/ListResourceBundle", List.of()));
+        return types;
+    }
+
+    private static Map<String, Integer> index(List<CallGraph.ArchiveType> types) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int t = 0; t < types.size(); t++) {
+            index.put(types.get(t).name(), t);
+        }
+        return index;
+    }
+
+    private static CallGraph.Hierarchy build(List<CallGraph.ArchiveType> types) {
+        return new CallGraph.Hierarchy(types, index(types), JdkTypes.instance(), new CallGraph.Budget(Long.MAX_VALUE, "test"),
+                new CallGraph.Sigs());
+    }
+
+    /** Archive ancestors by the definition: itself and, transitively, its superclass's and interfaces'. */
+    private static int[] ancestors(List<CallGraph.ArchiveType> types, Map<String, Integer> index, int t) {
+        TreeSet<Integer> out = new TreeSet<>();
+        List<Integer> todo = new ArrayList<>(List.of(t));
+        while (!todo.isEmpty()) {
+            int a = todo.remove(todo.size() - 1);
+            if (out.add(a)) {
+                List<String> direct = new ArrayList<>(types.get(a).interfaces());
+                direct.add(types.get(a).superclass());
+                for (String d : direct) {
+                    if (index.containsKey(d)) {
+                        todo.add(index.get(d));
+                    }
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
+    void ancestorsAreEachTypesArchiveSupertypesThroughCyclesToo() {
+        for (long seed = 1; seed <= 5; seed++) {
+            List<CallGraph.ArchiveType> types = hierarchy(seed);
+            Map<String, Integer> index = index(types);
+            CallGraph.Hierarchy h = build(types);
+            for (int t = 0; t < types.size(); t++) {
+                assertThat(h.ancestors[t]).as("ancestors of %s", types.get(t).name()).containsExactly(ancestors(types, index, t));
+            }
+            int bundle = index.get("p/Bundle");
+            assertThat(h.byName[bundle]).isTrue();
+            assertThat(h.byName[index.get("p/CycleA")]).isFalse();
+        }
+    }
+
+    /** Whether {@code d} is related to {@code type} as the virtual call's targets were tested before the bit sets. */
+    private static boolean plainlyRelated(CallGraph.Hierarchy h, int type, int d) {
+        return h.isSubtype(d, type) || h.isSubtype(type, d) || h.shareSubtype(type, d);
+    }
+
+    @Test
+    void relatedTypesAnswerAsTheSubtypeTestsWithinTheBoundsAndPastThem() {
+        for (long seed = 1; seed <= 5; seed++) {
+            List<CallGraph.ArchiveType> types = hierarchy(seed);
+            CallGraph.Hierarchy within = build(types);
+            CallGraph.Hierarchy past = build(types);
+            past.maxRelatedWords = 0;
+            // Room for a few types' sets only: the first ones asked get one, the later ones do without.
+            CallGraph.Hierarchy partly = build(types);
+            partly.maxRelatedWork = 40;
+            int related = 0;
+            for (int type = 0; type < types.size(); type++) {
+                for (int d = 0; d < types.size(); d++) {
+                    boolean expected = plainlyRelated(within, type, d);
+                    related += expected ? 1 : 0;
+                    assertThat(within.related(type, d)).as("seed %d, %s and %s", seed, types.get(type).name(), types.get(d).name())
+                            .isEqualTo(expected);
+                    assertThat(past.related(type, d)).isEqualTo(expected);
+                    assertThat(partly.related(type, d)).isEqualTo(expected);
+                }
+            }
+            // The hierarchy is not trivial: some pairs are related, and not all.
+            assertThat(related).isBetween(types.size() + 1, types.size() * types.size() - 1);
+        }
+    }
+
+    @Test
+    void aSubtypesUnrelatedSuperclassIsRelatedToItsInterface() {
+        // class T extends S implements X: S.go() implements X.go() for a T, though S and X are unrelated.
+        List<CallGraph.ArchiveType> types = List.of(
+                new CallGraph.ArchiveType("p/X", true, "java/lang/Object", List.of()),
+                new CallGraph.ArchiveType("p/S", false, "java/lang/Object", List.of()),
+                new CallGraph.ArchiveType("p/T", false, "p/S", List.of("p/X")),
+                new CallGraph.ArchiveType("p/U", false, "java/lang/Object", List.of("p/X")));
+        CallGraph.Hierarchy h = build(types);
+        assertThat(h.related(0, 1)).isTrue();
+        assertThat(h.related(0, 2)).isTrue();
+        assertThat(h.related(3, 1)).isFalse();
+        assertThat(h.related(1, 3)).isFalse();
+    }
+
+    @Test
+    void theIdentityCacheTellsStringsOfTheSameTextApart() {
+        CallGraph.IdentityCache cache = new CallGraph.IdentityCache();
+        String name = "go";
+        String otherName = new String("go");
+        cache.put(name, "()V", 7);
+        assertThat(cache.get(name, "()V")).isEqualTo(7);
+        assertThat(cache.get(otherName, "()V")).isEqualTo(CallGraph.IdentityCache.MISSING);
+        cache.put("p/Owner", null, -1);
+        assertThat(cache.get("p/Owner", null)).isEqualTo(-1);
+        // Growing keeps every pair.
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            names.add("m" + i);
+            cache.put(names.get(i), "()V", i);
+        }
+        for (int i = 0; i < 500; i++) {
+            assertThat(cache.get(names.get(i), "()V")).isEqualTo(i);
+        }
+        assertThat(cache.get(name, "()V")).isEqualTo(7);
+    }
+
+    @Test
+    void aRecordedCallHasTheSignatureIdOfItsTextWhicheverStringsNameIt() {
+        CallGraph.Sigs sigs = new CallGraph.Sigs();
+        CallGraph.Recorder recorder = new CallGraph.Recorder(Map.of("p/A", 0, "p/B", 1), sigs);
+        recorder.method(Opcodes.ACC_STATIC, "run", "()V");
+        // The same call through other String instances (a duplicate constant): one call, one id.
+        recorder.call(Opcodes.INVOKESTATIC, "p/A", "go", "()V");
+        recorder.call(Opcodes.INVOKESTATIC, new String("p/A"), new String("go"), new String("()V"));
+        recorder.call(Opcodes.INVOKESTATIC, "p/B", new String("go"), "()V");
+        recorder.call(Opcodes.INVOKESTATIC, "java/lang/Math", "abs", "(I)I");
+        CallGraph.ClassCalls calls = recorder.finish();
+        int go = sigs.intern("go", "()V");
+        assertThat(calls.sites()).containsExactly(CallGraph.STATIC, 0, go, CallGraph.STATIC, 1, go);
+        assertThat(calls.methodSigs()).containsExactly(sigs.intern("run", "()V"));
+    }
+}
