@@ -935,8 +935,22 @@ final class CallGraph {
             typeUnits.add(new IntList());
         }
         SigKey[] sigNames = sigs.keys();
-        // Per signature id (dense): the nodes declaring it, in node order.
-        IntList[] declarers = new IntList[sigNames.length];
+        // Per signature id (dense): the nodes declaring it, in node order; each array sized once, by a count first.
+        int[] declaring = new int[sigNames.length];
+        for (ClassCalls c : calls) {
+            if (c != null) {
+                for (int sig : c.methodSigs()) {
+                    declaring[sig]++;
+                }
+            }
+        }
+        int[][] declarers = new int[sigNames.length][];
+        for (int sig = 0; sig < declaring.length; sig++) {
+            if (declaring[sig] > 0) {
+                declarers[sig] = new int[declaring[sig]];
+                declaring[sig] = 0;
+            }
+        }
         for (int u = 0; u < units; u++) {
             ClassCalls c = calls.get(u);
             if (c == null) {
@@ -953,10 +967,7 @@ final class CallGraph {
                 nodeAccess[n] = c.methodAccess()[m];
                 nodeSiteFrom[n] = c.siteStart()[m];
                 nodeSiteTo[n] = c.siteStart()[m + 1];
-                if (declarers[nodeSig[n]] == null) {
-                    declarers[nodeSig[n]] = new IntList();
-                }
-                declarers[nodeSig[n]].add(n);
+                declarers[nodeSig[n]][declaring[nodeSig[n]]++] = n;
             }
         }
         Hierarchy h = new Hierarchy(types, typeIndex, jdk, budget, sigs);
@@ -1240,7 +1251,7 @@ final class CallGraph {
                 | (DESERIALIZER_NAMES.contains(k.name()) ? DESERIALIZER : 0);
     }
 
-    private void search(Hierarchy h, List<IntList> typeUnits, IntList[] declarers, boolean[] entryUnits,
+    private void search(Hierarchy h, List<IntList> typeUnits, int[][] declarers, boolean[] entryUnits,
                         Set<String> services, Sigs sigs, Map<String, Integer> typeIndex) {
         int nodes = parent.length;
         sigFlags = sigs.flags(sigNames.length);
@@ -1315,6 +1326,15 @@ final class CallGraph {
         }
         this.h = h;
         this.typeUnits = typeUnits;
+        typeNodes = new int[types.size()];
+        typeInterface = new boolean[types.size()];
+        for (int t = 0; t < types.size(); t++) {
+            typeInterface[t] = types.get(t).isInterface();
+            for (int i = 0; i < typeUnits.get(t).size(); i++) {
+                int u = typeUnits.get(t).get(i);
+                typeNodes[t] += unitFirst[u + 1] - unitFirst[u];
+            }
+        }
         isEnum = new boolean[types.size()];
         for (int t = 0; t < types.size(); t++) {
             isEnum[t] = "java/lang/Enum".equals(types.get(t).superclass());
@@ -1401,6 +1421,9 @@ final class CallGraph {
 
     private Hierarchy h;
     private List<IntList> typeUnits;
+    /** Per type: how many nodes (methods) its class files declare; whether it is an interface. */
+    private int[] typeNodes;
+    private boolean[] typeInterface;
     private boolean[] isEnum;
     /** Per type: whether reachable code may hold its {@code Class} object (its enum's {@code values()} is then reachable). */
     private boolean[] classObject;
@@ -1606,19 +1629,18 @@ final class CallGraph {
      * when one of those classes is not a subtype of the call's type (the call would fail): the caller
      * keeps the CHA targets. In node order.
      */
-    private int[] receiverTargets(int type, int sig, int[] held, Hierarchy h, IntList[] declarers) {
+    private int[] receiverTargets(int type, int sig, int[] held, Hierarchy h, int[][] declarers) {
         for (int t : held) {
             if (!h.isSubtype(t, type)) {
                 return UNKNOWN;
             }
         }
-        IntList candidates = declarers[sig];
+        int[] candidates = declarers[sig];
         if (candidates == null || held.length == 0) {
             return new int[0];
         }
         IntList out = new IntList();
-        for (int i = 0; i < candidates.size(); i++) {
-            int n = candidates.get(i);
+        for (int n : candidates) {
             if ((nodeAccess[n] & Opcodes.ACC_STATIC) != 0) {
                 continue;
             }
@@ -1721,8 +1743,8 @@ final class CallGraph {
     }
 
     /** The CHA targets of a call, in node order. */
-    private int[] targets(int kind, int type, int sig, Hierarchy h, List<IntList> typeUnits, IntList[] declarers) {
-        IntList candidates = declarers[sig];
+    private int[] targets(int kind, int type, int sig, Hierarchy h, List<IntList> typeUnits, int[][] declarers) {
+        int[] candidates = declarers[sig];
         if (candidates == null) {
             return new int[0];
         }
@@ -1731,13 +1753,22 @@ final class CallGraph {
             // The method the call resolves to: in the named class or the nearest superclass declaring it;
             // failing that (an interface's super call to an inherited default), any archive ancestor's.
             for (int c = type; c >= 0; c = h.superclass[c]) {
-                // The class's own methods (its class files in archive order: node order), not every declarer of the signature.
-                IntList units = typeUnits.get(c);
-                for (int i = 0; i < units.size(); i++) {
-                    int u = units.get(i);
-                    for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
-                        if (nodeSig[n] == sig) {
+                // The class's own methods of that signature, in node order: its class files' nodes (archive order)
+                // or the signature's declarers of that class, whichever is fewer to walk (the same nodes, in the same order).
+                if (candidates.length < typeNodes[c]) {
+                    for (int n : candidates) {
+                        if (unitType[nodeUnit[n]] == c) {
                             out.add(n);
+                        }
+                    }
+                } else {
+                    IntList units = typeUnits.get(c);
+                    for (int i = 0; i < units.size(); i++) {
+                        int u = units.get(i);
+                        for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                            if (nodeSig[n] == sig) {
+                                out.add(n);
+                            }
                         }
                     }
                 }
@@ -1748,23 +1779,21 @@ final class CallGraph {
                     break;
                 }
             }
-            for (int i = 0; i < candidates.size(); i++) {
-                if (h.isSubtype(type, unitType[nodeUnit[candidates.get(i)]])) {
-                    out.add(candidates.get(i));
+            for (int n : candidates) {
+                if (h.isSubtype(type, unitType[nodeUnit[n]])) {
+                    out.add(n);
                 }
             }
             return out.toArray();
         }
-        for (int i = 0; i < candidates.size(); i++) {
-            int n = candidates.get(i);
+        for (int n : candidates) {
             if ((nodeAccess[n] & Opcodes.ACC_STATIC) != 0) {
                 continue;
             }
             int d = unitType[nodeUnit[n]];
-            boolean defaultMethod = types.get(d).isInterface() && (nodeAccess[n] & Opcodes.ACC_ABSTRACT) == 0;
-            // An override (a subtype's), the inherited method (a supertype's), a default method, or the
-            // method a subtype of the receiver type inherits from an unrelated superclass.
-            if (defaultMethod || h.related(type, d)) {
+            // An override (a subtype's), the inherited method (a supertype's), the method a subtype of the
+            // receiver type inherits from an unrelated superclass, or a default method.
+            if (h.related(type, d) || (typeInterface[d] && (nodeAccess[n] & Opcodes.ACC_ABSTRACT) == 0)) {
                 out.add(n);
             }
         }
@@ -1829,39 +1858,52 @@ final class CallGraph {
 
     private static final int[] NONE = new int[0];
 
-    /** A set of non-zero longs without boxing (open addressing), cleared per method. */
+    /**
+     * A set of non-zero longs without boxing (open addressing), cleared per method: a slot holds a value of
+     * the set when its stamp is the set's, so clearing is a new stamp, not a pass over the slots.
+     */
     static final class LongSet {
-        private long[] slots = new long[64];
+        private long[] slots = new long[32];
+        private int[] stamps = new int[32];
+        private int stamp = 1;
         private int size;
 
         boolean add(long v) {
             if (size * 2 >= slots.length) {
                 long[] old = slots;
+                int[] oldStamps = stamps;
+                int oldStamp = stamp;
                 slots = new long[old.length * 2];
+                stamps = new int[old.length * 2];
+                stamp = 1;
                 size = 0;
-                for (long o : old) {
-                    if (o != 0) {
-                        add(o);
+                for (int i = 0; i < old.length; i++) {
+                    if (oldStamps[i] == oldStamp) {
+                        add(old[i]);
                     }
                 }
             }
             int mask = slots.length - 1;
             int i = (int) (v ^ (v >>> 29) ^ (v >>> 47)) * 0x9E3779B9 & mask;
-            while (slots[i] != 0) {
+            while (stamps[i] == stamp) {
                 if (slots[i] == v) {
                     return false;
                 }
                 i = (i + 1) & mask;
             }
             slots[i] = v;
+            stamps[i] = stamp;
             size++;
             return true;
         }
 
         void clear() {
             if (size > 0) {
-                java.util.Arrays.fill(slots, 0L);
                 size = 0;
+                if (++stamp == Integer.MAX_VALUE) {
+                    Arrays.fill(stamps, 0);
+                    stamp = 1;
+                }
             }
         }
     }
