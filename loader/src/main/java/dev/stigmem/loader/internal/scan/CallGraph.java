@@ -1019,8 +1019,10 @@ final class CallGraph {
             serializable = new boolean[n];
             externalizable = new boolean[n];
             deserializer = new boolean[n];
-            Map<String, java.util.BitSet> unions = new HashMap<>();
-            Map<String, Integer> externalKinds = new HashMap<>();
+            // Keyed by the list of names, not by the names joined: a name can hold a space (legal in a class
+            // file), so "A B" alone must not pass for A and B (what the JDK calls in an instance of B would be lost).
+            Map<List<String>, java.util.BitSet> unions = new HashMap<>();
+            Map<List<String>, Integer> externalKinds = new HashMap<>();
             for (int t = 0; t < n; t++) {
                 ArchiveType at = types.get(t);
                 Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
@@ -1040,8 +1042,14 @@ final class CallGraph {
                     if (d == null) {
                         continue;
                     }
-                    Integer di = typeIndex.get(d);
-                    if (di != null) {
+                    int di;
+                    if (i < at.interfaces().size()) {
+                        Integer found = typeIndex.get(d);
+                        di = found == null ? -1 : found;
+                    } else {
+                        di = superclass[t]; // looked up above
+                    }
+                    if (di >= 0) {
                         archiveSupers.add(di);
                     } else {
                         externalSupers.add(d);
@@ -1089,7 +1097,7 @@ final class CallGraph {
                     }
                 }
                 external.subList(distinct, external.size()).clear();
-                String key = String.join(" ", external);
+                List<String> key = List.copyOf(external);
                 int kinds = externalKinds.computeIfAbsent(key, k -> {
                     int bits = 0;
                     for (String e : external) {

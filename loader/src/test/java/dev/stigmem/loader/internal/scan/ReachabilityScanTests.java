@@ -461,6 +461,29 @@ class ReachabilityScanTests {
     }
 
     @Test
+    void aSupertypeNamedWithASpaceDoesNotStandForTheSupertypesItsNameJoins() {
+        // The graph shares what external supertypes declare between types with the same set of them. A class
+        // file can name one "java/lang/Object java/lang/Runnable" (a space is legal in an internal name): it
+        // must not pass for the set {Object, Runnable}, or Job.run(), which the JDK calls, would not count.
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("p/Entry.java", entry("new Thread(new Job());", ""));
+        sources.put("p/Job.java", """
+                package p;
+                final class Job implements Runnable {
+                    public void run() { System.exit(1); }
+                }
+                """);
+        Map<String, byte[]> classes = new java.util.TreeMap<>(compile(sources));
+        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "p/A", null, "java/lang/Object java/lang/Runnable", null);
+        cw.visitEnd();
+        // Archive order: p/A comes first, so its set is the one computed first.
+        classes.put("p/A.class", cw.toByteArray());
+
+        deniedThrough(scanReachable(archive(classes)), "p.Job.run()V");
+    }
+
+    @Test
     void anOverrideOfAJdkMethodInAClassNoReachableCodeInstantiatesIsInfo() {
         // As a library's Authenticator subclass whose getPasswordAuthentication the JDK would call, if
         // anything ever made one: until a constructor of the class is reachable, no instance exists.
