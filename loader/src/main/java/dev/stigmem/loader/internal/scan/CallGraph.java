@@ -290,7 +290,8 @@ final class CallGraph {
         private final List<String> provides = new ArrayList<>();
         private final IntList classSites = new IntList();
         private final LongSet seen = new LongSet();
-        private final Set<List<Integer>> seenReceivers = new HashSet<>();
+        /** The receiver calls of the current method so far; null until it has one (most methods have none). */
+        private Set<List<Integer>> seenReceivers;
         private final IntList staticFinals = new IntList();
         /** The names and descriptors of {@link #staticFinals}, to tell a store into one of them. */
         private final List<String> staticFinalNames = new ArrayList<>();
@@ -336,7 +337,7 @@ final class CallGraph {
         private void endMethod() {
             if (inMethod) {
                 seen.clear();
-                seenReceivers.clear();
+                seenReceivers = null;
                 inMethod = false;
                 inInitialiser = false;
                 tracked = 0;
@@ -429,6 +430,9 @@ final class CallGraph {
                 return;
             }
             int s = sig(name, descriptor);
+            if (seenReceivers == null) {
+                seenReceivers = new HashSet<>();
+            }
             if (seenReceivers.add(List.of(type, s, fieldType, field))) {
                 classSites.add(RECEIVER_FIELD);
                 classSites.add(type);
@@ -1970,9 +1974,11 @@ final class CallGraph {
     static final class IdentityCache {
         static final int MISSING = Integer.MIN_VALUE;
         /** Sized for a class's usual dozen or so distinct signatures (or owners) before it grows. */
-        private Object[] firsts = new Object[32];
-        private Object[] seconds = new Object[32];
-        private int[] values = new int[32];
+        private static final Object[] EMPTY = new Object[1];
+        /** Allocated on the first {@link #put}: until then one shared slot, always empty. */
+        private Object[] firsts = EMPTY;
+        private Object[] seconds;
+        private int[] values;
         private int size;
 
         /** The value of the pair, or {@link #MISSING}. */
@@ -1988,7 +1994,11 @@ final class CallGraph {
 
         /** Adds a pair that {@link #get} does not hold. */
         void put(Object a, Object b, int v) {
-            if (size * 2 >= firsts.length) {
+            if (firsts == EMPTY) {
+                firsts = new Object[32];
+                seconds = new Object[32];
+                values = new int[32];
+            } else if (size * 2 >= firsts.length) {
                 Object[] oldFirsts = firsts;
                 Object[] oldSeconds = seconds;
                 int[] oldValues = values;
