@@ -227,13 +227,37 @@ final class CallGraph {
          * '(' is tried, so a name holding one (legal in a class file) is found as when names were joined.
          */
         int find(String sig) {
-            for (int paren = sig.indexOf('('); paren >= 0; paren = sig.indexOf('(', paren + 1)) {
-                Integer id = ids.get(new SigKey(sig.substring(0, paren), sig.substring(paren)));
+            for (SigKey k : splits(sig)) {
+                Integer id = ids.get(k);
                 if (id != null) {
                     return id;
                 }
             }
             return -1;
+        }
+
+        /**
+         * Per signature string looked up by {@link #find} (the JDK's overridable methods, the same in every
+         * scan): its splits before each '(', in order, made and hashed once per process rather than per scan
+         * and per set of external supertypes. Bounded: past {@link #MAX_SPLITS} strings, made each time.
+         */
+        private static final ConcurrentHashMap<String, SigKey[]> SPLITS = new ConcurrentHashMap<>();
+        private static final int MAX_SPLITS = 1 << 15;
+
+        private static SigKey[] splits(String sig) {
+            SigKey[] known = SPLITS.get(sig);
+            if (known != null) {
+                return known;
+            }
+            List<SigKey> out = new ArrayList<>(1);
+            for (int paren = sig.indexOf('('); paren >= 0; paren = sig.indexOf('(', paren + 1)) {
+                out.add(new SigKey(sig.substring(0, paren), sig.substring(paren)));
+            }
+            SigKey[] made = out.toArray(new SigKey[0]);
+            if (SPLITS.size() < MAX_SPLITS) {
+                SPLITS.putIfAbsent(sig, made);
+            }
+            return made;
         }
 
         synchronized SigKey[] keys() {
