@@ -260,7 +260,7 @@ class PluginLoggingTests {
     }
 
     @Test
-    void aPluginCompiledAgainstSlf4j17RunsOnTheNodesCopyAndTwoPluginsDoNotShareIt() throws Exception {
+    void aPluginCompiledAgainstSlf4j17RunsOnTheNodesCopyBesideAnotherEachUnderItsOwnName() throws Exception {
         String other = SLF.replace("com.example.slf", "com.example.old").replace("slf4j-plugin", "old-slf4j-plugin");
         Path jar = PluginJars.compile(jars, "slf4j-plugin.jar", Map.of("com/example/slf/Slf.java", SLF), "com.example.slf.Slf",
                 List.of(nodesSlf4j()));
