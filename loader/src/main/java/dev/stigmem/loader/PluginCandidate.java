@@ -31,13 +31,6 @@ public final class PluginCandidate {
         return descriptors;
     }
 
-    /** Each jar's module name as the JDK's module finder read it (explicit or automatic), by jar name. */
-    public Map<String, String> moduleOfJar() {
-        Map<String, String> names = new java.util.TreeMap<>();
-        descriptors.forEach((jar, d) -> names.put(jar, d.name()));
-        return names;
-    }
-
     /** The operator's archive. */
     public Path archive() {
         return archive;

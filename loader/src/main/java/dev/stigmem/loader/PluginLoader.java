@@ -320,7 +320,7 @@ public final class PluginLoader implements AutoCloseable {
                 // Only a layer needs the sealed modules: inspect (scan, review) reads the candidate
                 // and closes the copy. Sealing cannot refuse what the JDK derived (it rebuilds the
                 // same validated names, packages and providers), so the verdict is the same.
-                modules = SealedModules.seal(modules, allowlist.reasons().keySet(), layers.parent());
+                modules = SealedModules.seal(modules, allowlist.reasons().keySet(), layers.parent(), substituted);
             }
             PluginCandidate candidate = new PluginCandidate(archive, declaration, descriptors);
             if (check) {

@@ -233,7 +233,6 @@ public final class PluginLayers {
             }
         }
         Map<String, ModuleReference> narrowed = withoutForeignStaticRequires(archive, modules, moduleToJar, supplied);
-        narrowed.replaceAll((jar, ref) -> SealedModules.alsoRequiring(ref, supplied));
         // The layer's class loader opens each jar through these references and never closes it:
         // LayerJars does, when the plugin is unloaded.
         LayerJars jars = new LayerJars();

@@ -29,10 +29,13 @@ public final class SealedModules {
      * @param modules the archive's modules by jar name, as the JDK's module finder read them
      * @param allowed modules a plugin may read (the requires allowlist)
      * @param parent  the layer the plugin layer is defined above
+     * @param substituted modules the host replaces by its own copy (scan policy {@code substitute-module}):
+     *                    a sealed module requires those the archive holds, since the copy stands in a parent
+     *                    layer, where only a read of the configuration lets its class loader delegate
      * @return the same modules, automatic ones replaced by sealed ones, in the same order
      */
     public static Map<String, ModuleReference> seal(Map<String, ModuleReference> modules, Set<String> allowed,
-                                                    ModuleLayer parent) {
+                                                    ModuleLayer parent, Set<String> substituted) {
         // A sealed module requires only allowlisted modules. Its reads of the other archive modules
         // are added when the layer is defined: declared as requires, they could form cycles (an
         // explicit plugin requiring a plain library, or plain jars using each other), which the
@@ -40,6 +43,7 @@ public final class SealedModules {
         Set<String> reads = new TreeSet<>();
         allowed.stream().filter(m -> parent.findModule(m).isPresent()).forEach(reads::add);
         reads.remove("java.base"); // every module reads java.base; the builder adds it
+        modules.values().stream().map(r -> r.descriptor().name()).filter(substituted::contains).forEach(reads::add);
         Map<String, ModuleReference> sealed = new LinkedHashMap<>();
         modules.forEach((jar, ref) -> sealed.put(jar, ref.descriptor().isAutomatic() ? seal(ref, reads) : ref));
         return sealed;
@@ -78,27 +82,6 @@ public final class SealedModules {
         d.provides().forEach(b::provides);
         d.mainClass().ifPresent(b::mainClass);
         return new Narrowed(b.build(), ref);
-    }
-
-    /**
-     * A sealed module that also requires {@code more} (the host's copies of libraries its archive
-     * bundled, in a parent layer): a read added after definition would not let its class loader
-     * delegate to theirs, which only the configuration's reads do. Other references are returned as they are.
-     */
-    static ModuleReference alsoRequiring(ModuleReference ref, Set<String> more) {
-        if (!(ref instanceof Sealed s) || more.isEmpty()) {
-            return ref;
-        }
-        ModuleDescriptor d = ref.descriptor();
-        ModuleDescriptor.Builder b = ModuleDescriptor.newModule(d.name());
-        d.rawVersion().ifPresent(b::version);
-        b.packages(d.packages());
-        d.exports().forEach(b::exports);
-        Set<String> reads = new TreeSet<>(more);
-        d.requires().stream().map(ModuleDescriptor.Requires::name).filter(n -> !n.equals("java.base")).forEach(reads::add);
-        reads.stream().filter(m -> !m.equals(d.name())).forEach(b::requires);
-        d.provides().forEach(b::provides);
-        return new Sealed(b.build(), s.jar);
     }
 
     /** Whether this reference is a sealed plain jar, which reads the other archive modules once defined. */
