@@ -115,8 +115,10 @@ public class ReachabilityBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         List<String> lines = new ArrayList<>();
-        for (String lib : List.of("guava", "byte-buddy")) {
-            for (String entry : List.of("broad", "none")) {
+        List<String> libs = args.length > 1 ? List.of(args[1]) : List.of("guava", "byte-buddy");
+        List<String> entries = args.length > 2 ? List.of(args[2]) : List.of("broad", "none");
+        for (String lib : libs) {
+            for (String entry : entries) {
                 ReachabilityBenchmark b = new ReachabilityBenchmark();
                 b.library = lib;
                 b.entry = entry;

@@ -155,8 +155,6 @@ public final class BytecodeScanner {
         // Every class's supertypes, resolved once and bounded in depth before any body is scanned.
         TypeHierarchy hierarchy = new TypeHierarchy(supertypes, where, JdkTypes.instance(), ReferenceJudge.namedByPolicy(index),
                 policy.limits().maxHierarchyDepth());
-        ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy);
-        exportGates(judge, jars, headers, descriptors);
 
         // The archive's types, numbered in archive order, for the call graph.
         Map<String, Integer> typeIndex = new HashMap<>();
@@ -177,6 +175,9 @@ public final class BytecodeScanner {
             unitType[i] = t;
         }
         CallGraph.Sigs sigs = new CallGraph.Sigs();
+        CallGraph.Ids ids = reachability ? new CallGraph.Ids(typeIndex, sigs) : CallGraph.Ids.NONE;
+        ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy, ids);
+        exportGates(judge, jars, headers, descriptors);
 
         // Pass 2: every reference of every class file. Each class is parsed again rather than kept
         // parsed between the passes: ASM's tables of a class can be larger than its bytes.
@@ -187,7 +188,7 @@ public final class BytecodeScanner {
             ClassUnit u = h.unit();
             try {
                 return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count,
-                        reachability && h.moduleName().isEmpty() ? new CallGraph.Recorder(typeIndex, sigs) : null);
+                        reachability && h.moduleName().isEmpty() ? new CallGraph.Recorder(ids) : null);
             } catch (ScanException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {

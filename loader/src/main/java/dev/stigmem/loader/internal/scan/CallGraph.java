@@ -276,6 +276,40 @@ final class CallGraph {
     }
 
     /**
+     * The call graph's numbering of one scan's member references: the owner's type index ({@code -1} outside
+     * the archive, {@link #NAVIGATOR_OWNER} for a JDK type that hands out classes by metadata) and the
+     * signature id of a method of an archive type. {@link ReferenceJudge} keeps them with each member
+     * reference it judges once per scan, so a call site costs the recorder no lookup of its own.
+     * {@link #NONE} when the scan builds no call graph. Thread-safe.
+     */
+    static final class Ids {
+        static final Ids NONE = new Ids(Map.of(), null);
+        private final Map<String, Integer> archiveTypes;
+        private final Sigs sigs;
+
+        Ids(Map<String, Integer> archiveTypes, Sigs sigs) {
+            this.archiveTypes = archiveTypes;
+            this.sigs = sigs;
+        }
+
+        int type(String owner) {
+            if (sigs == null) {
+                return -1;
+            }
+            Integer i = archiveTypes.get(owner);
+            return i != null ? i : NAVIGATORS.containsKey(owner) || owner.startsWith("java/beans/") ? NAVIGATOR_OWNER : -1;
+        }
+
+        /** The id of a method signature ({@code descriptor} starts with '('), or -1 for a field or without a graph. */
+        int sig(String name, String descriptor) {
+            return sigs == null || descriptor.isEmpty() || descriptor.charAt(0) != '(' ? -1 : sigs.intern(name, descriptor);
+        }
+    }
+
+    /** {@link Ids#type} of an owner outside the archive that {@link #NAVIGATORS} or {@code java.beans} holds. */
+    static final int NAVIGATOR_OWNER = -2;
+
+    /**
      * What one class file contributes: its methods and their calls to archive classes as (kind, type, sig)
      * triples, all in one array (method m's from {@code siteStart[m]} to {@code siteStart[m + 1]}): one
      * array per class rather than one per method, fewer objects to make and to walk. {@code staticFinals}:
@@ -306,7 +340,7 @@ final class CallGraph {
      * same reference). So a value is only ever attributed where the stack proves it.
      */
     static final class Recorder {
-        private final Map<String, Integer> archiveTypes;
+        private final Ids ids;
         private final Sigs sigs;
         private final IntList methodSigs = new IntList();
         private final IntList methodAccess = new IntList();
@@ -323,8 +357,6 @@ final class CallGraph {
         private final IntList stores = new IntList();
         private boolean inMethod;
         private boolean inInitialiser;
-        /** {@link #lastType} of an owner outside the archive that {@link #NAVIGATORS} or {@code java.beans} holds. */
-        private static final int NAVIGATOR_OWNER = -2;
         /** The last owner looked up and its type index (-1: not an archive type): calls cluster by owner. */
         private String lastOwner;
         private int lastType;
@@ -344,15 +376,16 @@ final class CallGraph {
         private final String[] fieldDesc = new String[MAX_TRACKED];
         private int tracked;
 
-        Recorder(Map<String, Integer> archiveTypes, Sigs sigs) {
-            this.archiveTypes = archiveTypes;
-            this.sigs = sigs;
+        Recorder(Ids ids) {
+            this.ids = ids;
+            this.sigs = ids.sigs;
         }
 
         void method(int access, String name, String descriptor) {
             endMethod();
             siteStart.add(classSites.size());
-            methodSigs.add(sig(name, descriptor));
+            // Straight to the shared ids: a class declares each signature once, so the class's cache would only miss.
+            methodSigs.add(sigs.intern(name, descriptor));
             methodAccess.add(access);
             inMethod = true;
             inInitialiser = name.equals("<clinit>");
@@ -405,9 +438,7 @@ final class CallGraph {
             if (owner != lastOwner) {
                 int t = typeCache.get(owner, null);
                 if (t == IdentityCache.MISSING) {
-                    Integer i = archiveTypes.get(owner);
-                    t = i != null ? i
-                            : NAVIGATORS.containsKey(owner) || owner.startsWith("java/beans/") ? NAVIGATOR_OWNER : -1;
+                    t = ids.type(owner);
                     typeCache.put(owner, null, t);
                 }
                 lastType = t;
@@ -418,6 +449,15 @@ final class CallGraph {
 
         /** A method instruction; only calls to the archive's own classes are kept. */
         void call(int opcode, String owner, String name, String descriptor) {
+            int type = type(owner);
+            call(opcode, owner, name, descriptor, type, type >= 0 ? sig(name, descriptor) : -1);
+        }
+
+        /**
+         * A method instruction whose owner's type and signature id are known already ({@link Ids}, kept with
+         * the judged reference): {@code sig} is -1 unless {@code type} is an archive type.
+         */
+        void call(int opcode, String owner, String name, String descriptor, int type, int sig) {
             int kind = switch (opcode) {
                 case Opcodes.INVOKESTATIC -> STATIC;
                 case Opcodes.INVOKESPECIAL -> SPECIAL;
@@ -437,23 +477,18 @@ final class CallGraph {
                 int fieldType = receiver < 0 ? -1 : operand[receiver];
                 int field = receiver < 0 ? -1 : sigs.field(fieldName[receiver], fieldDesc[receiver]);
                 effect(kind == STATIC ? args : args + 1, sizes & 3);
-                if (receiver >= 0 && type(owner) >= 0) {
-                    receiverSite(owner, name, descriptor, fieldType, field);
+                if (receiver >= 0 && type >= 0) {
+                    receiverSite(type, sig, fieldType, field);
                     return;
                 }
             }
-            site(kind, owner, name, descriptor);
+            site(kind, type, sig, owner, name);
         }
 
-        private void receiverSite(String owner, String name, String descriptor, int fieldType, int field) {
+        private void receiverSite(int type, int s, int fieldType, int field) {
             if (!inMethod) {
                 return;
             }
-            int type = type(owner);
-            if (type < 0) {
-                return;
-            }
-            int s = sig(name, descriptor);
             if (seenReceivers == null) {
                 seenReceivers = new HashSet<>();
             }
@@ -669,18 +704,30 @@ final class CallGraph {
             site(INIT, owner, null, null);
         }
 
+        /** {@link #init} of an owner whose type is known already ({@link Ids#type}). */
+        void init(int type) {
+            if (inMethod && type >= 0) {
+                add(INIT, type, -1);
+            }
+        }
+
         private void site(int kind, String owner, String name, String descriptor) {
+            int type = inMethod ? type(owner) : -1;
+            site(kind, type, type >= 0 && name != null ? sig(name, descriptor) : -1, owner, name);
+        }
+
+        /** A site of an owner of this type (a method's signature id, -1 for none); {@code name} null for none. */
+        private void site(int kind, int type, int sig, String owner, String name) {
             if (!inMethod) {
                 return;
             }
-            int type = type(owner);
             if (type < 0) {
                 if (name != null) {
                     external(type, owner, name);
                 }
                 return;
             }
-            add(kind, type, name == null ? -1 : sig(name, descriptor));
+            add(kind, type, name == null ? -1 : sig);
         }
 
         /** A call to a type outside the archive: kept only when it deserializes or hands out classes by metadata. */
@@ -743,8 +790,8 @@ final class CallGraph {
         private void classObject(Type t) {
             Type element = t.getSort() == Type.ARRAY ? t.getElementType() : t;
             if (element.getSort() == Type.OBJECT) {
-                Integer type = archiveTypes.get(element.getInternalName());
-                if (type != null) {
+                int type = ids.type(element.getInternalName());
+                if (type >= 0) {
                     add(CLASS, type, -1);
                 }
             }

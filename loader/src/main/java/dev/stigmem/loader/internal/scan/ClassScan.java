@@ -412,26 +412,28 @@ final class ClassScan extends ClassVisitor {
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
             window.clear();
-            if (calls != null && (opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC)) {
-                calls.init(owner);
-            }
+            ReferenceJudge.MemberInfo m = judge.memberInfo(owner, name, descriptor);
             if (calls != null) {
+                if (opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC) {
+                    calls.init(m.callType());
+                }
                 calls.fieldInsn(opcode, owner, name, descriptor);
             }
-            member(owner, name, descriptor);
+            member(m, name);
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            ReferenceJudge.MemberInfo m = judge.memberInfo(owner, name, descriptor);
             if (calls != null) {
-                calls.call(opcode, owner, name, descriptor);
+                calls.call(opcode, owner, name, descriptor, m.callType(), m.callSig());
             }
             if (opcode == Opcodes.INVOKESTATIC && propertyRead(owner, name, descriptor)) {
                 window.clear();
                 return;
             }
             window.clear();
-            member(owner, name, descriptor);
+            member(m, name);
         }
 
         /**

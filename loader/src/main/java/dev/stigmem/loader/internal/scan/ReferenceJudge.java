@@ -37,6 +37,7 @@ final class ReferenceJudge {
     private final Set<String> archiveModules;
     private final TypeHierarchy hierarchy;
     private final Map<String, Capability> byHandleType;
+    private final CallGraph.Ids ids;
     private final JdkTypes jdk = JdkTypes.instance();
 
     /**
@@ -78,8 +79,9 @@ final class ReferenceJudge {
      * @param hierarchy      built with {@link #namedByPolicy(PolicyIndex)}: the supertypes that decisions need
      */
     ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Set<String> archiveClasses, Set<String> archiveModules,
-                   TypeHierarchy hierarchy) {
+                   TypeHierarchy hierarchy, CallGraph.Ids ids) {
         this.policy = policy;
+        this.ids = ids;
         this.declared = declared.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(declared);
         this.archiveClasses = archiveClasses;
         this.archiveModules = archiveModules;
@@ -229,9 +231,11 @@ final class ReferenceJudge {
      * member rule, and the owner and descriptor types. {@code quiet} when none of it is reported, which
      * is the common case, so that an instruction costs one cache lookup. {@code target} names the member
      * ({@code owner#name descriptor}, dotted) when it has an accessor or a rule of its own, else is empty:
-     * nothing else reports it.
+     * nothing else reports it. {@code callType} and {@code callSig}: its ids in the call graph
+     * ({@link CallGraph.Ids}), -1 when the scan builds none.
      */
-    record MemberInfo(Capability accessor, Decision rule, String target, TypeInfo owner, TypeInfo[] types, boolean quiet) {
+    record MemberInfo(Capability accessor, Decision rule, String target, TypeInfo owner, TypeInfo[] types, boolean quiet,
+                      int callType, int callSig) {
     }
 
     private static final TypeInfo[] NO_TYPES = new TypeInfo[0];
@@ -310,9 +314,11 @@ final class ReferenceJudge {
     }
 
     private MemberInfo judgeMember(String owner, String name, String desc, TypeInfo[] types) {
+        int callType = ids.type(owner);
+        int callSig = callType >= 0 ? ids.sig(name, desc) : -1;
         String element = elementType(owner);
         if (element == null) {
-            return new MemberInfo(null, null, "", null, types, allQuiet(types));
+            return new MemberInfo(null, null, "", null, types, allQuiet(types), callType, callSig);
         }
         Capability accessor = accessorCapability(element, name, desc).orElse(null);
         TypeInfo ownerInfo = typeInfo(element);
@@ -322,7 +328,7 @@ final class ReferenceJudge {
         boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
         // The target names a finding on the member itself (its accessor or its rule); most members have none.
         String target = accessor != null || rule != null ? element.replace('/', '.') + '#' + name + desc : "";
-        return new MemberInfo(accessor, rule, target, ownerInfo, types, quiet);
+        return new MemberInfo(accessor, rule, target, ownerInfo, types, quiet, callType, callSig);
     }
 
     private static boolean allQuiet(TypeInfo[] types) {

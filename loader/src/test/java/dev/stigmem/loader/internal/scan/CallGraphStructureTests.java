@@ -167,7 +167,7 @@ class CallGraphStructureTests {
     @Test
     void aRecordedCallHasTheSignatureIdOfItsTextWhicheverStringsNameIt() {
         CallGraph.Sigs sigs = new CallGraph.Sigs();
-        CallGraph.Recorder recorder = new CallGraph.Recorder(Map.of("p/A", 0, "p/B", 1), sigs);
+        CallGraph.Recorder recorder = new CallGraph.Recorder(new CallGraph.Ids(Map.of("p/A", 0, "p/B", 1), sigs));
         recorder.method(Opcodes.ACC_STATIC, "run", "()V");
         // The same call through other String instances (a duplicate constant): one call, one id.
         recorder.call(Opcodes.INVOKESTATIC, "p/A", "go", "()V");
