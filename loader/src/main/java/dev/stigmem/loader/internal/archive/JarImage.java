@@ -23,11 +23,11 @@ public record JarImage(String name, Map<String, byte[]> entries) {
     public JarImage {
         Objects.requireNonNull(name, "name");
         if (entries instanceof Adopted adopted) {
-            entries = Collections.unmodifiableMap(adopted.entries);
+            entries = Collections.unmodifiableNavigableMap(adopted.entries);
         } else {
             TreeMap<String, byte[]> copy = new TreeMap<>();
             entries.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "entry name"), v.clone()));
-            entries = Collections.unmodifiableMap(copy);
+            entries = Collections.unmodifiableNavigableMap(copy);
         }
     }
 
@@ -65,6 +65,15 @@ public record JarImage(String name, Map<String, byte[]> entries) {
      */
     public void forEachEntry(EntryVisitor visitor) {
         entries.forEach(visitor::visit);
+    }
+
+    /**
+     * {@link #forEachEntry} of the entries whose names start with {@code prefix} (non-empty), in order:
+     * a range of the sorted entries, not a walk of them all.
+     */
+    public void forEachEntryUnder(String prefix, EntryVisitor visitor) {
+        String above = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
+        ((java.util.NavigableMap<String, byte[]>) entries).subMap(prefix, true, above, false).forEach(visitor::visit);
     }
 
     /** Receives one entry; must neither modify nor keep {@code bytes}. */

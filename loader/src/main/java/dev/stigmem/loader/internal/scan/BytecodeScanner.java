@@ -344,8 +344,8 @@ public final class BytecodeScanner {
 
     /** The provider classes named by a jar's {@code META-INF/services} files (internal names). */
     private static void services(JarImage jar, Set<String> out) {
-        jar.forEachEntry((name, bytes) -> {
-            if (name.startsWith("META-INF/services/") && !name.endsWith("/")) {
+        jar.forEachEntryUnder("META-INF/services/", (name, bytes) -> {
+            if (!name.endsWith("/")) {
                 for (String line : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
                     int hash = line.indexOf('#');
                     String c = (hash >= 0 ? line.substring(0, hash) : line).strip();

@@ -1098,6 +1098,9 @@ final class CallGraph {
             // file), so "A B" alone must not pass for A and B (what the JDK calls in an instance of B would be lost).
             Map<List<String>, java.util.BitSet> unions = new HashMap<>();
             Map<List<String>, Integer> externalKinds = new HashMap<>();
+            // The same per external type, which many sets share (Object, Serializable, ...): each looked up once.
+            Map<String, java.util.BitSet> sigsOf = new HashMap<>();
+            Map<String, Integer> kindsOf = new HashMap<>();
             for (int t = 0; t < n; t++) {
                 ArchiveType at = types.get(t);
                 Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
@@ -1176,10 +1179,10 @@ final class CallGraph {
                 int kinds = externalKinds.computeIfAbsent(key, k -> {
                     int bits = 0;
                     for (String e : external) {
-                        bits |= jdk.isSubtypeOfAny(e, JDK_INSTANTIATED) ? 1 : 0;
-                        bits |= jdk.isSubtypeOfAny(e, SERIALIZABLE) ? 2 : 0;
-                        bits |= jdk.isSubtypeOfAny(e, EXTERNALIZABLE) ? 4 : 0;
-                        bits |= jdk.isSubtypeOfAny(e, DESERIALIZERS.keySet()) ? 8 : 0;
+                        bits |= kindsOf.computeIfAbsent(e, x -> (jdk.isSubtypeOfAny(x, JDK_INSTANTIATED) ? 1 : 0)
+                                | (jdk.isSubtypeOfAny(x, SERIALIZABLE) ? 2 : 0)
+                                | (jdk.isSubtypeOfAny(x, EXTERNALIZABLE) ? 4 : 0)
+                                | (jdk.isSubtypeOfAny(x, DESERIALIZERS.keySet()) ? 8 : 0));
                     }
                     return bits;
                 });
@@ -1190,12 +1193,16 @@ final class CallGraph {
                 externalSigs.add(unions.computeIfAbsent(key, k -> {
                     java.util.BitSet ids = new java.util.BitSet();
                     for (String e : external) {
-                        for (String sig : jdk.overridableThroughout(e)) {
-                            int id = sigIds.find(sig);
-                            if (id >= 0) {
-                                ids.set(id);
+                        ids.or(sigsOf.computeIfAbsent(e, x -> {
+                            java.util.BitSet own = new java.util.BitSet();
+                            for (String sig : jdk.overridableThroughout(x)) {
+                                int id = sigIds.find(sig);
+                                if (id >= 0) {
+                                    own.set(id);
+                                }
                             }
-                        }
+                            return own;
+                        }));
                     }
                     return ids;
                 }));
