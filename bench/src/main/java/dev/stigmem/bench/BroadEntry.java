@@ -37,6 +37,21 @@ final class BroadEntry {
 
     /** The entry class's bytes, given the class files of the libraries by entry name (any other entries are skipped). */
     static byte[] generate(Collection<Map<String, byte[]>> libraries) {
+        return generate(libraries, false);
+    }
+
+    /**
+     * A plugin jar whose one plugin class is the entry class, declared as the loader reads a plain jar's
+     * plugin ({@code @StigmemPlugin} and a {@code META-INF/services} entry): the entry class of
+     * {@link #generate} ({@code broad}), or one that calls nothing of the libraries.
+     */
+    static Map<String, byte[]> pluginJar(Collection<Map<String, byte[]>> libraries, boolean broad) {
+        byte[] entry = generate(broad ? libraries : List.of(), true);
+        return Map.of(NAME + ".class", entry,
+                "META-INF/services/dev.stigmem.api.Plugin", (NAME.replace('/', '.') + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static byte[] generate(Collection<Map<String, byte[]>> libraries, boolean declared) {
         Map<String, List<Call>> byClass = new TreeMap<>();
         for (Map<String, byte[]> jar : libraries) {
             jar.forEach((entry, bytes) -> {
@@ -63,6 +78,13 @@ final class BroadEntry {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, "java/lang/Object",
                 new String[] {"dev/stigmem/api/Plugin"});
+        if (declared) {
+            var plugin = cw.visitAnnotation("Ldev/stigmem/api/StigmemPlugin;", true);
+            plugin.visit("name", "survey-plugin");
+            plugin.visit("version", "1.0.0");
+            plugin.visit("requires", ">=0.9.0");
+            plugin.visitEnd();
+        }
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
