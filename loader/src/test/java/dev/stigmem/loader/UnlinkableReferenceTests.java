@@ -67,6 +67,36 @@ class UnlinkableReferenceTests {
     }
 
     @Test
+    void reflectionBehindUnsafeClassIsInfoAndReallyNeverRuns() {
+        // A library's fallback: the reflection after Unsafe.class never runs, since the ldc fails first
+        // (LinkageFlow); were it to run, the probe would report "linked" or the handler's "no unsafe".
+        Path jar = JavacJar.plainPlugin("fallback.jar", "fallback", manifest("fallback-probe"), PROBE)
+                .source("fallback/Touch.java", """
+                        package fallback;
+                        final class Touch {
+                            static Object touch() {
+                                try {
+                                    java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                                    f.setAccessible(true);
+                                    return f.get(null);
+                                } catch (ReflectiveOperationException e) {
+                                    return "no unsafe";
+                                }
+                            }
+                        }
+                        """).writeTo(tmp);
+        List<ScanReport> reports = new ArrayList<>();
+
+        assertThat(run(jar, reports)).isEqualTo("NoClassDefFoundError");
+        ScanReport report = reports.get(0);
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        assertThat(report.findings("reflection")).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.INFO);
+            assertThat(f.reason()).contains("never runs");
+        });
+    }
+
+    @Test
     void aClassInNoModuleTheLayerSeesIsUnlinkableAndReallyFailsToLink() {
         Path lib = JavacJar.named("absent-lib.jar").source("absent/Gone.java", """
                 package absent;

@@ -188,7 +188,7 @@ public final class BytecodeScanner {
             ClassUnit u = h.unit();
             try {
                 return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count,
-                        reachability && h.moduleName().isEmpty() ? new CallGraph.Recorder(ids) : null);
+                        reachability && h.moduleName().isEmpty() ? () -> new CallGraph.Recorder(ids) : null);
             } catch (ScanException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
@@ -264,7 +264,7 @@ public final class BytecodeScanner {
     }
 
     /** Findings the call graph does not judge: the capability model's, and the module descriptor's. */
-    private static final Set<String> ABSOLUTE = Set.of(RuleIds.CAPABILITY_ACCESSOR, RuleIds.CAPABILITY_HANDLE,
+    static final Set<String> ABSOLUTE = Set.of(RuleIds.CAPABILITY_ACCESSOR, RuleIds.CAPABILITY_HANDLE,
             RuleIds.CAPABILITY_UNUSED, RuleIds.MODULE_REQUIRES);
 
     /**

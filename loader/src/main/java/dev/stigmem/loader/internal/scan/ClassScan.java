@@ -102,6 +102,9 @@ final class ClassScan extends ClassVisitor {
         }
     }
     private boolean anyFinding;
+    /** Why a finding in an instruction that never runs is INFO. */
+    static final String NEVER_RUNS = "never runs: only an instruction that resolves a class the layer cannot link"
+            + " (reference.unlinkable), which always fails, leads here";
     private final Set<Capability> used = EnumSet.noneOf(Capability.class);
     private final BodyScan body = new BodyScan();
     private Optional<String> className = Optional.empty();
@@ -110,13 +113,23 @@ final class ClassScan extends ClassVisitor {
     private int line;
     private boolean pluginEntry;
     /** Records the call graph in the first pass; null in the second (and when reachability is off). */
-    private final CallGraph.Recorder calls;
+    private final CallGraph.Recorder recorder;
+    /** {@link #recorder}, but null while a {@link LinkageFilter} passes on an instruction that never runs. */
+    private CallGraph.Recorder calls;
+    /** The live instructions of the methods with an instruction that always fails to link ({@link LinkageFlow}). */
+    private final Map<String, java.util.BitSet> live;
+    /** The methods with an instruction that always fails to link (first pass); null until one has. */
+    private Set<String> failing;
+    /** Whether the instruction being scanned never runs: its findings are INFO, its calls no edges. */
+    private boolean neverRuns;
 
     private ClassScan(ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth, FindingCount count,
-                      CallGraph.Recorder calls) {
+                      CallGraph.Recorder calls, Map<String, java.util.BitSet> live) {
         super(Opcodes.ASM9);
         this.count = count;
+        this.recorder = calls;
         this.calls = calls;
+        this.live = live;
         this.judge = judge;
         this.jarIndex = jarIndex;
         this.jar = jar;
@@ -131,18 +144,52 @@ final class ClassScan extends ClassVisitor {
      * same instructions, so the findings are the same but for their lines.
      */
     static Result scan(ClassReader reader, ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth,
-                       FindingCount count, CallGraph.Recorder calls) {
-        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls);
+                       FindingCount count, java.util.function.Supplier<CallGraph.Recorder> recorders) {
+        CallGraph.Recorder calls = recorders == null ? null : recorders.get();
+        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, Map.of());
         reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+        Map<String, java.util.BitSet> live = Map.of();
+        if (scan.failing != null) {
+            // Rare (a class with an instruction that always fails to link): read again, what never runs apart.
+            live = LinkageFlow.live(reader, scan.failing, name -> failsToLink(judge, name));
+            if (!live.isEmpty()) {
+                calls = recorders == null ? null : recorders.get();
+                scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, live);
+                reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+            }
+        }
         // Also past the findings limit (nothing more is kept then): the second pass reads the debug
         // attributes, which may be what makes a class unreadable, and that must not depend on which
         // classes were scanned first.
         if (scan.anyFinding) {
-            ClassScan second = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count, null);
+            ClassScan second = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count, null, live);
             reader.accept(second, ClassReader.SKIP_FRAMES);
             return new Result(second.withSourceFile(), second.used, scan.pluginEntry, calls == null ? null : calls.finish());
         }
         return new Result(scan.withSourceFile(), scan.used, scan.pluginEntry, calls == null ? null : calls.finish());
+    }
+
+    /** Whether the plugin's layer cannot link this class (an internal name or array descriptor): resolving it always fails. */
+    static boolean failsToLink(ReferenceJudge judge, String name) {
+        return failsToLink(judge.typeInfo(name));
+    }
+
+    private static boolean failsToLink(ReferenceJudge.TypeInfo t) {
+        return t != null && t.decision() != null && t.decision().rule().equals(RuleIds.REFERENCE_UNLINKABLE);
+    }
+
+    /** The current method has an instruction that resolves a class the layer cannot link ({@link LinkageFlow}). */
+    private void failsToLinkHere(String name) {
+        failsToLinkHere(judge.typeInfo(name));
+    }
+
+    private void failsToLinkHere(ReferenceJudge.TypeInfo t) {
+        if (failsToLink(t) && live.isEmpty() && method.isPresent()) {
+            if (failing == null) {
+                failing = new HashSet<>();
+            }
+            failing.add(method.get());
+        }
     }
 
     /**
@@ -249,7 +296,140 @@ final class ClassScan extends ClassVisitor {
             }
         }
         body.reset();
-        return body;
+        java.util.BitSet liveHere = live.get(name + descriptor);
+        return liveHere == null ? body : new LinkageFilter(liveHere);
+    }
+
+    /**
+     * Passes a method's events on to {@link #body}, telling it which instructions never run
+     * ({@link LinkageFlow}): those are still judged, as INFO, and record no call.
+     */
+    private final class LinkageFilter extends MethodVisitor {
+        private final java.util.BitSet liveHere;
+        private int instruction;
+
+        LinkageFilter(java.util.BitSet liveHere) {
+            super(Opcodes.ASM9, body);
+            this.liveHere = liveHere;
+        }
+
+        private void instruction() {
+            neverRuns = !liveHere.get(instruction++);
+            calls = neverRuns ? null : recorder;
+        }
+
+        private void other() {
+            neverRuns = false;
+            calls = recorder;
+        }
+
+        @Override
+        public void visitLabel(Label label) {
+            other();
+            super.visitLabel(label);
+        }
+
+        @Override
+        public void visitLineNumber(int lineNumber, Label start) {
+            other();
+            super.visitLineNumber(lineNumber, start);
+        }
+
+        @Override
+        public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+            other();
+            super.visitTryCatchBlock(start, end, handler, type);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            other();
+            super.visitMaxs(maxStack, maxLocals);
+        }
+
+        @Override
+        public void visitEnd() {
+            other();
+            super.visitEnd();
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            instruction();
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            instruction();
+            super.visitIntInsn(opcode, operand);
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int varIndex) {
+            instruction();
+            super.visitVarInsn(opcode, varIndex);
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            instruction();
+            super.visitTypeInsn(opcode, type);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            instruction();
+            super.visitFieldInsn(opcode, owner, name, descriptor);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            instruction();
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            instruction();
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, Label label) {
+            instruction();
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            instruction();
+            super.visitLdcInsn(value);
+        }
+
+        @Override
+        public void visitIincInsn(int varIndex, int increment) {
+            instruction();
+            super.visitIincInsn(varIndex, increment);
+        }
+
+        @Override
+        public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            instruction();
+            super.visitTableSwitchInsn(min, max, dflt, labels);
+        }
+
+        @Override
+        public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            instruction();
+            super.visitLookupSwitchInsn(dflt, keys, labels);
+        }
+
+        @Override
+        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            instruction();
+            super.visitMultiANewArrayInsn(descriptor, numDimensions);
+        }
     }
 
     /**
@@ -406,6 +586,7 @@ final class ClassScan extends ClassVisitor {
                 testedType(type);
             } else {
                 type(type);
+                failsToLinkHere(type);
             }
         }
 
@@ -419,6 +600,7 @@ final class ClassScan extends ClassVisitor {
                 }
                 calls.fieldInsn(opcode, owner, name, descriptor);
             }
+            failsToLinkHere(m.owner());
             member(m, name);
         }
 
@@ -428,7 +610,9 @@ final class ClassScan extends ClassVisitor {
             if (calls != null) {
                 calls.call(opcode, owner, name, descriptor, m.callType(), m.callSig());
             }
-            if (opcode == Opcodes.INVOKESTATIC && propertyRead(owner, name, descriptor)) {
+            failsToLinkHere(m.owner());
+            // A read that never runs is judged as any call (INFO), not kept for the method's end.
+            if (opcode == Opcodes.INVOKESTATIC && !neverRuns && propertyRead(owner, name, descriptor)) {
                 window.clear();
                 return;
             }
@@ -496,6 +680,11 @@ final class ClassScan extends ClassVisitor {
             if (calls != null) {
                 calls.ldc(value);
             }
+            if (value instanceof Type t && t.getSort() == Type.OBJECT) {
+                failsToLinkHere(t.getInternalName());
+            } else if (value instanceof Type t && t.getSort() == Type.ARRAY) {
+                failsToLinkHere(t.getDescriptor());
+            }
             push(value);
             constant(value, 0, true);
         }
@@ -509,6 +698,7 @@ final class ClassScan extends ClassVisitor {
             if (calls != null) {
                 calls.classObject(descriptor);
             }
+            failsToLinkHere(descriptor);
             descriptor(descriptor);
         }
 
@@ -713,6 +903,18 @@ final class ClassScan extends ClassVisitor {
         anyFinding = true;
         if (count == null || count.exceeded()) {
             return;
+        }
+        if (severity != Severity.INFO && !BytecodeScanner.ABSOLUTE.contains(rule)) {
+            // One finding per rule, target and method: an occurrence that never runs beside one that runs
+            // is one more of the latter, and only a method's occurrences that never run make it INFO.
+            FindingKey runs = new FindingKey(severity, rule, target, method);
+            FindingKey never = new FindingKey(Severity.INFO, rule, target, method);
+            if (neverRuns && !findings.containsKey(runs)) {
+                severity = Severity.INFO;
+                reason = reason + "; " + NEVER_RUNS;
+            } else if (!neverRuns && findings.containsKey(never) && findings.get(never).reason().endsWith(NEVER_RUNS)) {
+                findings.remove(never);
+            }
         }
         OptionalInt at = line > 0 ? OptionalInt.of(line) : OptionalInt.empty();
         FindingKey key = new FindingKey(severity, rule, target, method);

@@ -1,0 +1,283 @@
+package dev.stigmem.loader.internal.scan;
+
+import static dev.stigmem.loader.internal.scan.TestArchives.archive;
+import static dev.stigmem.loader.internal.scan.TestArchives.compile;
+import static dev.stigmem.loader.internal.scan.TestArchives.scanReachable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stigmem.loader.scan.Finding;
+import dev.stigmem.loader.scan.RuleIds;
+import dev.stigmem.loader.scan.ScanReport;
+import dev.stigmem.loader.scan.Severity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An instruction that resolves a class the plugin's layer cannot link always fails (JVMS 5.4.3), so
+ * what only it leads to never runs ({@link LinkageFlow}): a library's reflection on
+ * {@code sun.misc.Unsafe} behind {@code Unsafe.class} is INFO, and calls after it are no edges of the
+ * call graph. Each case that must stay a DENY reaches the same code another way: a handler that
+ * catches errors, a jump around the failing instruction, a cast (which resolves nothing for null), a
+ * capability accessor (absolute), a class the layer can link after all.
+ */
+class LinkageFlowScanTests {
+
+    /** An archive of a plugin whose {@code start} calls {@code p.Lib.run()}, with the other sources; {@code absent} class files left out. */
+    private static ScanReport scan(String lib, String... absent) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("p/Entry.java", """
+                package p;
+                import dev.stigmem.api.*;
+                @StigmemPlugin(name = "test-plugin", version = "1.0.0", requires = ">=0.9.0")
+                public final class Entry implements Plugin {
+                    @Override public void start(PluginContext context) { Lib.run(); }
+                }
+                """);
+        sources.put("p/Lib.java", lib);
+        sources.put("gone/Gone.java", "package gone; public class Gone { public static void go() {} public int n; }");
+        Map<String, byte[]> classes = new LinkedHashMap<>(compile(sources));
+        classes.remove("gone/Gone.class");
+        for (String a : absent) {
+            classes.remove(a);
+        }
+        return scanReachable(archive(classes));
+    }
+
+    private static List<Finding> denied(ScanReport report, String rule) {
+        return report.findings(rule).stream().filter(f -> f.severity() == Severity.DENY).toList();
+    }
+
+    @Test
+    void reflectionOnUnsafeBehindUnsafeClassNeverRunsAndIsInfo() {
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static Object run() {
+                        try {
+                            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                            f.setAccessible(true);
+                            return f.get(null);
+                        } catch (ReflectiveOperationException | SecurityException e) {
+                            return null;
+                        }
+                    }
+                }
+                """);
+
+        assertThat(report.verdict()).as(report.toText()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        assertThat(report.findings("reflection")).as(report.toText()).isNotEmpty()
+                .allSatisfy(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.INFO);
+                    assertThat(f.reason()).contains("never runs");
+                });
+        assertThat(report.findings(RuleIds.REFERENCE_UNLINKABLE)).extracting(f -> f.severity() + " " + f.target())
+                .containsExactly("WARN sun.misc.Unsafe");
+    }
+
+    @Test
+    void callsAfterAFailingInstructionAreNoEdges() {
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static void run() {
+                        gone.Gone.go();
+                        Exit.now();
+                    }
+                }
+                final class Exit {
+                    static void now() { System.exit(1); }
+                }
+                """);
+
+        assertThat(report.verdict()).as(report.toText()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        assertThat(report.findings("vm.exit")).singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.INFO));
+    }
+
+    @Test
+    void aHandlerThatCatchesTheErrorRuns() {
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static void run() {
+                        try {
+                            gone.Gone.go();
+                        } catch (Throwable t) {
+                            System.exit(1);
+                        }
+                    }
+                }
+                """);
+
+        assertThat(denied(report, "vm.exit")).as(report.toText()).hasSize(1);
+    }
+
+    @Test
+    void aHandlerOfTheLinkageErrorItselfRuns() {
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static void run() {
+                        try {
+                            new gone.Gone();
+                        } catch (NoClassDefFoundError e) {
+                            System.exit(1);
+                        }
+                    }
+                }
+                """);
+
+        assertThat(denied(report, "vm.exit")).as(report.toText()).hasSize(1);
+    }
+
+    @Test
+    void codeAJumpReachesAroundTheFailingInstructionRuns() {
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static volatile boolean fast;
+                    static void run() {
+                        if (fast) {
+                            gone.Gone.go();
+                        }
+                        System.exit(1);
+                    }
+                }
+                """);
+
+        assertThat(denied(report, "vm.exit")).as(report.toText()).hasSize(1);
+    }
+
+    @Test
+    void aCastResolvesNothingForNullSoWhatFollowsRuns() {
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static Object held;
+                    static void run() {
+                        gone.Gone g = (gone.Gone) held;
+                        boolean is = held instanceof gone.Gone;
+                        System.exit(is ? 1 : 2);
+                    }
+                }
+                """);
+
+        assertThat(denied(report, "vm.exit")).as(report.toText()).hasSize(1);
+    }
+
+    @Test
+    void aCapabilityAccessorAfterTheFailingInstructionStillRefuses() {
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static void run() {}
+                    static void write(dev.stigmem.api.PluginContext ctx) {
+                        gone.Gone.go();
+                        ctx.getConfigReader();
+                    }
+                }
+                """);
+
+        assertThat(report.verdict()).isEqualTo(ScanReport.Verdict.REJECT);
+        assertThat(report.findings(RuleIds.CAPABILITY_ACCESSOR)).as(report.toText()).singleElement()
+                .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
+    }
+
+    @Test
+    void aLinkableClassIsNoFailure() {
+        // The same shape as the Unsafe fallback, with a class the layer links: the reflection runs.
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static Object run() {
+                        try {
+                            java.lang.reflect.Field f = Thread.class.getDeclaredField("name");
+                            f.setAccessible(true);
+                            return f.get(Thread.currentThread());
+                        } catch (ReflectiveOperationException e) {
+                            return null;
+                        }
+                    }
+                }
+                """);
+
+        assertThat(denied(report, "reflection")).as(report.toText()).isNotEmpty();
+    }
+
+    @Test
+    void everyResolvingInstructionFailsAndAHandlerOfAnExceptionNeverCatchesTheError() {
+        // Hand-written: anewarray, multianewarray, getstatic and ldc of an absent class, each the first
+        // instruction of a method that exits after it; the last inside a try whose handler catches only an
+        // Exception and exits too. run() calls them all: every exit never runs.
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, "p/Lib", null, "java/lang/Object", null);
+        MethodVisitor run = cw.visitMethod(Opcodes.ACC_STATIC, "run", "()V", null, null);
+        run.visitCode();
+        for (int i = 0; i < 4; i++) {
+            run.visitMethodInsn(Opcodes.INVOKESTATIC, "p/Lib", "m" + i, "()V", false);
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m" + i, "()V", null, null);
+            mv.visitCode();
+            Label start = new Label();
+            Label end = new Label();
+            Label handler = new Label();
+            if (i == 3) {
+                mv.visitTryCatchBlock(start, end, handler, "java/lang/ReflectiveOperationException");
+            }
+            switch (i) {
+                case 0 -> {
+                    mv.visitInsn(Opcodes.ICONST_1);
+                    mv.visitTypeInsn(Opcodes.ANEWARRAY, "gone/Gone");
+                }
+                case 1 -> {
+                    mv.visitInsn(Opcodes.ICONST_1);
+                    mv.visitInsn(Opcodes.ICONST_1);
+                    mv.visitMultiANewArrayInsn("[[Lgone/Gone;", 2);
+                }
+                case 2 -> mv.visitFieldInsn(Opcodes.GETSTATIC, "gone/Gone", "n", "I");
+                default -> {
+                    mv.visitLabel(start);
+                    mv.visitLdcInsn(net.bytebuddy.jar.asm.Type.getObjectType("gone/Gone"));
+                }
+            }
+            mv.visitInsn(Opcodes.POP);
+            mv.visitInsn(Opcodes.ICONST_1);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
+            mv.visitLabel(end);
+            mv.visitInsn(Opcodes.RETURN);
+            if (i == 3) {
+                mv.visitLabel(handler);
+                mv.visitInsn(Opcodes.POP);
+                mv.visitInsn(Opcodes.ICONST_2);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
+                mv.visitInsn(Opcodes.RETURN);
+            }
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        run.visitInsn(Opcodes.RETURN);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
+        cw.visitEnd();
+
+        Map<String, byte[]> classes = new LinkedHashMap<>(compile(Map.of("p/Entry.java", """
+                package p;
+                import dev.stigmem.api.*;
+                @StigmemPlugin(name = "test-plugin", version = "1.0.0", requires = ">=0.9.0")
+                public final class Entry implements Plugin {
+                    @Override public void start(PluginContext context) { Lib.run(); }
+                }
+                """, "p/Lib.java", "package p; final class Lib { static void run() {} }")));
+        classes.put("p/Lib.class", cw.toByteArray());
+        ScanReport report = scanReachable(archive(classes));
+
+        assertThat(report.verdict()).as(report.toText()).isEqualTo(ScanReport.Verdict.ACCEPT);
+        // One finding per method: four methods exit, each after its failing instruction.
+        assertThat(report.findings("vm.exit")).as(report.toText()).hasSize(4)
+                .allSatisfy(f -> assertThat(f.reason()).contains("never runs"));
+    }
+}
