@@ -176,7 +176,9 @@ public final class BytecodeScanner {
         }
         CallGraph.Sigs sigs = new CallGraph.Sigs();
         CallGraph.Ids ids = reachability ? new CallGraph.Ids(typeIndex, sigs) : CallGraph.Ids.NONE;
-        ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy, ids);
+        boolean substitutes = descriptors.values().stream().anyMatch(d -> policy.substitution(d.name()).isPresent());
+        ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy, ids,
+                substitutes);
         exportGates(judge, jars, headers, descriptors);
 
         // Pass 2: every reference of every class file. Each class is parsed again rather than kept

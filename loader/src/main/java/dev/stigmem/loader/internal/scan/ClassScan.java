@@ -171,11 +171,12 @@ final class ClassScan extends ClassVisitor {
 
     /** Whether the plugin's layer cannot link this class (an internal name or array descriptor): resolving it always fails. */
     static boolean failsToLink(ReferenceJudge judge, String name) {
-        return failsToLink(judge.typeInfo(name));
+        return failsToLink(judge, judge.typeInfo(name));
     }
 
-    private static boolean failsToLink(ReferenceJudge.TypeInfo t) {
-        return t != null && t.decision() != null && t.decision().rule().equals(RuleIds.REFERENCE_UNLINKABLE);
+    private static boolean failsToLink(ReferenceJudge judge, ReferenceJudge.TypeInfo t) {
+        return t != null && t.decision() != null && t.decision().rule().equals(RuleIds.REFERENCE_UNLINKABLE)
+                && judge.failsEverywhere(t.dotted());
     }
 
     /** The current method has an instruction that resolves a class the layer cannot link ({@link LinkageFlow}). */
@@ -184,7 +185,7 @@ final class ClassScan extends ClassVisitor {
     }
 
     private void failsToLinkHere(ReferenceJudge.TypeInfo t) {
-        if (failsToLink(t) && live.isEmpty() && method.isPresent()) {
+        if (failsToLink(judge, t) && live.isEmpty() && method.isPresent()) {
             if (failing == null) {
                 failing = new HashSet<>();
             }

@@ -38,6 +38,8 @@ final class ReferenceJudge {
     private final TypeHierarchy hierarchy;
     private final Map<String, Capability> byHandleType;
     private final CallGraph.Ids ids;
+    /** Whether the archive bundles a module the policy substitutes (see {@link #failsEverywhere}). */
+    private final boolean substitutes;
     private final JdkTypes jdk = JdkTypes.instance();
 
     /**
@@ -79,9 +81,10 @@ final class ReferenceJudge {
      * @param hierarchy      built with {@link #namedByPolicy(PolicyIndex)}: the supertypes that decisions need
      */
     ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Set<String> archiveClasses, Set<String> archiveModules,
-                   TypeHierarchy hierarchy, CallGraph.Ids ids) {
+                   TypeHierarchy hierarchy, CallGraph.Ids ids, boolean substitutes) {
         this.policy = policy;
         this.ids = ids;
+        this.substitutes = substitutes;
         this.declared = declared.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(declared);
         this.archiveClasses = archiveClasses;
         this.archiveModules = archiveModules;
@@ -211,6 +214,19 @@ final class ReferenceJudge {
             return Optional.of("module " + m + " has no such class");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether resolving this unlinkable class (dotted name) fails wherever the plugin runs: its package
+     * is the JDK's (a module the layer does not read, a package not exported, a class the JDK lacks), or
+     * the archive has no substituted module. A substitute (the node's own copy of a module the archive
+     * bundles, {@code substitute-module}) may hold classes the bundled copy lacks, which the scan never
+     * sees: a class in no JDK package could come from it at run time.
+     */
+    boolean failsEverywhere(String dotted) {
+        int dot = dotted.lastIndexOf('.');
+        String pkg = dot < 0 ? "" : dotted.substring(0, dot).replace('.', '/');
+        return !substitutes || jdk.moduleOf(pkg).isPresent();
     }
 
     /** The class names in a field or method descriptor (array element types included), cached. */

@@ -189,6 +189,37 @@ class LinkageFlowScanTests {
     }
 
     @Test
+    void aClassInNoJdkPackageMayComeFromASubstituteSoItIsNoFailureBesideOne() {
+        // The archive bundles org.slf4j, which the node replaces with its own copy: a class the bundled copy
+        // lacks (org.slf4j.helpers.Newer) may be in the node's, so the call to it may succeed at run time.
+        // A JDK class the layer does not read (sun.misc.Unsafe) fails wherever the plugin runs.
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("p/Entry.java", """
+                package p;
+                import dev.stigmem.api.*;
+                @StigmemPlugin(name = "test-plugin", version = "1.0.0", requires = ">=0.9.0")
+                public final class Entry implements Plugin {
+                    @Override public void start(PluginContext context) { newer(); unsafe(); }
+                    static void newer() { org.slf4j.helpers.Newer.go(); System.exit(1); }
+                    static void unsafe() { Object u = sun.misc.Unsafe.class; Runtime.getRuntime().halt(2); }
+                }
+                """);
+        sources.put("org/slf4j/Logger.java", "package org.slf4j; public interface Logger {}");
+        sources.put("org/slf4j/helpers/Newer.java", "package org.slf4j.helpers; public final class Newer { public static void go() {} }");
+        Map<String, byte[]> classes = compile(sources);
+        Map<String, byte[]> plugin = new LinkedHashMap<>();
+        plugin.put("p/Entry.class", classes.get("p/Entry.class"));
+        dev.stigmem.loader.internal.archive.JarImage slf4j = TestArchives.jar("slf4j-api.jar",
+                Map.of("org/slf4j/Logger.class", classes.get("org/slf4j/Logger.class")));
+        ScanReport report = BytecodeScanner.scan(archive(plugin, slf4j), TestArchives.manifest(), dev.stigmem.loader.scan.ScanPolicy.shipped(),
+                Map.of("slf4j-api.jar", java.lang.module.ModuleDescriptor.newAutomaticModule("org.slf4j").packages(java.util.Set.of("org.slf4j")).build()));
+
+        assertThat(denied(report, "vm.exit")).as(report.toText()).extracting(Finding::target).containsExactly("java.lang.System#exit(I)V");
+        assertThat(report.findings("vm.exit")).as(report.toText()).filteredOn(f -> f.target().startsWith("java.lang.Runtime#halt"))
+                .singleElement().satisfies(f -> assertThat(f.reason()).contains("never runs"));
+    }
+
+    @Test
     void aLinkableClassIsNoFailure() {
         // The same shape as the Unsafe fallback, with a class the layer links: the reflection runs.
         ScanReport report = scan("""
