@@ -135,6 +135,7 @@ public final class BytecodeScanner {
         List<Header> headers = runAll(units, executor, u -> header(u, policy));
         Map<String, SortedSet<String>> supertypes = new HashMap<>();
         Map<String, String> where = new LinkedHashMap<>();
+        Set<String> shadowed = new HashSet<>();
         Set<String> modules = new HashSet<>();
         for (int i = 0; i < jars.size(); i++) {
             automaticModuleName(jars.get(i)).ifPresent(modules::add);
@@ -146,7 +147,12 @@ public final class BytecodeScanner {
             if (entry.equals("module-info.class") || (entry.startsWith("META-INF/versions/") && entry.endsWith("/module-info.class"))) {
                 h.moduleName().ifPresent(modules::add);
             }
-            if (h.moduleName().isEmpty()) {
+            if (h.moduleName().isPresent()) {
+                continue;
+            }
+            if (neverLoaded(h.name())) {
+                shadowed.add(h.name());
+            } else {
                 supertypes.computeIfAbsent(h.name(), k -> new TreeSet<>()).addAll(h.supertypes());
                 where.putIfAbsent(h.name(), h.unit().where());
             }
@@ -162,7 +168,8 @@ public final class BytecodeScanner {
         int[] unitType = new int[headers.size()];
         for (int i = 0; i < headers.size(); i++) {
             Header h = headers.get(i);
-            if (h.moduleName().isPresent()) {
+            if (h.moduleName().isPresent() || neverLoaded(h.name())) {
+                // No node of the graph: its findings count as reachable (BytecodeScanner#judgedByReach).
                 unitType[i] = -1;
                 continue;
             }
@@ -171,13 +178,17 @@ public final class BytecodeScanner {
                 t = types.size();
                 typeIndex.put(h.name(), t);
                 types.add(new CallGraph.ArchiveType(h.name(), h.isInterface(), h.superName().orElse(null), h.interfaces()));
+            } else {
+                // Another class file of the same name (a META-INF/versions copy, or one at another entry): which
+                // one the JVM loads depends on the manifest and the entry, so the type has the supertypes of both.
+                types.set(t, types.get(t).merge(h.isInterface(), h.superName().orElse(null), h.interfaces()));
             }
             unitType[i] = t;
         }
         CallGraph.Sigs sigs = new CallGraph.Sigs();
         CallGraph.Ids ids = reachability ? new CallGraph.Ids(typeIndex, sigs) : CallGraph.Ids.NONE;
         boolean substitutes = descriptors.values().stream().anyMatch(d -> policy.substitution(d.name()).isPresent());
-        ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), modules, hierarchy, ids,
+        ReferenceJudge judge = new ReferenceJudge(index, manifest.capabilities(), supertypes.keySet(), shadowed, modules, hierarchy, ids,
                 substitutes);
         exportGates(judge, jars, headers, descriptors);
 
@@ -186,11 +197,13 @@ public final class BytecodeScanner {
         int maxDepth = policy.limits().maxBootstrapDepth();
         int maxFindings = policy.limits().maxFindings();
         ClassScan.FindingCount count = new ClassScan.FindingCount(maxFindings);
-        List<ClassScan.Result> results = runAll(headers, executor, h -> {
+        List<Integer> order = java.util.stream.IntStream.range(0, headers.size()).boxed().toList();
+        List<ClassScan.Result> results = runAll(order, executor, i -> {
+            Header h = headers.get(i);
             ClassUnit u = h.unit();
             try {
                 return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count,
-                        reachability && h.moduleName().isEmpty() ? () -> new CallGraph.Recorder(ids) : null);
+                        reachability && unitType[i] >= 0 ? () -> new CallGraph.Recorder(ids) : null);
             } catch (ScanException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
@@ -203,23 +216,6 @@ public final class BytecodeScanner {
         if (count.exceeded()) {
             throw new ScanLimitException(String.format(Locale.ROOT,
                     "%s: more than %d findings, the limit; the archive is refused", image.source(), maxFindings));
-        }
-
-        Optional<CallGraph> graph = Optional.empty();
-        if (reachability) {
-            List<CallGraph.ClassCalls> calls = new ArrayList<>(results.size());
-            boolean[] annotated = new boolean[results.size()];
-            Set<String> services = new HashSet<>();
-            for (int i = 0; i < results.size(); i++) {
-                calls.add(results.get(i).calls());
-                annotated[i] = results.get(i).pluginEntry();
-                if (results.get(i).calls() != null) {
-                    results.get(i).calls().provides().forEach(services::add);
-                }
-            }
-            jars.forEach(j -> services(j, services));
-            graph = Optional.of(CallGraph.build(types, typeIndex, unitType, calls, annotated, services, sigs, JdkTypes.instance(),
-                    policy.limits().maxCallGraphSize(), image.source().toString()));
         }
 
         TreeSet<Finding> findings = new TreeSet<>();
@@ -238,6 +234,28 @@ public final class BytecodeScanner {
                 });
             }
         }
+
+        Optional<CallGraph> graph = Optional.empty();
+        if (reachability) {
+            List<CallGraph.ClassCalls> calls = new ArrayList<>(results.size());
+            boolean[] annotated = new boolean[results.size()];
+            Set<String> services = new HashSet<>();
+            for (int i = 0; i < results.size(); i++) {
+                calls.add(results.get(i).calls());
+                annotated[i] = results.get(i).pluginEntry();
+                if (results.get(i).calls() != null) {
+                    results.get(i).calls().provides().forEach(services::add);
+                }
+            }
+            jars.forEach(j -> services(j, services));
+            boolean[] hostUnits = new boolean[headers.size()];
+            for (int i = 0; i < headers.size(); i++) {
+                hostUnits[i] = substituted.containsKey(headers.get(i).unit().jar());
+            }
+            graph = Optional.of(CallGraph.build(types, typeIndex, unitType, calls, annotated, services, hostUnits, sigs,
+                    JdkTypes.instance(), policy.limits().maxCallGraphSize(), image.source().toString()));
+        }
+
         Set<Capability> used = EnumSet.noneOf(Capability.class);
         Optional<ClassUnit> entryClass = Optional.empty();
         for (int i = 0; i < results.size(); i++) {
@@ -264,6 +282,29 @@ public final class BytecodeScanner {
         LOG.debug("scanned {}: {}", image.source(), report.summary());
         return report;
     }
+
+    /**
+     * Whether the JVM never loads a class of this name from a plugin archive: a class of a {@code java}
+     * package (no class loader but the JDK's may define one) or of a package java.base or the api exports
+     * to all (a module of the plugin reads both; holding such a package too, its layer could not be
+     * defined). A class file of that name is never the class it names, whatever its entry: the scan judges
+     * the name as the JDK's (or the api's) type, and the file's own findings as reachable code.
+     */
+    static boolean neverLoaded(String internalName) {
+        if (internalName.startsWith("java/")) {
+            return true;
+        }
+        int slash = internalName.lastIndexOf('/');
+        String pkg = slash < 0 ? "" : internalName.substring(0, slash);
+        if (pkg.startsWith("dev/stigmem/api")) {
+            return API.getPackages().contains(pkg.replace('/', '.')) && API.isExported(pkg.replace('/', '.'));
+        }
+        JdkTypes jdk = JdkTypes.instance();
+        return jdk.moduleOf(pkg).filter(m -> m.equals("java.base") && jdk.exportedToAll(m, pkg)).isPresent();
+    }
+
+    private static final Module API = dev.stigmem.api.Plugin.class.getModule();
+    private static final String ANNOTATION = "java/lang/annotation/Annotation";
 
     /** Findings the call graph does not judge: the capability model's, and the module descriptor's. */
     static final Set<String> ABSOLUTE = Set.of(RuleIds.CAPABILITY_ACCESSOR, RuleIds.CAPABILITY_HANDLE,
@@ -426,9 +467,14 @@ public final class BytecodeScanner {
                 supers.addAll(List.of(reader.getInterfaces()));
             }
             boolean isInterface = (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0;
+            List<String> interfaces = module.isEmpty() ? List.of(reader.getInterfaces()) : List.of();
+            if ((reader.getAccess() & Opcodes.ACC_ANNOTATION) != 0 && !interfaces.contains(ANNOTATION)) {
+                // For the call graph: the JDK's proxies of an annotation interface implement Annotation, whether
+                // or not the class file says so (CallGraph tells annotation interfaces by it).
+                interfaces = java.util.stream.Stream.concat(interfaces.stream(), java.util.stream.Stream.of(ANNOTATION)).toList();
+            }
             return new Header(u, reader.getClassName(), List.copyOf(supers), module, isInterface,
-                    module.isEmpty() ? Optional.ofNullable(reader.getSuperName()) : Optional.empty(),
-                    module.isEmpty() ? List.of(reader.getInterfaces()) : List.of());
+                    module.isEmpty() ? Optional.ofNullable(reader.getSuperName()) : Optional.empty(), interfaces);
         } catch (ScanException e) {
             throw e;
         } catch (RuntimeException e) {

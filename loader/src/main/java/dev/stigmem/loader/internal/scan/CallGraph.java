@@ -56,7 +56,13 @@ import net.bytebuddy.jar.asm.Type;
  *       generic signatures, annotations; or anything of {@code java.beans}). A class obtained by name
  *       ({@code Class#forName}, lookups) or through reflective members is a denied call;</li>
  *   <li>the JVM: the static initialisers of every class a reachable method names in an instruction
- *       (and of its archive supertypes), and of the class of every reachable method;</li>
+ *       (and of its archive supertypes), of the class of every reachable method, of every interface a
+ *       reachable lambda or method reference implements, and of every annotation interface once
+ *       reachable code may get annotations (a proxy's class initialises its interfaces);</li>
+ *   <li>the JDK, by name: every constructor of at most one argument once reachable code makes a
+ *       {@code java.security.Provider} of the archive (its services are classes it names);</li>
+ *   <li>the host: every instance method of an archive subtype of a class of a jar the host replaces
+ *       by its own copy (substitute-module), whose code is not the archive's;</li>
  *   <li>a reachable method: the targets of its calls (a static or special call: the method it
  *       resolves to; a virtual or interface call: every non-static method of that name and descriptor
  *       declared in a subtype or supertype of the receiver type, or in a superclass of a subtype (which
@@ -67,7 +73,7 @@ import net.bytebuddy.jar.asm.Type;
  * </ul>
  * An instance method (an override called by the JDK, or a CHA target of a virtual call) runs only on
  * an instance of its class or of a subtype, and reachable code makes every such instance through a
- * constructor (rapid type analysis): until a constructor of the class or of a subtype is reachable,
+ * constructor (rapid type analysis), or it is an interface a reachable lambda implements: until then,
  * its instance methods wait; so do the write hooks (serialization runs them on an instance that
  * exists). Read hooks do not wait (the stream makes the instance), but they wait for deserialization.
  * Reflection adds no edge: every reflective way to reach a method by name (Class#forName,
@@ -113,6 +119,12 @@ final class CallGraph {
     static final int RECEIVER_FIELD = 7;
     /** The second triple of a {@link #RECEIVER_FIELD} call: never a call on its own. */
     static final int FIELD_REF = 8;
+    /**
+     * Links a lambda or method reference ({@code LambdaMetafactory}) implementing this archive interface: the
+     * JDK makes an instance of it without an archive constructor (its default methods run on it, the JDK's
+     * calls included) and initialising the lambda's class initialises the interface (JVMS 5.5).
+     */
+    static final int LAMBDA = 9;
 
     /** What a {@code putstatic} in a static initialiser stores (per write: field id, origin, a, b). */
     static final int STORES_NEW = 0;
@@ -179,6 +191,14 @@ final class CallGraph {
     /** Per JDK owner of a call named as a deserializer: the deserializing method names of the {@link #DESERIALIZERS} types above it. */
     private static final ConcurrentHashMap<String, Set<String>> DESERIALIZER_OWNERS = new ConcurrentHashMap<>();
     private static final String PLUGIN = "dev/stigmem/api/Plugin";
+    private static final String ANNOTATION = "java/lang/annotation/Annotation";
+    /**
+     * A security provider's services are classes named by strings: {@code Provider.Service#newInstance}
+     * loads the name with the provider's class loader and runs its public constructor (no-argument, or one
+     * taking the engine's parameter) by reflection from java.base, before any cast. Whatever a subclass in
+     * the archive names (its {@code getService} may return any service), any archive class can be it.
+     */
+    private static final Set<String> PROVIDER_TYPES = Set.of("java/security/Provider");
     /**
      * JDK types whose subclasses the JDK instantiates by name, by reflection from JDK code, with no call
      * of the archive naming their constructor: resource bundles ({@code ResourceBundle#getBundle}), and
@@ -637,10 +657,32 @@ final class CallGraph {
             }
         }
 
-        void invokeDynamic(String descriptor) {
+        /**
+         * An {@code invokedynamic}; through {@code LambdaMetafactory}, a {@link #LAMBDA} of the interface it
+         * returns and of the marker interfaces {@code altMetafactory} adds (its {@code Class} arguments).
+         */
+        void invokeDynamic(String descriptor, Handle bootstrap, Object[] arguments) {
+            if (inMethod && bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory")) {
+                Type returned = Type.getReturnType(descriptor);
+                if (returned.getSort() == Type.OBJECT) {
+                    lambda(returned.getInternalName());
+                }
+                for (Object a : arguments) {
+                    if (a instanceof Type t && t.getSort() == Type.OBJECT) {
+                        lambda(t.getInternalName());
+                    }
+                }
+            }
             if (tracked > 0) {
                 int sizes = Type.getArgumentsAndReturnSizes(descriptor);
                 effect((sizes >> 2) - 1, sizes & 3);
+            }
+        }
+
+        private void lambda(String internalName) {
+            int type = type(internalName);
+            if (type >= 0) {
+                add(LAMBDA, type, -1);
             }
         }
 
@@ -931,8 +973,36 @@ final class CallGraph {
         }
     }
 
-    /** One archive type: its name, whether an interface, its superclass and interfaces (names), and its class files. */
-    record ArchiveType(String name, boolean isInterface, String superclass, List<String> interfaces) {
+    /**
+     * One archive type: its name, whether an interface, its superclass and interfaces (names). {@code merged}
+     * when its class files disagree on these: then it is an interface if any says so, and {@code interfaces}
+     * also holds the other files' superclasses (the graph gives it the supertypes of every file).
+     */
+    record ArchiveType(String name, boolean isInterface, String superclass, List<String> interfaces, boolean merged) {
+
+        ArchiveType(String name, boolean isInterface, String superclass, List<String> interfaces) {
+            this(name, isInterface, superclass, interfaces, false);
+        }
+
+        /** This type with the header of another class file of the same name. */
+        ArchiveType merge(boolean otherIsInterface, String otherSuperclass, List<String> otherInterfaces) {
+            List<String> all = new ArrayList<>(interfaces);
+            for (String i : otherInterfaces) {
+                if (!all.contains(i)) {
+                    all.add(i);
+                }
+            }
+            if (otherSuperclass != null && !otherSuperclass.equals(superclass) && !all.contains(otherSuperclass)) {
+                all.add(otherSuperclass);
+            }
+            boolean differs = otherIsInterface != isInterface || all.size() != interfaces.size();
+            return differs ? new ArchiveType(name, isInterface || otherIsInterface, superclass, List.copyOf(all), true) : this;
+        }
+
+        /** Whether one of its class files names {@code superclassName} as its superclass (or, merged, any supertype). */
+        boolean extendsClass(String superclassName) {
+            return superclassName.equals(superclass) || (merged && interfaces.contains(superclassName));
+        }
     }
 
     private final SigKey[] sigNames;
@@ -975,11 +1045,13 @@ final class CallGraph {
      * @param calls       per class file, what it recorded (null for a module descriptor)
      * @param entryUnits  per class file, whether it is annotated {@code @StigmemPlugin}
      * @param services    class names (internal form) listed by the archive's {@code META-INF/services} files
+     * @param hostUnits   per class file, whether it stands in a jar the host replaces by its own copy (substitute-module)
      * @param maxSize     bound of {@code ScanLimits#maxCallGraphSize}
      * @param where       names the archive in a limit's message
      */
     static CallGraph build(List<ArchiveType> types, Map<String, Integer> typeIndex, int[] unitType, List<ClassCalls> calls,
-                           boolean[] entryUnits, Set<String> services, Sigs sigs, JdkTypes jdk, int maxSize, String where) {
+                           boolean[] entryUnits, Set<String> services, boolean[] hostUnits, Sigs sigs, JdkTypes jdk, int maxSize,
+                           String where) {
         int units = unitType.length;
         int[] unitFirst = new int[units + 1];
         long size = 0;
@@ -1053,7 +1125,7 @@ final class CallGraph {
                 typeLive);
         g.unitStaticFinals = unitStaticFinals;
         g.unitStores = unitStores;
-        g.search(h, typeUnits, declarers, entryUnits, services, sigs, typeIndex);
+        g.search(h, typeUnits, declarers, entryUnits, services, hostUnits, sigs, typeIndex);
         return g;
     }
 
@@ -1094,6 +1166,7 @@ final class CallGraph {
             serializable = new boolean[n];
             externalizable = new boolean[n];
             deserializer = new boolean[n];
+            provider = new boolean[n];
             // Keyed by the list of names, not by the names joined: a name can hold a space (legal in a class
             // file), so "A B" alone must not pass for A and B (what the JDK calls in an instance of B would be lost).
             Map<List<String>, java.util.BitSet> unions = new HashMap<>();
@@ -1182,7 +1255,8 @@ final class CallGraph {
                         bits |= kindsOf.computeIfAbsent(e, x -> (jdk.isSubtypeOfAny(x, JDK_INSTANTIATED) ? 1 : 0)
                                 | (jdk.isSubtypeOfAny(x, SERIALIZABLE) ? 2 : 0)
                                 | (jdk.isSubtypeOfAny(x, EXTERNALIZABLE) ? 4 : 0)
-                                | (jdk.isSubtypeOfAny(x, DESERIALIZERS.keySet()) ? 8 : 0));
+                                | (jdk.isSubtypeOfAny(x, DESERIALIZERS.keySet()) ? 8 : 0)
+                                | (jdk.isSubtypeOfAny(x, PROVIDER_TYPES) ? 16 : 0));
                     }
                     return bits;
                 });
@@ -1190,6 +1264,7 @@ final class CallGraph {
                 serializable[t] = (kinds & 2) != 0;
                 externalizable[t] = (kinds & 4) != 0;
                 deserializer[t] = (kinds & 8) != 0;
+                provider[t] = (kinds & 16) != 0;
                 externalSigs.add(unions.computeIfAbsent(key, k -> {
                     java.util.BitSet ids = new java.util.BitSet();
                     for (String e : external) {
@@ -1215,6 +1290,8 @@ final class CallGraph {
         final boolean[] serializable;
         final boolean[] externalizable;
         final boolean[] deserializer;
+        /** Per type: whether it is a {@code java.security.Provider} (see {@link #PROVIDER_TYPES}). */
+        final boolean[] provider;
         private static final Set<String> SERIALIZABLE = Set.of("java/io/Serializable");
         private static final Set<String> EXTERNALIZABLE = Set.of("java/io/Externalizable");
 
@@ -1309,6 +1386,10 @@ final class CallGraph {
     private static final int CONSTRUCTOR = 1;
     private static final int INITIALISER = 2;
     private static final int READ_HOOK = 4;
+    /**
+     * A no-argument {@code values}, whatever it returns: the JDK finds an enum's by name
+     * ({@code Class#getEnumConstants} calls {@code getMethod("values")}) and invokes it before it casts the result.
+     */
     private static final int VALUES = 8;
     private static final int PROVIDER = 16;
     private static final int WRITE_HOOK = 32;
@@ -1337,12 +1418,12 @@ final class CallGraph {
             hook |= k.is(hookSig) ? WRITE_HOOK : 0;
         }
         return (k.startsWith("<init>(") ? CONSTRUCTOR : 0) | (k.startsWith("<clinit>(") ? INITIALISER : 0)
-                | hook | (k.startsWith("values()[") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0)
+                | hook | (k.startsWith("values()") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0)
                 | (DESERIALIZER_NAMES.contains(k.name()) ? DESERIALIZER : 0);
     }
 
     private void search(Hierarchy h, List<IntList> typeUnits, int[][] declarers, boolean[] entryUnits,
-                        Set<String> services, Sigs sigs, Map<String, Integer> typeIndex) {
+                        Set<String> services, boolean[] hostUnits, Sigs sigs, Map<String, Integer> typeIndex) {
         int nodes = parent.length;
         sigFlags = sigs.flags(sigNames.length);
         boolean[] entry = new boolean[nodes];
@@ -1404,6 +1485,7 @@ final class CallGraph {
                 }
             }
         }
+        hostOverrides(h, typeUnits, hostUnits, entry);
         IntQueue queue = new IntQueue(nodes);
         instantiated = new boolean[types.size()];
         waiting = new IntList[types.size()];
@@ -1427,7 +1509,7 @@ final class CallGraph {
         }
         isEnum = new boolean[types.size()];
         for (int t = 0; t < types.size(); t++) {
-            isEnum[t] = "java/lang/Enum".equals(types.get(t).superclass());
+            isEnum[t] = types.get(t).extendsClass("java/lang/Enum");
         }
         classObject = new boolean[types.size()];
         // Each distinct call (kind, type, signature) is resolved once: its targets' index in resolvedTargets.
@@ -1437,7 +1519,7 @@ final class CallGraph {
         while (!queue.isEmpty()) {
             int n = queue.poll();
             if ((sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0) {
-                instantiate(unitType[nodeUnit[n]], h, queue);
+                instantiate(unitType[nodeUnit[n]], n, h, queue);
             }
             live(unitType[nodeUnit[n]], n, h, typeUnits, clinit, queue);
             int[] s = unitSites[nodeUnit[n]];
@@ -1453,6 +1535,9 @@ final class CallGraph {
                 if (kind >= CLASS) {
                     if (kind == CLASS) {
                         classObject(type, n, queue);
+                    } else if (kind == LAMBDA) {
+                        live(type, n, h, typeUnits, clinit, queue);
+                        instantiate(type, n, h, queue);
                     } else if (kind == DESERIALIZES) {
                         deserialization(n, queue);
                     } else if (!navigated) {
@@ -1460,6 +1545,11 @@ final class CallGraph {
                         navigated = true;
                         for (int t = 0; t < types.size(); t++) {
                             classObject(t, n, queue);
+                            // An annotation handed out is a proxy of its interface: initialising the proxy's
+                            // class initialises the interface when it declares a non-abstract method (JVMS 5.5).
+                            if (typeInterface[t] && types.get(t).interfaces().contains(ANNOTATION)) {
+                                live(t, n, h, typeUnits, clinit, queue);
+                            }
                         }
                     }
                     continue;
@@ -1504,6 +1594,57 @@ final class CallGraph {
                 }
                 for (int target : targets) {
                     reach(target, n, false, queue);
+                }
+            }
+        }
+    }
+
+    /**
+     * The types of a jar the host replaces by its own copy of the module are the host's at run time, not
+     * the archive's: the host's classes may call any method of theirs on an archive object, and nothing in
+     * the archive's copy tells which. So every instance method an archive subtype of one of them declares or
+     * inherits from an archive ancestor counts as an override of an external method (an entry point that
+     * waits for an instance). No-op when no jar is replaced.
+     */
+    private void hostOverrides(Hierarchy h, List<IntList> typeUnits, boolean[] hostUnits, boolean[] entry) {
+        boolean replaced = false;
+        for (boolean b : hostUnits) {
+            replaced |= b;
+        }
+        if (!replaced) {
+            return;
+        }
+        boolean[] hostType = new boolean[types.size()];
+        boolean any = false;
+        for (int t = 0; t < types.size(); t++) {
+            IntList units = typeUnits.get(t);
+            boolean all = units.size() > 0;
+            for (int i = 0; i < units.size(); i++) {
+                all &= hostUnits[units.get(i)];
+            }
+            hostType[t] = all;
+            any |= all;
+        }
+        if (!any) {
+            return;
+        }
+        for (int t = 0; t < types.size(); t++) {
+            boolean below = false;
+            for (int a : h.ancestors[t]) {
+                below |= hostType[a];
+            }
+            if (!below || hostType[t]) {
+                continue;
+            }
+            for (int a : h.ancestors[t]) {
+                for (int i = 0; !hostType[a] && i < typeUnits.get(a).size(); i++) {
+                    int u = typeUnits.get(a).get(i);
+                    for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                        if ((nodeAccess[n] & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0
+                                && (sigFlags[nodeSig[n]] & (CONSTRUCTOR | INITIALISER)) == 0) {
+                            entry[n] = true;
+                        }
+                    }
                 }
             }
         }
@@ -1572,28 +1713,31 @@ final class CallGraph {
             if (!h.serializable[t]) {
                 continue;
             }
-            instantiate(t, h, queue);
+            instantiate(t, from, h, queue);
             if (isEnum[t]) {
                 enumValues(t, from, queue);
             }
             // The constructors the stream runs: the canonical one of a record, the no-argument one of an
             // Externalizable class or of the first superclass (in the archive) that is not serializable.
-            boolean record = "java/lang/Record".equals(types.get(t).superclass());
+            boolean record = types.get(t).extendsClass("java/lang/Record");
             int c = t;
+            boolean merged = false;
             if (!h.externalizable[t] && !record) {
                 for (int steps = 0; c >= 0 && h.serializable[c] && steps < types.size(); steps++) {
+                    merged |= types.get(c).merged();
                     c = h.superclass[c];
                 }
             }
-            if (c < 0) {
-                continue;
-            }
-            IntList units = typeUnits.get(c);
-            for (int k = 0; k < units.size(); k++) {
-                int u = units.get(k);
-                for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
-                    if (nodeSig[n] == noArgs || (record && (sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0)) {
-                        reach(n, from, false, queue);
+            // Through a type whose class files name other superclasses, the first one not serializable may be any ancestor.
+            int[] constructed = merged ? h.ancestors[t] : c < 0 ? new int[0] : new int[] {c};
+            for (int k2 : constructed) {
+                IntList units = typeUnits.get(k2);
+                for (int k = 0; k < units.size(); k++) {
+                    int u = units.get(k);
+                    for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                        if (nodeSig[n] == noArgs || (record && (sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0)) {
+                            reach(n, from, false, queue);
+                        }
                     }
                 }
             }
@@ -1603,6 +1747,36 @@ final class CallGraph {
                 reach(n, from, true, queue);
             }
         }
+    }
+
+    private boolean providerInstantiated;
+
+    /**
+     * Reachable code ({@code from}) made a security provider: the JDK may instantiate any archive class by
+     * name as one of its services ({@link #PROVIDER_TYPES}): every constructor of at most one argument is reachable.
+     */
+    private void providerInstantiates(int from, IntQueue queue) {
+        if (providerInstantiated) {
+            return;
+        }
+        providerInstantiated = true;
+        for (int n = 0; n < parent.length; n++) {
+            if ((sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0 && atMostOneArgument(sigNames[nodeSig[n]].descriptor())) {
+                reach(n, from, false, queue);
+            }
+        }
+    }
+
+    /** Whether a method descriptor takes no argument or one (read leniently: anything else counts as one). */
+    private static boolean atMostOneArgument(String descriptor) {
+        int i = 1;
+        while (i < descriptor.length() && descriptor.charAt(i) == '[') {
+            i++;
+        }
+        if (i < descriptor.length() && descriptor.charAt(i) == 'L') {
+            i = descriptor.indexOf(';', i);
+        }
+        return i < 0 || i + 1 >= descriptor.length() || descriptor.charAt(1) == ')' || descriptor.charAt(i + 1) == ')';
     }
 
     /** Per type: whether reachable code created an instance of it or of a subtype (constructors chain, so any). */
@@ -1641,10 +1815,17 @@ final class CallGraph {
         queue.add(target);
     }
 
-    /** A constructor of {@code type} ran: an instance of it and of each archive ancestor exists; their waiting methods run. */
-    private void instantiate(int type, Hierarchy h, IntQueue queue) {
+    /**
+     * A constructor of {@code type} ran (or the JDK made one: a lambda, deserialization): an instance of it
+     * and of each archive ancestor exists; their waiting methods run. A security provider's instance also
+     * lets the JDK instantiate classes by name ({@link #providerInstantiates}).
+     */
+    private void instantiate(int type, int from, Hierarchy h, IntQueue queue) {
         if (instantiated[type]) {
             return;
+        }
+        if (h.provider[type]) {
+            providerInstantiates(from, queue);
         }
         for (int a : h.ancestors[type]) {
             if (instantiated[a]) {
@@ -1843,6 +2024,11 @@ final class CallGraph {
             // The method the call resolves to: in the named class or the nearest superclass declaring it;
             // failing that (an interface's super call to an inherited default), any archive ancestor's.
             for (int c = type; c >= 0; c = h.superclass[c]) {
+                if (types.get(c).merged()) {
+                    // Its class files name other superclasses: the method may be any ancestor's (below).
+                    out.clear();
+                    break;
+                }
                 // The class's own methods of that signature, in node order: its class files' nodes (archive order)
                 // or the signature's declarers of that class, whichever is fewer to walk (the same nodes, in the same order).
                 if (candidates.length < typeNodes[c]) {

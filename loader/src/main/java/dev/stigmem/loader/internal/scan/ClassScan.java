@@ -660,7 +660,7 @@ final class ClassScan extends ClassVisitor {
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
             window.clear();
             if (calls != null) {
-                calls.invokeDynamic(descriptor);
+                calls.invokeDynamic(descriptor, bootstrap, arguments);
             }
             descriptor(descriptor);
             bootstrap(bootstrap);

@@ -34,6 +34,8 @@ final class ReferenceJudge {
     private final PolicyIndex policy;
     private final Set<Capability> declared;
     private final Set<String> archiveClasses;
+    /** Names of JDK or api classes that a class file of the archive also declares (never loaded: see BytecodeScanner#neverLoaded). */
+    private final Set<String> shadowed;
     private final Set<String> archiveModules;
     private final TypeHierarchy hierarchy;
     private final Map<String, Capability> byHandleType;
@@ -78,10 +80,12 @@ final class ReferenceJudge {
 
     /**
      * @param archiveClasses the classes of the archive (internal names)
+     * @param shadowed       JDK or api class names that class files of the archive declare too
      * @param hierarchy      built with {@link #namedByPolicy(PolicyIndex)}: the supertypes that decisions need
      */
-    ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Set<String> archiveClasses, Set<String> archiveModules,
-                   TypeHierarchy hierarchy, CallGraph.Ids ids, boolean substitutes) {
+    ReferenceJudge(PolicyIndex policy, Set<Capability> declared, Set<String> archiveClasses, Set<String> shadowed,
+                   Set<String> archiveModules, TypeHierarchy hierarchy, CallGraph.Ids ids, boolean substitutes) {
+        this.shadowed = shadowed;
         this.policy = policy;
         this.ids = ids;
         this.substitutes = substitutes;
@@ -316,7 +320,10 @@ final class ReferenceJudge {
      * no class of the archive (a plugin's own bootstrap gets a full-privilege lookup of its caller).
      */
     boolean bootstrapAllowed(int tag, String owner, String name, String desc) {
-        return tag == Opcodes.H_INVOKESTATIC && !archiveClasses.contains(owner) && policy.bootstrapAllowed(owner, name, desc);
+        // A bootstrap class that a class file of the archive shadows stays refused: fail closed on a name
+        // the archive plays with, though the JVM resolves it to the JDK's.
+        return tag == Opcodes.H_INVOKESTATIC && !archiveClasses.contains(owner) && !shadowed.contains(owner)
+                && policy.bootstrapAllowed(owner, name, desc);
     }
 
     /** The reason of a {@link RuleIds#LINKAGE_BOOTSTRAP} finding, from the policy. */
