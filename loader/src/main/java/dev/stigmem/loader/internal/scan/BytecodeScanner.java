@@ -389,13 +389,16 @@ public final class BytecodeScanner {
     private static void services(JarImage jar, Set<String> out) {
         jar.forEachEntryUnder("META-INF/services/", (name, bytes) -> {
             if (!name.endsWith("/")) {
-                for (String line : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
-                    int hash = line.indexOf('#');
-                    String c = (hash >= 0 ? line.substring(0, hash) : line).strip();
-                    if (!c.isEmpty()) {
-                        out.add(c.replace('.', '/'));
-                    }
-                }
+                // Read as the JDK's module finder reads them for an automatic module (readLine, '#', trim):
+                // trim() drops the control characters strip() keeps, so "p.Spi\u0001" names p.Spi.
+                new java.io.BufferedReader(new java.io.StringReader(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)))
+                        .lines().forEach(line -> {
+                            int hash = line.indexOf('#');
+                            String c = (hash >= 0 ? line.substring(0, hash) : line).trim();
+                            if (!c.isEmpty()) {
+                                out.add(c.replace('.', '/'));
+                            }
+                        });
             }
         });
     }

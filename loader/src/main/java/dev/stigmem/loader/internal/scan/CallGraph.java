@@ -57,8 +57,10 @@ import net.bytebuddy.jar.asm.Type;
  *       ({@code Class#forName}, lookups) or through reflective members is a denied call;</li>
  *   <li>the JVM: the static initialisers of every class a reachable method names in an instruction
  *       (and of its archive supertypes), of the class of every reachable method, of every interface a
- *       reachable lambda or method reference implements, and of every annotation interface once
- *       reachable code may get annotations (a proxy's class initialises its interfaces);</li>
+ *       reachable lambda or method reference implements, of every annotation interface once
+ *       reachable code may get annotations (a proxy's class initialises its interfaces), and of a
+ *       serializable class declaring {@code serialVersionUID} whose {@code Class} object reachable code
+ *       may hold ({@link #serialInit});</li>
  *   <li>the JDK, by name: every constructor of at most one argument once reachable code makes a
  *       {@code java.security.Provider} of the archive (its services are classes it names);</li>
  *   <li>the host: every instance method of an archive subtype of a class of a jar the host replaces
@@ -341,7 +343,7 @@ final class CallGraph {
      * (anything else, and every store outside a static initialiser) or {@link #STORES_HANDLE}.
      */
     record ClassCalls(int[] methodSigs, int[] methodAccess, int[] sites, int[] siteStart, List<String> provides,
-                      int[] staticFinals, int[] stores) {
+                      int[] staticFinals, int[] stores, boolean serialStatics) {
     }
 
     /**
@@ -375,6 +377,8 @@ final class CallGraph {
         private final List<String> staticFinalNames = new ArrayList<>();
         private final List<String> staticFinalDescs = new ArrayList<>();
         private final IntList stores = new IntList();
+        /** Whether the class declares a static {@code serialVersionUID} or {@code serialPersistentFields} (see {@link CallGraph#serialInit}). */
+        private boolean serialStatics;
         private boolean inMethod;
         private boolean inInitialiser;
         /** The last owner looked up and its type index (-1: not an archive type): calls cluster by owner. */
@@ -430,6 +434,9 @@ final class CallGraph {
          * can only be assigned by this class's own {@code putstatic} (see {@link #fieldTypes}).
          */
         void field(int access, String name, String descriptor, Object constant) {
+            if ((access & Opcodes.ACC_STATIC) != 0 && (name.equals("serialVersionUID") || name.equals("serialPersistentFields"))) {
+                serialStatics = true;
+            }
             int staticFinal = Opcodes.ACC_STATIC | Opcodes.ACC_FINAL;
             if ((access & staticFinal) == staticFinal && constant == null && descriptor.charAt(0) == 'L') {
                 staticFinals.add(sigs.field(name, descriptor));
@@ -852,7 +859,7 @@ final class CallGraph {
             endMethod();
             siteStart.add(classSites.size());
             return new ClassCalls(methodSigs.toArray(), methodAccess.toArray(), classSites.toArray(), siteStart.toArray(),
-                    List.copyOf(provides), staticFinals.toArray(), stores.toArray());
+                    List.copyOf(provides), staticFinals.toArray(), stores.toArray(), serialStatics);
         }
     }
 
@@ -1081,6 +1088,7 @@ final class CallGraph {
         for (int t = 0; t < types.size(); t++) {
             typeUnits.add(new IntList());
         }
+        boolean[] serialInit = new boolean[types.size()];
         SigKey[] sigNames = sigs.keys();
         // Per signature id (dense): the nodes declaring it, in node order; each array sized once, by a count first.
         int[] declaring = new int[sigNames.length];
@@ -1104,6 +1112,7 @@ final class CallGraph {
                 continue;
             }
             typeUnits.get(unitType[u]).add(u);
+            serialInit[unitType[u]] |= c.serialStatics();
             unitSites[u] = c.sites();
             unitStaticFinals[u] = c.staticFinals();
             unitStores[u] = c.stores();
@@ -1124,6 +1133,7 @@ final class CallGraph {
         CallGraph g = new CallGraph(sigNames, types, unitType, unitFirst, nodeUnit, nodeSig, nodeAccess, unitSites, nodeSiteFrom, nodeSiteTo, parent,
                 typeLive);
         g.unitStaticFinals = unitStaticFinals;
+        g.serialInit = serialInit;
         g.unitStores = unitStores;
         g.search(h, typeUnits, declarers, entryUnits, services, hostUnits, sigs, typeIndex);
         return g;
@@ -1516,6 +1526,7 @@ final class CallGraph {
         LongIntMap resolved = new LongIntMap();
         List<int[]> resolvedTargets = new ArrayList<>();
         int clinit = sigs.find("<clinit>()V");
+        clinitSig = clinit;
         while (!queue.isEmpty()) {
             int n = queue.poll();
             if ((sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0) {
@@ -1674,9 +1685,22 @@ final class CallGraph {
         for (int a : h.ancestors[type]) {
             if (isEnum[a]) {
                 enumValues(a, from, queue);
+            } else if (serialInit[a] && h.serializable[a]) {
+                live(a, from, h, typeUnits, clinitSig, queue);
             }
         }
     }
+
+    /**
+     * Per type: whether it declares a static {@code serialVersionUID} or {@code serialPersistentFields}.
+     * {@code ObjectStreamClass#lookup} of a serializable class (and of its serializable superclasses) reads
+     * them by reflection, which initialises the class: given only its {@code Class} object (a class literal
+     * written by {@code ObjectOutputStream#writeObject}, or passed to {@code lookup}), its static
+     * initialiser runs.
+     */
+    private boolean[] serialInit;
+    /** The signature id of {@code <clinit>()V}, -1 when no class has one. */
+    private int clinitSig = -1;
 
     /** Reaches the static {@code values()} of enum {@code type} from {@code from}. */
     private void enumValues(int type, int from, IntQueue queue) {

@@ -270,4 +270,43 @@ class ReachabilityRoutesTests implements Opcodes {
         denied(BytecodeScanner.scan(image, TestArchives.manifest(), dev.stigmem.loader.scan.ScanPolicy.shipped(), descriptors),
                 "p.Evil.contains(Lorg/slf4j/Marker;)Z");
     }
+
+    private static final String SERIAL = """
+            package p;
+            final class Serial implements java.io.Serializable {
+                private static final long serialVersionUID = 1L;
+                static { System.exit(1); }
+            }
+            """;
+
+    @Test
+    void serializationDescribingAClassFromItsClassObjectRunsItsStaticInitialiser() {
+        // ObjectStreamClass reads serialVersionUID (and serialPersistentFields) by reflection, which initialises
+        // the class: through lookup, and through ObjectOutputStream writing a class literal.
+        denied(scanReachable(archive(classes("java.io.ObjectStreamClass.lookup(Serial.class);", "p/Serial.java", SERIAL))),
+                "p.Serial.<clinit>()V");
+        denied(scanReachable(archive(classes("""
+                try {
+                    new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream()).writeObject(Serial.class);
+                } catch (java.io.IOException e) { }""", "p/Serial.java", SERIAL))), "p.Serial.<clinit>()V");
+        // The class literal of a class that is not serializable initialises nothing.
+        assertThat(exits(scanReachable(archive(classes("Object c = Plain.class;", "p/Plain.java",
+                "package p; final class Plain { private static final long serialVersionUID = 1L; static { System.exit(1); } }")))))
+                .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.INFO));
+    }
+
+    @Test
+    void aServicesFileLineIsReadAsTheModuleFinderReadsIt() {
+        // The JDK trims a provider line (String#trim drops control characters too): "q.Spi\u0001" names q.Spi,
+        // which the plugin's layer instantiates for ServiceLoader.
+        Map<String, byte[]> entries = new TreeMap<>(compile(Map.of("q/Spi.java", """
+                package q;
+                public final class Spi {
+                    public Spi() { System.exit(1); }
+                }
+                """)));
+        entries.put("META-INF/services/q.Service", "q.Spi\u0001\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        denied(scanReachable(archive(entries)), "q.Spi.<init>()V");
+    }
 }
