@@ -58,9 +58,9 @@ import net.bytebuddy.jar.asm.Type;
  *   <li>the JVM: the static initialisers of every class a reachable method names in an instruction
  *       (and of its archive supertypes), of the class of every reachable method, of every interface a
  *       reachable lambda or method reference implements, of every annotation interface once
- *       reachable code may get annotations (a proxy's class initialises its interfaces), and of a
- *       serializable class declaring {@code serialVersionUID} whose {@code Class} object reachable code
- *       may hold ({@link #serialInit});</li>
+ *       reachable code may get annotations (a proxy's class initialises its interfaces), and, once
+ *       reachable code serializes, of a serializable class declaring {@code serialVersionUID} whose
+ *       {@code Class} object reachable code may hold ({@link #serialInit});</li>
  *   <li>the JDK, by name: every constructor of at most one argument once reachable code makes a
  *       {@code java.security.Provider} of the archive (its services are classes it names);</li>
  *   <li>the host: every instance method of an archive subtype of a class of a jar the host replaces
@@ -127,6 +127,8 @@ final class CallGraph {
      * calls included) and initialising the lambda's class initialises the interface (JVMS 5.5).
      */
     static final int LAMBDA = 9;
+    /** Calls a JDK method that describes classes for serialization ({@link #SERIALIZERS}); the type and signature are unused. */
+    static final int SERIALIZES = 10;
 
     /** What a {@code putstatic} in a static initialiser stores (per write: field id, origin, a, b). */
     static final int STORES_NEW = 0;
@@ -164,6 +166,19 @@ final class CallGraph {
             "java/beans/Beans", Set.of("instantiate"),
             "java/beans/XMLDecoder", Set.of("readObject"),
             "java/rmi/MarshalledObject", Set.of("get"));
+    /**
+     * The JDK's ways to describe a class for serialization, which initialise it when it declares
+     * {@code serialVersionUID} or {@code serialPersistentFields} ({@link #serialInit}), by exact owner and
+     * name: making an {@code ObjectOutputStream} (an archive subclass's constructor calls the JDK's) or writing
+     * to one, {@code ObjectStreamClass#lookup}, and the JDK's own serializing constructors.
+     */
+    static final Map<String, Set<String>> SERIALIZERS = Map.of(
+            "java/io/ObjectOutputStream", Set.of("<init>", "writeObject", "writeUnshared"),
+            "java/io/ObjectOutput", Set.of("writeObject"),
+            "java/io/ObjectStreamClass", Set.of("lookup", "lookupAny"),
+            "java/security/SignedObject", Set.of("<init>"),
+            "javax/crypto/SealedObject", Set.of("<init>"));
+    private static final Set<String> SERIALIZER_NAMES = Set.of("<init>", "writeObject", "writeUnshared", "lookup", "lookupAny");
     /** Every method name of {@link #DESERIALIZERS}: the only calls whose owner is looked up further. */
     private static final Set<String> DESERIALIZER_NAMES = Set.of("readObject", "readUnshared", "defaultReadObject",
             "readFields", "getObject", "instantiate", "get");
@@ -783,6 +798,9 @@ final class CallGraph {
         private void external(int type, String owner, String name) {
             if (DESERIALIZER_NAMES.contains(name) && deserializerNamesOf(owner).contains(name)) {
                 add(DESERIALIZES, 0, -1);
+            }
+            if (SERIALIZER_NAMES.contains(name) && SERIALIZERS.getOrDefault(owner, Set.of()).contains(name)) {
+                add(SERIALIZES, 0, -1);
             }
             if (type == NAVIGATOR_OWNER && (owner.startsWith("java/beans/") || NAVIGATORS.get(owner).contains(name))) {
                 add(NAVIGATES, 0, -1);
@@ -1551,6 +1569,8 @@ final class CallGraph {
                         instantiate(type, n, h, queue);
                     } else if (kind == DESERIALIZES) {
                         deserialization(n, queue);
+                    } else if (kind == SERIALIZES) {
+                        serializes(n, queue);
                     } else if (!navigated) {
                         // Classes named by any class's metadata: any enum, as far as the graph knows.
                         navigated = true;
@@ -1685,7 +1705,7 @@ final class CallGraph {
         for (int a : h.ancestors[type]) {
             if (isEnum[a]) {
                 enumValues(a, from, queue);
-            } else if (serialInit[a] && h.serializable[a]) {
+            } else if (describes && serialInit[a] && h.serializable[a]) {
                 live(a, from, h, typeUnits, clinitSig, queue);
             }
         }
@@ -1693,12 +1713,31 @@ final class CallGraph {
 
     /**
      * Per type: whether it declares a static {@code serialVersionUID} or {@code serialPersistentFields}.
-     * {@code ObjectStreamClass#lookup} of a serializable class (and of its serializable superclasses) reads
-     * them by reflection, which initialises the class: given only its {@code Class} object (a class literal
-     * written by {@code ObjectOutputStream#writeObject}, or passed to {@code lookup}), its static
-     * initialiser runs.
+     * Describing a serializable class for serialization ({@code ObjectStreamClass#lookup}, which an
+     * {@code ObjectOutputStream} also runs for a {@code Class} object it writes, and for the serializable
+     * superclasses) reads them by reflection, which initialises the class: once reachable code serializes
+     * ({@link #SERIALIZERS}), holding the class's {@code Class} object makes its static initialiser reachable.
      */
     private boolean[] serialInit;
+    /** Whether reachable code describes classes for serialization ({@link #SERIALIZES}). */
+    private boolean describes;
+
+    /** Reachable code ({@code from}) serializes: the serializable classes whose Class objects it may hold are initialised. */
+    private void serializes(int from, IntQueue queue) {
+        if (describes) {
+            return;
+        }
+        describes = true;
+        for (int t = 0; t < types.size(); t++) {
+            if (classObject[t]) {
+                for (int a : h.ancestors[t]) {
+                    if (!isEnum[a] && serialInit[a] && h.serializable[a]) {
+                        live(a, from, h, typeUnits, clinitSig, queue);
+                    }
+                }
+            }
+        }
+    }
     /** The signature id of {@code <clinit>()V}, -1 when no class has one. */
     private int clinitSig = -1;
 
