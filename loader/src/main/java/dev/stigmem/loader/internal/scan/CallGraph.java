@@ -1284,7 +1284,8 @@ final class CallGraph {
                                 | (jdk.isSubtypeOfAny(x, SERIALIZABLE) ? 2 : 0)
                                 | (jdk.isSubtypeOfAny(x, EXTERNALIZABLE) ? 4 : 0)
                                 | (jdk.isSubtypeOfAny(x, DESERIALIZERS.keySet()) ? 8 : 0)
-                                | (jdk.isSubtypeOfAny(x, PROVIDER_TYPES) ? 16 : 0));
+                                // Every Provider a plugin can link is in java.security (AuthProvider included): no walk for the others.
+                                | (x.startsWith("java/security/") && jdk.isSubtypeOfAny(x, PROVIDER_TYPES) ? 16 : 0));
                     }
                     return bits;
                 });
