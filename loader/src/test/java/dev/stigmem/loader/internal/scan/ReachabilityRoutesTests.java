@@ -99,6 +99,14 @@ class ReachabilityRoutesTests implements Opcodes {
                     default void other() { }
                 }
                 """))), "p.Quit.now()Ljava/lang/Object;");
+        // The same for a marker interface an intersection cast adds (altMetafactory's Class arguments).
+        denied(scanReachable(archive(classes("Runnable r = (Runnable & Marker) () -> { };", "p/Quit.java", QUIT, "p/Marker.java", """
+                package p;
+                interface Marker {
+                    Object STARTED = Quit.now();
+                    default void other() { }
+                }
+                """))), "p.Quit.now()Ljava/lang/Object;");
     }
 
     private static final String[] PROVIDER = {"p/Prov.java", """
