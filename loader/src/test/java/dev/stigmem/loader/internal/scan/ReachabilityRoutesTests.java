@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
  * {@code System.exit} behind the route and asserts that it stays a DENY (the archive is refused).
  * They complement {@code ReachabilityScanTests} and {@code FieldReceiverScanTests}: instances and
  * initialisation the JDK performs without an archive constructor or static reference (lambdas,
- * annotation proxies, security providers, an enum's {@code values} found by name), and class files
- * whose name says another type than the one the JVM loads (a duplicate of an archive class, a JDK name).
+ * annotation proxies, security providers, an enum's {@code values} found by name, serialization
+ * describing a class), class files whose name says another type than the one the JVM loads (a
+ * duplicate of an archive class, a JDK name), code the host's copy of a substituted module calls, and
+ * a services file read as the JDK's module finder reads it.
  */
 class ReachabilityRoutesTests implements Opcodes {
 
