@@ -175,6 +175,26 @@ class ReachabilityRoutesTests implements Opcodes {
         classes.put("decoy/Comparator.class", cw.toByteArray());
 
         denied(scanReachable(archive(classes)), "p.Order.compare(Ljava/lang/String;Ljava/lang/String;)I");
+
+        // Nor like an api type: the node calls the handler through the api's PreAssertValidate.
+        Map<String, byte[]> handler = classes("Object handler = new Validator();", "p/Validator.java", """
+                package p;
+                import dev.stigmem.api.PluginContext;
+                import dev.stigmem.api.hook.*;
+                final class Validator implements PreAssertValidate {
+                    @Override public Vote preAssertValidate(PluginContext context, AssertRequest payload) {
+                        System.exit(1);
+                        return Vote.allow();
+                    }
+                }
+                """);
+        ClassWriter api = new ClassWriter(0);
+        api.visit(V17, ACC_PUBLIC | ACC_INTERFACE | ACC_ABSTRACT, "dev/stigmem/api/hook/PreAssertValidate", null,
+                "java/lang/Object", null);
+        api.visitEnd();
+        handler.put("decoy/PreAssertValidate.class", api.toByteArray());
+        denied(scanReachable(archive(handler)),
+                "p.Validator.preAssertValidate(Ldev/stigmem/api/PluginContext;Ldev/stigmem/api/hook/AssertRequest;)Ldev/stigmem/api/hook/Vote;");
     }
 
     @Test
