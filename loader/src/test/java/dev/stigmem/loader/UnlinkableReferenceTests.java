@@ -148,6 +148,64 @@ class UnlinkableReferenceTests {
     }
 
     @Test
+    void aModuleAnAllowedOneRequiresTransitivelyIsReadSoItsClassesAreNoUnlinkableReference() {
+        // A plain jar's sealed module requires every allowed module, so it reads what java.sql requires
+        // transitively (java.transaction.xa): Xid links. Called unlinkable, the scan took Xid.class for an
+        // instruction that always fails and what follows it for code that never runs.
+        Path jar = JavacJar.plainPlugin("xa.jar", "xa", manifest("xa-probe"), PROBE)
+                .source("xa/Touch.java", """
+                        package xa;
+                        final class Touch {
+                            static Object touch() { return javax.transaction.xa.Xid.class.getName(); }
+                        }
+                        """).writeTo(tmp);
+        List<ScanReport> reports = new ArrayList<>();
+        PluginLoader loader = PluginLoader.builder().workDirectory(work).onScan((c, r) -> reports.add(r)).build();
+        PluginLoader unscanned = PluginLoader.builder().workDirectory(work).withoutScanForTests().build();
+        String linked;
+        try (LoadedPlugin p = unscanned.load(jar)) {
+            p.plugin().start(new HostContext("nothing"));
+            linked = p.plugin().health().message();
+        }
+
+        assertThat(linked).isEqualTo("linked javax.transaction.xa.Xid");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(jar)).isInstanceOf(PluginLoadException.class);
+        assertThat(reports.get(0).findings(RuleIds.REFERENCE_UNLINKABLE)).isEmpty();
+        assertThat(brief(reports.get(0), RuleIds.REFERENCE_NOT_ALLOWED)).contains("DENY javax.transaction.xa.Xid");
+    }
+
+    @Test
+    void theJdkDefinesAProxyClassInThePluginsOwnLoaderWhichFindsItByName() {
+        // Why a name like p.$Proxy7 is no instruction that always fails (ReferenceJudge#failsEverywhere): reading
+        // a package-private annotation makes the JDK define its proxy in the plugin's package and loader, and
+        // the loader (as resolution does) finds it by name from then on. Unscanned: only the JVM is asked.
+        Path jar = JavacJar.plainPlugin("proxy.jar", "proxied", manifest("proxy-probe"), PROBE)
+                .source("proxied/Touch.java", """
+                        package proxied;
+                        @Touch.Mark
+                        final class Touch {
+                            @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+                            @interface Mark {}
+                            static Object touch() {
+                                String name = Touch.class.getAnnotation(Mark.class).getClass().getName();
+                                try {
+                                    Class<?> found = Class.forName(name, false, Touch.class.getClassLoader());
+                                    return name.startsWith("proxied.$Proxy") + " " + (found.getClassLoader() == Touch.class.getClassLoader());
+                                } catch (ClassNotFoundException e) {
+                                    return "not found " + name;
+                                }
+                            }
+                        }
+                        """).writeTo(tmp);
+        PluginLoader unscanned = PluginLoader.builder().workDirectory(work).withoutScanForTests().build();
+
+        try (LoadedPlugin p = unscanned.load(jar)) {
+            p.plugin().start(new HostContext("nothing"));
+            assertThat(p.plugin().health().message()).isEqualTo("linked true true");
+        }
+    }
+
+    @Test
     void aLinkableDangerousClassStaysDenied() {
         Path jar = JavacJar.plainPlugin("spawn.jar", "spawn", manifest("spawn-probe"), PROBE)
                 .source("spawn/Touch.java", """

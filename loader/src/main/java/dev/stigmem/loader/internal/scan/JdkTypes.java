@@ -38,6 +38,8 @@ final class JdkTypes {
     private final Map<String, String> moduleOfPackage;
     /** The packages each system module exports to every module (a qualified export does not reach a plugin). */
     private final Map<String, java.util.Set<String>> exportedPackages;
+    /** The modules each system module requires transitively (directly). */
+    private final Map<String, List<String>> transitiveRequires;
     private final java.util.Set<String> knownClasses = ConcurrentHashMap.newKeySet();
     private final Optional<FileSystem> image;
     private final ConcurrentHashMap<String, List<String>> supertypes = new ConcurrentHashMap<>();
@@ -54,8 +56,11 @@ final class JdkTypes {
     private JdkTypes() {
         Map<String, String> modules = new HashMap<>();
         Map<String, java.util.Set<String>> exported = new HashMap<>();
+        Map<String, List<String>> transitive = new HashMap<>();
         for (ModuleReference ref : ModuleFinder.ofSystem().findAll()) {
             ModuleDescriptor d = ref.descriptor();
+            transitive.put(d.name(), d.requires().stream()
+                    .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)).map(ModuleDescriptor.Requires::name).toList());
             for (String p : d.packages()) {
                 modules.put(p.replace('.', '/'), d.name());
             }
@@ -69,6 +74,7 @@ final class JdkTypes {
         }
         moduleOfPackage = Map.copyOf(modules);
         exportedPackages = Map.copyOf(exported);
+        transitiveRequires = Map.copyOf(transitive);
         FileSystem fs = null;
         try {
             fs = FileSystems.getFileSystem(URI.create("jrt:/"));
@@ -86,6 +92,22 @@ final class JdkTypes {
     /** The system module holding a package (internal form), if any. */
     Optional<String> moduleOf(String internalPackage) {
         return Optional.ofNullable(moduleOfPackage.get(internalPackage));
+    }
+
+    /**
+     * These system modules and every module they require transitively, through any number of steps: what a
+     * module requiring them reads (java.base aside).
+     */
+    java.util.Set<String> withTransitiveRequires(java.util.Collection<String> modules) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(modules);
+        while (!todo.isEmpty()) {
+            String m = todo.pop();
+            if (out.add(m)) {
+                todo.addAll(transitiveRequires.getOrDefault(m, List.of()));
+            }
+        }
+        return java.util.Set.copyOf(out);
     }
 
     /** Whether a system module exports a package (internal form) to every module. */

@@ -59,6 +59,7 @@ final class PolicyIndex {
             }
         }
         bootstrapReason = reason != null ? reason : NO_BOOTSTRAP_ALLOWED;
+        readable = JdkTypes.instance().withTransitiveRequires(allowModules);
     }
 
     /**
@@ -157,4 +158,16 @@ final class PolicyIndex {
     boolean moduleAllowed(String module) {
         return allowModules.contains(module);
     }
+
+    /**
+     * Whether a plugin's layer may read this JDK module: an allowed one, or one an allowed module requires
+     * transitively (java.sql gives java.transaction.xa, java.desktop gives java.datatransfer), which the
+     * resolver adds to the reads of every module requiring the allowed one (PluginLayers lets it through).
+     */
+    boolean moduleReadable(String module) {
+        return readable.contains(module);
+    }
+
+    private final Set<String> readable;
+
 }

@@ -192,8 +192,8 @@ final class ReferenceJudge {
     /**
      * Why the plugin's layer cannot resolve a class, or empty when it can (or when the class is the
      * host's, whose rules stand as written). A plugin's class loader sees its archive, the api's exported
-     * packages and, through the narrowed platform loader, the packages of java.base and of the modules
-     * the policy allows; a JDK class of another module, of a package its module does not export to all,
+     * packages and the packages of java.base, of the modules the policy allows and of those they require
+     * transitively; a JDK class of another module, of a package its module does not export to all,
      * or that the runtime does not have, and any class in none of those places, cannot be linked: the
      * reference is no risk, it is a NoClassDefFoundError (or IllegalAccessError) waiting to happen.
      */
@@ -208,7 +208,9 @@ final class ReferenceJudge {
             return Optional.of("not a class of the archive, of dev.stigmem.api or of the JDK");
         }
         String m = module.get();
-        if (!m.equals("java.base") && !policy.moduleAllowed(m)) {
+        // Readable also through an allowed module's requires transitive: a sealed plain jar requires every
+        // allowed module, so it reads java.transaction.xa (java.sql) and java.datatransfer (java.desktop) too.
+        if (!m.equals("java.base") && !policy.moduleReadable(m)) {
             return Optional.of("module " + m + " is not one the policy allows, so the layer does not read it");
         }
         if (!jdk.exportedToAll(m, pkg)) {
@@ -225,10 +227,16 @@ final class ReferenceJudge {
      * is the JDK's (a module the layer does not read, a package not exported, a class the JDK lacks), or
      * the archive has no substituted module. A substitute (the node's own copy of a module the archive
      * bundles, {@code substitute-module}) may hold classes the bundled copy lacks, which the scan never
-     * sees: a class in no JDK package could come from it at run time.
+     * sees: a class in no JDK package could come from it at run time. Never for a name the JDK may give a
+     * proxy class it defines in the plugin's own loader.
      */
     boolean failsEverywhere(String dotted) {
         int dot = dotted.lastIndexOf('.');
+        if (dotted.startsWith("$Proxy", dot + 1)) {
+            // The JDK defines a proxy of a package-private interface in the plugin's own class loader and
+            // package, as p.$Proxy<n> (an annotation read reflectively makes one): found by name from then on.
+            return false;
+        }
         String pkg = dot < 0 ? "" : dotted.substring(0, dot).replace('.', '/');
         return !substitutes || jdk.moduleOf(pkg).isPresent();
     }

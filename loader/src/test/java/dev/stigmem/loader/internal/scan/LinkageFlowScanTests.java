@@ -220,6 +220,41 @@ class LinkageFlowScanTests {
     }
 
     @Test
+    void aClassOfAModuleReadThroughAnAllowedModulesRequiresTransitiveIsNoFailure() {
+        // java.sql requires transitive java.transaction.xa, java.desktop java.datatransfer: the layer reads
+        // both, so these ldc succeed and the exits after them run.
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static void run() { xa(); transfer(); }
+                    static void xa() { Object c = javax.transaction.xa.Xid.class; System.exit(1); }
+                    static void transfer() { Object c = java.awt.datatransfer.Clipboard.class; Runtime.getRuntime().halt(2); }
+                }
+                """);
+
+        assertThat(report.verdict()).as(report.toText()).isEqualTo(ScanReport.Verdict.REJECT);
+        assertThat(denied(report, "vm.exit")).as(report.toText()).hasSize(2);
+        assertThat(report.findings(RuleIds.REFERENCE_UNLINKABLE)).as(report.toText()).isEmpty();
+    }
+
+    @Test
+    void aProxyClassNameIsNoFailure() {
+        // The JDK defines the proxy of a package-private interface in the plugin's loader and package, as
+        // p.$Proxy<n> (reading a package-private annotation reflectively makes one), and finds it by name
+        // from then on: an ldc of a guessed p.$Proxy<n> may succeed, so the exit after it may run.
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static void run() { Object c = $Proxy7.class; System.exit(1); }
+                }
+                final class $Proxy7 {}
+                """, "p/$Proxy7.class");
+
+        assertThat(report.verdict()).as(report.toText()).isEqualTo(ScanReport.Verdict.REJECT);
+        assertThat(denied(report, "vm.exit")).as(report.toText()).hasSize(1);
+    }
+
+    @Test
     void aLinkableClassIsNoFailure() {
         // The same shape as the Unsafe fallback, with a class the layer links: the reflection runs.
         ScanReport report = scan("""
