@@ -255,6 +255,157 @@ class LinkageFlowScanTests {
     }
 
     @Test
+    void anExitThatRunsBesideOneThatNeverRunsInTheSameMethodStaysDenied() {
+        // One finding per rule, target and method: whichever comes first, the occurrence that runs decides.
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static volatile boolean flag;
+                    static void run() { deadFirst(); liveFirst(); }
+                    static void deadFirst() {
+                        if (flag) { gone.Gone.go(); System.exit(1); }
+                        System.exit(2);
+                    }
+                    static void liveFirst() {
+                        if (flag) { System.exit(3); }
+                        gone.Gone.go();
+                        System.exit(4);
+                    }
+                }
+                """);
+
+        assertThat(report.findings("vm.exit")).as(report.toText()).hasSize(2)
+                .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
+    }
+
+    @Test
+    void codeAfterTheFailingInstructionThatOtherPathsReachRuns() {
+        // A handler of an archive exception type (it may extend Error), a handler covering a live call
+        // before the failing one, a switch falling through from a dead case, a loop's backward jump.
+        ScanReport report = scan("""
+                package p;
+                final class Lib {
+                    static volatile int n;
+                    static void run() { archiveCatch(); earlier(); fallThrough(); loop(); }
+                    static void archiveCatch() {
+                        try { gone.Gone.go(); } catch (Oops e) { System.exit(1); }
+                    }
+                    static void earlier() {
+                        try { Lib.run(); gone.Gone.go(); } catch (RuntimeException e) { Runtime.getRuntime().exit(2); }
+                    }
+                    static void fallThrough() {
+                        switch (n) {
+                            case 1: gone.Gone.go();
+                            case 2: Runtime.getRuntime().halt(3);
+                            default:
+                        }
+                    }
+                    static void loop() {
+                        for (int i = 0; i < n; i++) {
+                            if (i == 2) { System.exit(4); }
+                            if (i == 1) { continue; }
+                            gone.Gone.go();
+                        }
+                    }
+                }
+                final class Oops extends RuntimeException {}
+                """);
+
+        assertThat(report.findings("vm.exit")).as(report.toText()).hasSize(4)
+                .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
+    }
+
+    @Test
+    void resolutionTheRuleDoesNotCountLeavesWhatFollowsLive() {
+        // Hand-written: ldc of a method type and of a method handle naming an absent class, getstatic of a
+        // linkable owner's field typed by it, an invokedynamic whose type names it: each runs on to an exit.
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, "p/Lib", null, "java/lang/Object", null);
+        cw.visitField(Opcodes.ACC_STATIC, "g", "Lgone/Gone;", null, null).visitEnd();
+        MethodVisitor run = cw.visitMethod(Opcodes.ACC_STATIC, "run", "()V", null, null);
+        run.visitCode();
+        for (int i = 0; i < 4; i++) {
+            run.visitMethodInsn(Opcodes.INVOKESTATIC, "p/Lib", "m" + i, "()V", false);
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m" + i, "()V", null, null);
+            mv.visitCode();
+            switch (i) {
+                case 0 -> mv.visitLdcInsn(net.bytebuddy.jar.asm.Type.getMethodType("(Lgone/Gone;)V"));
+                case 1 -> mv.visitLdcInsn(new net.bytebuddy.jar.asm.Handle(Opcodes.H_INVOKESTATIC, "gone/Gone", "go", "()V", false));
+                case 2 -> mv.visitFieldInsn(Opcodes.GETSTATIC, "p/Lib", "g", "Lgone/Gone;");
+                default -> mv.visitInvokeDynamicInsn("run", "(Lgone/Gone;)Ljava/lang/Runnable;",
+                        new net.bytebuddy.jar.asm.Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory", "metafactory",
+                                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                                        + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
+                                        + "Ljava/lang/invoke/CallSite;", false),
+                        net.bytebuddy.jar.asm.Type.getMethodType("()V"),
+                        new net.bytebuddy.jar.asm.Handle(Opcodes.H_INVOKESTATIC, "p/Lib", "run", "()V", false),
+                        net.bytebuddy.jar.asm.Type.getMethodType("()V"));
+            }
+            if (i == 3) {
+                mv.visitInsn(Opcodes.ACONST_NULL);
+                mv.visitInsn(Opcodes.SWAP);
+            }
+            mv.visitInsn(Opcodes.POP);
+            mv.visitInsn(Opcodes.ICONST_1);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        run.visitInsn(Opcodes.RETURN);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
+        cw.visitEnd();
+
+        ScanReport report = scanReachable(archive(withLib(cw.toByteArray())));
+
+        assertThat(report.findings("vm.exit")).as(report.toText()).hasSize(4)
+                .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.DENY));
+    }
+
+    @Test
+    void aMethodWithSubroutinesIsLeftWhole() {
+        // Hand-written, version 49: jsr to a subroutine that returns, then getstatic of an absent class and an
+        // exit. The method is not analysed (ret's successors are not modelled), so the exit counts as live.
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V1_5, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, "p/Lib", null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "run", "()V", null, null);
+        mv.visitCode();
+        Label sub = new Label();
+        Label after = new Label();
+        mv.visitJumpInsn(Opcodes.JSR, sub);
+        mv.visitJumpInsn(Opcodes.GOTO, after);
+        mv.visitLabel(sub);
+        mv.visitVarInsn(Opcodes.ASTORE, 0);
+        mv.visitFieldInsn(Opcodes.GETSTATIC, "gone/Gone", "n", "I");
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
+        mv.visitVarInsn(Opcodes.RET, 0);
+        mv.visitLabel(after);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+
+        ScanReport report = scanReachable(archive(withLib(cw.toByteArray())));
+
+        assertThat(denied(report, "vm.exit")).as(report.toText()).hasSize(1);
+    }
+
+    /** The plugin's classes with this {@code p/Lib} in place of the compiled one. */
+    private static Map<String, byte[]> withLib(byte[] lib) {
+        Map<String, byte[]> classes = new LinkedHashMap<>(compile(Map.of("p/Entry.java", """
+                package p;
+                import dev.stigmem.api.*;
+                @StigmemPlugin(name = "test-plugin", version = "1.0.0", requires = ">=0.9.0")
+                public final class Entry implements Plugin {
+                    @Override public void start(PluginContext context) { Lib.run(); }
+                }
+                """, "p/Lib.java", "package p; final class Lib { static void run() {} }")));
+        classes.put("p/Lib.class", lib);
+        return classes;
+    }
+
+    @Test
     void aLinkableClassIsNoFailure() {
         // The same shape as the Unsafe fallback, with a class the layer links: the reflection runs.
         ScanReport report = scan("""
