@@ -25,6 +25,8 @@ final class PolicyIndex {
     private final Map<String, List<PolicyRule>> allowBootstraps = new HashMap<>();
     private final Set<String> allowProperties = new HashSet<>();
     private final String bootstrapReason;
+    /** The allowed modules and those they require transitively (see {@link #moduleReadable}). */
+    private final Set<String> readable;
 
     /** The reason of a denied bootstrap when the policy allows none (so has no allow-bootstrap group to take it from). */
     static final String NO_BOOTSTRAP_ALLOWED = "The JVM hands a bootstrap method a full-privilege Lookup of the calling class,"
@@ -167,7 +169,4 @@ final class PolicyIndex {
     boolean moduleReadable(String module) {
         return readable.contains(module);
     }
-
-    private final Set<String> readable;
-
 }
