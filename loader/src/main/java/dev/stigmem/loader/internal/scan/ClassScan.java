@@ -905,7 +905,8 @@ final class ClassScan extends ClassVisitor {
         if (count == null || count.exceeded()) {
             return;
         }
-        if (severity != Severity.INFO && !BytecodeScanner.ABSOLUTE.contains(rule)) {
+        // Only a class read through a LinkageFilter (live non-empty) has instructions that never run.
+        if (!live.isEmpty() && severity != Severity.INFO && !BytecodeScanner.ABSOLUTE.contains(rule)) {
             // One finding per rule, target and method: an occurrence that never runs beside one that runs
             // is one more of the latter, and only a method's occurrences that never run make it INFO.
             FindingKey runs = new FindingKey(severity, rule, target, method);

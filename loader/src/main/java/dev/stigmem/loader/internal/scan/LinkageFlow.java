@@ -215,6 +215,19 @@ final class LinkageFlow {
             if (subroutines) {
                 return null;
             }
+            // Each handler's range, target and whether it can catch the error, resolved once.
+            int n = handlers.size();
+            int[] starts = new int[n];
+            int[] ends = new int[n];
+            int[] targetsOf = new int[n];
+            boolean[] catches = new boolean[n];
+            for (int h = 0; h < n; h++) {
+                Object[] handler = handlers.get(h);
+                starts[h] = at.getOrDefault((Label) handler[0], count);
+                ends[h] = at.getOrDefault((Label) handler[1], count);
+                targetsOf[h] = at.getOrDefault((Label) handler[2], count);
+                catches[h] = catchesLinkageError((String) handler[3]);
+            }
             BitSet live = new BitSet(count);
             int[] queue = new int[count + 1];
             int head = 0;
@@ -234,11 +247,9 @@ final class LinkageFlow {
                         tail = reach(at.getOrDefault(l, count), live, queue, tail);
                     }
                 }
-                for (Object[] h : handlers) {
-                    int start = at.getOrDefault((Label) h[0], count);
-                    int end = at.getOrDefault((Label) h[1], count);
-                    if (start <= i && i < end && (kind != FAILS || catchesLinkageError((String) h[3]))) {
-                        tail = reach(at.getOrDefault((Label) h[2], count), live, queue, tail);
+                for (int h = 0; h < n; h++) {
+                    if (starts[h] <= i && i < ends[h] && (kind != FAILS || catches[h])) {
+                        tail = reach(targetsOf[h], live, queue, tail);
                     }
                 }
             }
