@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +23,15 @@ class LauncherIT {
     }
 
     private static Run run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    private static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("STIGMEM_JAVA_OPTS");
+        pb.environment().putAll(env);
         pb.environment().put("STIGMEM_SKIP_BUILD", "1");
         // The launcher runs the same JDK as this test.
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -59,9 +66,9 @@ class LauncherIT {
     }
 
     /**
-     * The class archive (CDS on 17-24, the AOT cache on 25+) of the JDK running this test: made on
-     * first use, unusable when corrupt, gone; in every case the command prints exactly its own
-     * output, no JVM warning on either stream.
+     * The class archive (a static CDS archive on 17-24, the AOT cache on 25+) of the JDK running this
+     * test: made on first use, used (the CLI's classes come from it), unusable when corrupt, gone; in
+     * every case the command prints exactly its own output, no JVM warning on either stream.
      */
     @Test
     void theClassArchiveNeverShowsInTheOutputWhetherMadeUsedCorruptOrMissing() throws Exception {
@@ -81,6 +88,18 @@ class LauncherIT {
         Run used = run("--version");
         assertThat(used.out()).isEqualTo(version);
         assertThat(used.err()).isEmpty();
+        // Mapped, not merely offered: the JVM's class+load log names the archive as the source of the
+        // CLI's classes, and on 17-24 of picocli's too (class-file version 49: a dynamic archive and
+        // JDK 25's AOT cache leave them out, see the launcher).
+        List<String> fromArchive = run(Map.of("STIGMEM_JAVA_OPTS", "-Xlog:class+load=info"), "--version").out().lines()
+                .filter(l -> l.contains(" source: shared objects file")).map(l -> l.substring(l.indexOf("] ") + 2, l.indexOf(" source:")))
+                .toList();
+        assertThat(fromArchive).contains("dev.stigmem.node.internal.cli.StigmemCommand");
+        if (Runtime.version().feature() < 25) {
+            // (On 25 StigmemCommand$Version goes with the picocli interface it implements.)
+            assertThat(fromArchive).contains("picocli.CommandLine", "picocli.CommandLine$Model$CommandSpec",
+                    "dev.stigmem.node.internal.cli.StigmemCommand$Version");
+        }
 
         // Not an archive the JVM can map: it says so on its cds/aot log, which the launcher turns off.
         Files.delete(archive);

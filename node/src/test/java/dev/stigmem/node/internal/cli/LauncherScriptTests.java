@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real launcher script ({@code ../stigmem}) as a process, copied into a tree of its own with a
- * recording {@code mvnw} and a recording {@code java} (a script that prints its arguments and, in a
- * training run, writes the archive it is asked for): when it rebuilds, which JVM options each kind
+ * recording {@code mvnw} and a recording {@code java} (a script that prints its arguments and writes
+ * the class list, archive or AOT cache a training run or a dump asks for): when it rebuilds, which JVM options each kind
  * of command gets, and how it makes and offers the class archive. No JVM and no Maven build run,
  * so each case costs a few bash processes; {@link LauncherIT} runs the launcher on the real JDK.
  */
@@ -60,14 +60,23 @@ class LauncherScriptTests {
         jdk("17.0.99");
     }
 
-    /** A JDK whose java prints one argument a line and writes any archive a training run asks for. */
+    /**
+     * A JDK whose java prints one argument a line and writes the class list a training run asks for
+     * (-XX:DumpLoadedClassList), the archive -Xshare:dump asks for (-XX:SharedArchiveFile) and the
+     * AOT cache a JDK 25 training run asks for (-XX:AOTCacheOutput).
+     */
     private void jdk(String version) throws IOException {
         Path home = root.resolve("jdk-" + version);
         write(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_RUNTIME_VERSION=\"" + version + "+1\"\nJAVA_VERSION=\"" + version + "\"\n");
         script(home.resolve("bin/java"), """
                 printf '%s\\n' "$*" >> "$(dirname "$0")/../java.log"
+                dump=0
+                for a in "$@"; do [ "$a" != -Xshare:dump ] || dump=1; done
                 for a in "$@"; do
-                  case "$a" in -XX:ArchiveClassesAtExit=*|-XX:AOTCacheOutput=*) echo archive > "${a#*=}" ;; esac
+                  case "$a" in
+                    -XX:DumpLoadedClassList=*|-XX:AOTCacheOutput=*) echo archive > "${a#*=}" ;;
+                    -XX:SharedArchiveFile=*) if [ "$dump" = 1 ]; then echo archive > "${a#*=}"; fi ;;
+                  esac
                 done
                 printf '%s\\n' "$@"
                 """);
@@ -198,15 +207,23 @@ class LauncherScriptTests {
     }
 
     @Test
-    void aJdk17ArchiveIsTrainedOnceThenOfferedWithItsLogOff() throws Exception {
+    void aJdk17StaticArchiveIsDumpedFromTheTrainingRunsClassListOnceThenOfferedWithItsLogOff() throws Exception {
         List<String> first = run("--version").javaArgs();
         List<String> runs = javaRuns("17.0.99");
-        assertThat(runs).hasSize(2);
-        assertThat(runs.get(0)).contains("-XX:ArchiveClassesAtExit=").contains("-Xlog:cds*=off").endsWith(" --version");
-        assertThat(first).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith(".jsa")).contains("-Xlog:cds*=off");
+        assertThat(runs).hasSize(3);
+        String list = option(runs.get(0), "-XX:DumpLoadedClassList=");
+        assertThat(runs.get(0)).contains("-Xlog:cds*=off").doesNotContain("-Xshare:dump", "-XX:ArchiveClassesAtExit").endsWith(" --version");
+        // The dump reads that list, on the same module path and JVM options as the command, and runs no command.
+        String modulePath = first.get(first.indexOf("-p") + 1);
+        assertThat(runs.get(1)).contains("-Xshare:dump", "-XX:SharedClassListFile=" + list, "-Xlog:cds*=off",
+                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:NewRatio=1", "-p " + modulePath + " -m ")
+                .endsWith("/dev.stigmem.node.internal.cli.StigmemCommand");
+        assertThat(option(runs.get(1), "-XX:SharedArchiveFile=")).endsWith(".tmp");
+        assertThat(first).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith(".jsa")).contains("-Xlog:cds*=off")
+                .noneMatch(a -> a.startsWith("-Xshare:"));
 
         List<String> second = run("scan", "a.jar").javaArgs();
-        assertThat(javaRuns("17.0.99")).hasSize(3);
+        assertThat(javaRuns("17.0.99")).hasSize(4);
         assertThat(second).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
         try (var archives = Files.list(root.resolve("node/target/cds"))) {
             assertThat(archives.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("jdk17-").endsWith(".jsa");
@@ -218,7 +235,7 @@ class LauncherScriptTests {
         run("--version");
         write(root.resolve("node/target/modules/extra.jar"), "jar");
         run("--version");
-        assertThat(javaRuns("17.0.99")).hasSize(4);
+        assertThat(javaRuns("17.0.99")).hasSize(6);
         try (var archives = Files.list(root.resolve("node/target/cds"))) {
             assertThat(archives.toList()).hasSize(1);
         }
@@ -233,9 +250,10 @@ class LauncherScriptTests {
         assertThat(javaRuns("25.0.99").get(0)).contains("-XX:AOTCacheOutput=").contains("-Xlog:aot*=off,cds*=off");
         assertThat(args).anyMatch(a -> a.startsWith("-XX:AOTCache=") && a.endsWith(".aot")).contains("-Xlog:aot*=off,cds*=off")
                 .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
+        assertThat(javaRuns("25.0.99")).hasSize(2);
         // Back on 17: its archive is still there, nothing is trained again.
         run("--version");
-        assertThat(javaRuns("17.0.99")).hasSize(3);
+        assertThat(javaRuns("17.0.99")).hasSize(4);
         try (var archives = Files.list(root.resolve("node/target/cds"))) {
             assertThat(archives.map(p -> p.getFileName().toString()).sorted().toList())
                     .satisfiesExactly(a -> assertThat(a).startsWith("jdk17-"), a -> assertThat(a).startsWith("jdk25-"));
@@ -255,11 +273,74 @@ class LauncherScriptTests {
     }
 
     @Test
+    void aDumpThatFailsLeavesNoArchiveNorClassListAndIsNotRetried() throws Exception {
+        // The training run writes its class list; -Xshare:dump writes part of an archive and fails.
+        script(root.resolve("jdk-17.0.99/bin/java"), """
+                printf '%s\\n' "$*" >> "$(dirname "$0")/../java.log"
+                for a in "$@"; do
+                  case "$a" in -XX:DumpLoadedClassList=*|-XX:SharedArchiveFile=*) echo partial > "${a#*=}" ;; esac
+                done
+                for a in "$@"; do [ "$a" != -Xshare:dump ] || exit 1; done
+                printf '%s\\n' "$@"
+                """);
+        Run r = run("--version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.javaArgs()).noneMatch(a -> a.startsWith("-XX:SharedArchiveFile=")).contains("-XX:TieredStopAtLevel=1");
+        try (var files = Files.list(root.resolve("node/target/cds"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("jdk17-").endsWith(".jsa.failed");
+        }
+        run("--version");
+        assertThat(javaRuns("17.0.99")).hasSize(4);
+    }
+
+    @Test
+    void anArchiveAnOlderLauncherMadeForTheSameJarsIsReplaced() throws Exception {
+        // What the launcher before static archives named its dynamic archive of these jars.
+        run("--version");
+        Path archive;
+        try (var files = Files.list(root.resolve("node/target/cds"))) {
+            archive = files.findFirst().orElseThrow();
+        }
+        String stats = String.join("\n", List.of(statLine("node/target/stigmem-node-0.9.0.jar"),
+                statLine("node/target/modules/stigmem-guard-0.9.0.jar")));
+        String name = archive.getFileName().toString();
+        Path dynamic = archive.resolveSibling(name.substring(0, name.lastIndexOf('-') + 1) + cksum(stats) + ".jsa");
+        assertThat(dynamic).isNotEqualTo(archive);
+        Files.move(archive, dynamic);
+        List<String> args = run("--version").javaArgs();
+        assertThat(args).contains("-XX:SharedArchiveFile=" + archive);
+        assertThat(dynamic).doesNotExist();
+    }
+
+    @Test
     void aJdkWithoutAReleaseFileRunsWithoutAnArchive() throws Exception {
         Files.delete(root.resolve("jdk-17.0.99/release"));
         List<String> args = run("--version").javaArgs();
         assertThat(args).contains("-XX:TieredStopAtLevel=1").noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
         assertThat(javaRuns("17.0.99")).hasSize(1);
+    }
+
+    private static String option(String commandLine, String prefix) {
+        return List.of(commandLine.split(" ")).stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + " in " + commandLine));
+    }
+
+    /** {@code stat -c '%n %s %Y'} of a file of the tree, as the launcher keys its archive. */
+    private String statLine(String file) throws IOException {
+        Path p = root.toRealPath().resolve(file);
+        return p + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toInstant().getEpochSecond();
+    }
+
+    /** POSIX cksum's CRC of a string, as the launcher names its archive. */
+    private static String cksum(String text) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("cksum").start();
+        try (var in = p.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        return out.substring(0, out.indexOf(' '));
     }
 
     private static Path write(Path file, String content) throws IOException {
