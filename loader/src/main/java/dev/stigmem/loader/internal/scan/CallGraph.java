@@ -1541,9 +1541,8 @@ final class CallGraph {
             isEnum[t] = types.get(t).extendsClass("java/lang/Enum");
         }
         classObject = new boolean[types.size()];
-        // Each distinct call (kind, type, signature) is resolved once: its targets' index in resolvedTargets.
+        // Each distinct call (kind, type, signature) is resolved and walked once.
         LongIntMap resolved = new LongIntMap();
-        List<int[]> resolvedTargets = new ArrayList<>();
         int clinit = sigs.find("<clinit>()V");
         clinitSig = clinit;
         while (!queue.isEmpty()) {
@@ -1601,13 +1600,14 @@ final class CallGraph {
                     if (held != UNKNOWN) {
                         List<Integer> site = List.of(type, sig, fieldType, field);
                         int[] targets = receiverTargets.get(site);
+                        boolean walked = targets != null; // and so each target reached or parked since (see below)
                         if (targets == null) {
                             targets = receiverTargets(type, sig, held, h, declarers);
                             receiverTargets.put(site, targets);
                         }
                         if (targets != UNKNOWN) {
-                            for (int target : targets) {
-                                reach(target, n, false, queue);
+                            for (int t = 0; !walked && t < targets.length; t++) {
+                                reach(targets[t], n, false, queue);
                             }
                             continue;
                         }
@@ -1615,16 +1615,13 @@ final class CallGraph {
                     // Resolved as the same call without a known receiver: the same targets, in the same order.
                 }
                 long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
-                int at = resolved.get(key + 1);
-                int[] targets;
-                if (at < 0) {
-                    targets = targets(kind, type, sig, h, typeUnits, declarers);
-                    resolved.put(key + 1, resolvedTargets.size());
-                    resolvedTargets.add(targets);
-                } else {
-                    targets = resolvedTargets.get(at);
+                if (resolved.get(key + 1) >= 0) {
+                    // Walked already: each target has been reached or parked since, so walking again
+                    // would change nothing (reach only acts on a target neither reached nor parked).
+                    continue;
                 }
-                for (int target : targets) {
+                resolved.put(key + 1, 0);
+                for (int target : targets(kind, type, sig, h, typeUnits, declarers)) {
                     reach(target, n, false, queue);
                 }
             }
