@@ -37,19 +37,13 @@ public record Finding(Severity severity, String rule, String reason, String targ
                       OptionalInt line, Optional<String> sourceFile, List<String> path, int occurrences)
         implements Comparable<Finding> {
 
-    /** The report order. */
-    public static final Comparator<Finding> ORDER = Comparator
-            .comparingInt(Finding::jarIndex)
-            .thenComparing(f -> f.entry().orElse(""))
-            .thenComparingInt(f -> f.line().orElse(0))
-            .thenComparing(f -> f.method().orElse(""))
-            .thenComparing(Finding::severity)
-            .thenComparing(Finding::rule)
-            .thenComparing(Finding::target)
-            .thenComparing(f -> f.className().orElse(""))
-            .thenComparing(Finding::reason)
-            .thenComparingInt(Finding::occurrences)
-            .thenComparing(f -> String.join("\n", f.path()));
+    /**
+     * The report order: by jar index, entry, line, method, severity, rule, target, class name, reason,
+     * occurrences, then path (absent values first, as empty strings and line 0). Written out in
+     * {@link #compareTo} rather than as a chain of comparators: every scan sorts its findings, and a
+     * short CLI run would otherwise interpret eleven nested lambdas per comparison.
+     */
+    public static final Comparator<Finding> ORDER = Finding::compareTo;
 
     public Finding {
         Objects.requireNonNull(severity, "severity");
@@ -119,7 +113,38 @@ public record Finding(Severity severity, String rule, String reason, String targ
 
     @Override
     public int compareTo(Finding other) {
-        return ORDER.compare(this, other);
+        int c = Integer.compare(jarIndex, other.jarIndex);
+        if (c == 0) {
+            c = entry.orElse("").compareTo(other.entry.orElse(""));
+        }
+        if (c == 0) {
+            c = Integer.compare(line.orElse(0), other.line.orElse(0));
+        }
+        if (c == 0) {
+            c = method.orElse("").compareTo(other.method.orElse(""));
+        }
+        if (c == 0) {
+            c = severity.compareTo(other.severity);
+        }
+        if (c == 0) {
+            c = rule.compareTo(other.rule);
+        }
+        if (c == 0) {
+            c = target.compareTo(other.target);
+        }
+        if (c == 0) {
+            c = className.orElse("").compareTo(other.className.orElse(""));
+        }
+        if (c == 0) {
+            c = reason.compareTo(other.reason);
+        }
+        if (c == 0) {
+            c = Integer.compare(occurrences, other.occurrences);
+        }
+        if (c == 0) {
+            c = String.join("\n", path).compareTo(String.join("\n", other.path));
+        }
+        return c;
     }
 
     /**
