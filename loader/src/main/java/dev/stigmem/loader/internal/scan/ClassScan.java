@@ -108,7 +108,15 @@ final class ClassScan extends ClassVisitor {
     private final Set<Capability> used = EnumSet.noneOf(Capability.class);
     private final BodyScan body = new BodyScan();
     private Optional<String> className = Optional.empty();
+    /**
+     * The member being read ({@code name + descriptor}, for a method), built only when a finding or
+     * {@link LinkageFlow} needs it: most methods have neither, and joining the two strings for every
+     * method of a large library was a measurable part of a short scan. Empty outside a method.
+     */
     private Optional<String> method = Optional.empty();
+    /** The method being read, whose {@link #method} is not built yet; null when it is (or outside a method). */
+    private String methodName;
+    private String methodDescriptor;
     private Optional<String> sourceFile = Optional.empty();
     private int line;
     private boolean pluginEntry;
@@ -185,11 +193,11 @@ final class ClassScan extends ClassVisitor {
     }
 
     private void failsToLinkHere(ReferenceJudge.TypeInfo t) {
-        if (failsToLink(judge, t) && live.isEmpty() && method.isPresent()) {
+        if (failsToLink(judge, t) && live.isEmpty() && method().isPresent()) {
             if (failing == null) {
                 failing = new HashSet<>();
             }
-            failing.add(method.get());
+            failing.add(method().get());
         }
     }
 
@@ -271,6 +279,7 @@ final class ClassScan extends ClassVisitor {
     @Override
     public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
         method = Optional.empty();
+        methodName = null;
         line = 0;
         if (calls != null) {
             calls.field(access, name, descriptor, value);
@@ -281,7 +290,9 @@ final class ClassScan extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        method = Optional.of(name + descriptor);
+        method = Optional.empty();
+        methodName = name;
+        methodDescriptor = descriptor;
         line = 0;
         if (calls != null) {
             calls.method(access, name, descriptor);
@@ -297,8 +308,18 @@ final class ClassScan extends ClassVisitor {
             }
         }
         body.reset();
-        java.util.BitSet liveHere = live.get(name + descriptor);
+        java.util.BitSet liveHere = live.isEmpty() ? null : live.get(method().get());
         return liveHere == null ? body : new LinkageFilter(liveHere);
+    }
+
+    /** {@link #method}, built the first time it is asked for in a method. */
+    private Optional<String> method() {
+        if (methodName != null) {
+            method = Optional.of(methodName + methodDescriptor);
+            methodName = null;
+            methodDescriptor = null;
+        }
+        return method;
     }
 
     /**
@@ -905,6 +926,7 @@ final class ClassScan extends ClassVisitor {
         if (count == null || count.exceeded()) {
             return;
         }
+        Optional<String> method = method();
         // Only a class read through a LinkageFilter (live non-empty) has instructions that never run.
         if (!live.isEmpty() && severity != Severity.INFO && !BytecodeScanner.ABSOLUTE.contains(rule)) {
             // One finding per rule, target and method: an occurrence that never runs beside one that runs
