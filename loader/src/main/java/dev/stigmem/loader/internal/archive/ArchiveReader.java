@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -19,8 +20,12 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,6 +66,11 @@ public final class ArchiveReader implements AutoCloseable {
     private static final Pattern JAR_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,126}\\.jar");
     /** Longest name quoted in a message, in code points. */
     private static final int SHOWN_NAME = 200;
+    /** File names tried in the private directory before giving up (only taken ones are skipped). */
+    private static final int MAX_FILE_ATTEMPTS = 1_000;
+    /** rw------- */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_READ_WRITE = PosixFilePermissions.asFileAttribute(
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 
     private final ArchiveLimits limits;
     private final Path archive;
@@ -71,6 +81,7 @@ public final class ArchiveReader implements AutoCloseable {
     private long totalBytes;
     /** The reader's files in the private directory, deleted when reading ends. */
     private final List<Path> created = new ArrayList<>();
+    private final boolean posixFiles = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     /** A reader with a budget of its own (as large as the concurrent budget of {@code limits}). */
     public ArchiveReader(ArchiveLimits limits, Path archive, PrivateDirectory workspace) {
@@ -478,12 +489,27 @@ public final class ArchiveReader implements AutoCloseable {
         return copy;
     }
 
-    /** A new empty file in the private directory, deleted when reading ends. */
+    /**
+     * A new empty file in the private directory (0600 on POSIX), deleted when reading ends. Numbered
+     * rather than {@code Files.createTempFile}'s random names: nobody else can write in the private
+     * directory, so a name needs to be new, not secret, and a {@code SecureRandom} would initialise
+     * the JDK's security providers for it (see {@link PrivateDirectory#create}).
+     */
     private Path privateFile() {
         try {
-            Path file = Files.createTempFile(workspace.path(), "read-", ".zip");
-            created.add(file);
-            return file;
+            // Another reader of the same directory may have taken a number: the next one is tried.
+            for (int n = created.size(); n < created.size() + MAX_FILE_ATTEMPTS; n++) {
+                try {
+                    Path file = posixFiles
+                            ? Files.createFile(workspace.path().resolve("read-" + n + ".zip"), OWNER_READ_WRITE)
+                            : Files.createFile(workspace.path().resolve("read-" + n + ".zip"));
+                    created.add(file);
+                    return file;
+                } catch (FileAlreadyExistsException taken) {
+                    // next number
+                }
+            }
+            throw new FileSystemException(workspace.path().toString(), null, "no free file name");
         } catch (IOException e) {
             throw fail(Optional.empty(), "cannot be copied into the loader's private directory: " + describe(e), e);
         }

@@ -41,16 +41,50 @@ public final class PluginLayers {
     private static final Logger LOG = LoggerFactory.getLogger(PluginLayers.class);
 
     private final ModuleLayer parent;
-    private final Map<String, String> parentPackages = new HashMap<>();
-    private final PlatformModulesLoader platform;
     private final Set<String> allowedModules;
-    // Host modules a plugin module may read: the api, the allowed JDK modules and what they require
-    // transitively (a module requiring java.sql reads java.xml: the JDK's own implied readability).
-    private final Set<String> readableHostModules;
+    private final Predicate<String> allowedPackage;
+    /** Computed at the first {@link #define}: {@code stigmem scan} and review read archives and define no layer. */
+    private volatile HostIndex hostIndex;
+
+    /**
+     * What defining a layer needs of the parent layers: which host module holds each package, the
+     * narrowed platform loader, and the host modules a plugin module may read: the api, the allowed
+     * JDK modules and what they require transitively (a module requiring java.sql reads java.xml: the
+     * JDK's own implied readability).
+     */
+    private record HostIndex(Map<String, String> parentPackages, PlatformModulesLoader platform, Set<String> readableHostModules) {
+    }
 
     private PluginLayers(ModuleLayer parent, Set<String> allowedModules, Predicate<String> allowedPackage) {
         this.parent = parent;
         this.allowedModules = Set.copyOf(allowedModules);
+        this.allowedPackage = allowedPackage;
+        // Not in the parent layers at all: the api (allowed too) is held by the host's own loader.
+        Set<String> absent = new TreeSet<>();
+        allowedModules.stream().filter(m -> parent.findModule(m).isEmpty()).forEach(absent::add);
+        if (!absent.isEmpty()) {
+            LOG.warn("the scan policy allows plugins to require {}, which the host's boot layer does not hold; "
+                    + "a plugin requiring one is refused (start the host with --add-modules {})",
+                    absent, String.join(",", absent));
+        }
+    }
+
+    private HostIndex hostIndex() {
+        HostIndex index = hostIndex;
+        if (index == null) {
+            synchronized (this) {
+                index = hostIndex;
+                if (index == null) {
+                    index = indexHost();
+                    hostIndex = index;
+                }
+            }
+        }
+        return index;
+    }
+
+    private HostIndex indexHost() {
+        Map<String, String> parentPackages = new HashMap<>();
         Set<String> platformPackages = new java.util.HashSet<>();
         ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
         Map<String, Module> jdkModules = new HashMap<>();
@@ -69,7 +103,6 @@ public final class PluginLayers {
                 }
             }
         }
-        this.platform = new PlatformModulesLoader(platformPackages);
         Set<String> readable = new TreeSet<>();
         java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(allowedModules);
         todo.add("dev.stigmem.api");
@@ -83,15 +116,7 @@ public final class PluginLayers {
                         .forEach(r -> todo.add(r.name()));
             }
         }
-        this.readableHostModules = Set.copyOf(readable);
-        // Not in the parent layers at all: the api (allowed too) is held by the host's own loader.
-        Set<String> absent = new TreeSet<>();
-        allowedModules.stream().filter(m -> parent.findModule(m).isEmpty()).forEach(absent::add);
-        if (!absent.isEmpty()) {
-            LOG.warn("the scan policy allows plugins to require {}, which the host's boot layer does not hold; "
-                    + "a plugin requiring one is refused (start the host with --add-modules {})",
-                    absent, String.join(",", absent));
-        }
+        return new HostIndex(parentPackages, new PlatformModulesLoader(platformPackages), Set.copyOf(readable));
     }
 
     /**
@@ -188,7 +213,7 @@ public final class PluginLayers {
         try {
             Configuration cf = parent.configuration().resolve(ModuleFinder.compose(finders.toArray(ModuleFinder[]::new)),
                     ModuleFinder.of(), roots);
-            layer = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), platform).layer();
+            layer = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), hostIndex().platform()).layer();
         } catch (ResolutionException | LayerInstantiationException | SecurityException e) {
             throw new LayerResolutionException(archive, Optional.of("module " + String.join(", ", replacing.keySet())),
                     "the host's own copy cannot be defined: " + ModuleJars.rootMessage(e), e);
@@ -205,6 +230,7 @@ public final class PluginLayers {
     }
 
     private Defined defineOwn(Path archive, Map<String, ModuleReference> modules, ModuleLayer below, Set<String> supplied) {
+        Map<String, String> parentPackages = hostIndex().parentPackages();
         Map<String, String> moduleToJar = new HashMap<>();
         Map<String, String> packageToModule = new HashMap<>();
         for (var e : modules.entrySet()) {
@@ -255,7 +281,7 @@ public final class PluginLayers {
         }
         checkReads(archive, cf, moduleToJar, supplied, below.configuration());
         try {
-            ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(below), platform);
+            ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(below), hostIndex().platform());
             ModuleLayer layer = controller.layer();
             for (ModuleReference ref : modules.values()) {
                 if (SealedModules.isSealed(ref)) {
@@ -316,6 +342,7 @@ public final class PluginLayers {
      */
     private void checkReads(Path archive, Configuration cf, Map<String, String> moduleToJar, Set<String> supplied,
                             Configuration hostCopies) {
+        Set<String> readableHostModules = hostIndex().readableHostModules();
         for (ResolvedModule m : new java.util.TreeMap<>(cf.modules().stream()
                 .collect(java.util.stream.Collectors.toMap(ResolvedModule::name, x -> x))).values()) {
             for (ResolvedModule read : m.reads()) {

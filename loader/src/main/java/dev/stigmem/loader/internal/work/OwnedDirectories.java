@@ -37,10 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class OwnedDirectories {
     private static final Logger LOG = LoggerFactory.getLogger(OwnedDirectories.class);
 
+    private static final String LOADER_START = "stigmem-loader-";
+    private static final String COPY_START = "plugin-";
     /** A loader's own work directory in the temp directory. */
-    public static final Pattern LOADER = Pattern.compile("stigmem-loader-([0-9]{1,10})-[0-9]{1,20}");
+    public static final Pattern LOADER = Pattern.compile(LOADER_START + "([0-9]{1,10})-[0-9]{1,20}");
     /** One archive's private copy in a work directory. */
-    public static final Pattern COPY = Pattern.compile("plugin-([0-9]{1,10})-[0-9]{1,20}");
+    public static final Pattern COPY = Pattern.compile(COPY_START + "([0-9]{1,10})-[0-9]{1,20}");
 
     static final int MAX_SWEPT = 256;
     static final int MAX_FILES = 100_000;
@@ -56,12 +58,20 @@ public final class OwnedDirectories {
 
     /** {@code stigmem-loader-PID-}: the prefix of a loader's work directory. */
     public static String loaderPrefix() {
-        return "stigmem-loader-" + PID + "-";
+        return LOADER_START + PID + "-";
     }
 
     /** {@code plugin-PID-}: the prefix of a private copy. */
     public static String copyPrefix() {
-        return "plugin-" + PID + "-";
+        return COPY_START + PID + "-";
+    }
+
+    /**
+     * The literal start of every name {@code pattern} matches: of {@link #LOADER} and {@link #COPY},
+     * their fixed word; of any other pattern, nothing (every name goes to the regex).
+     */
+    private static String fixedStart(Pattern pattern) {
+        return pattern == LOADER ? LOADER_START : pattern == COPY ? COPY_START : "";
     }
 
     /** Something that makes a directory. */
@@ -98,13 +108,10 @@ public final class OwnedDirectories {
      */
     public static List<Path> sweep(Path parent, Pattern pattern) {
         List<Path> removed = new ArrayList<>();
-        UserPrincipal me;
-        try {
-            me = parent.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("not sweeping {}: cannot tell who owns it ({})", parent, e.toString());
-            return removed;
-        }
+        // Looked up at the first directory left by a process that is gone: a temp directory
+        // usually holds none, and hundreds of other entries.
+        UserPrincipal me = null;
+        String fixedStart = fixedStart(pattern);
         int[] files = {MAX_FILES};
         MAKING.writeLock().lock();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
@@ -112,9 +119,22 @@ public final class OwnedDirectories {
                 if (removed.size() >= MAX_SWEPT || files[0] <= 0) {
                     break;
                 }
-                Matcher m = pattern.matcher(String.valueOf(p.getFileName()));
+                String name = String.valueOf(p.getFileName());
+                if (!name.startsWith(fixedStart)) {
+                    continue; // (the pattern cannot match it; telling so costs no regex)
+                }
+                Matcher m = pattern.matcher(name);
                 if (!m.matches() || !ownerGone(Long.parseLong(m.group(1)), p)) {
                     continue;
+                }
+                if (me == null) {
+                    try {
+                        me = parent.getFileSystem().getUserPrincipalLookupService()
+                                .lookupPrincipalByName(System.getProperty("user.name"));
+                    } catch (IOException | UnsupportedOperationException e) {
+                        LOG.debug("not sweeping {}: cannot tell who owns it ({})", parent, e.toString());
+                        return removed;
+                    }
                 }
                 try {
                     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || !me.equals(Files.getOwner(p, LinkOption.NOFOLLOW_LINKS))) {

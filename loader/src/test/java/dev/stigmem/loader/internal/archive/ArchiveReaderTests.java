@@ -295,6 +295,42 @@ class ArchiveReaderTests {
     }
 
     @Test
+    void privateFileNamesTakenAlreadyAreSkippedNotReused() throws IOException {
+        // The reader numbers its files in the private directory; a name that is there already (a
+        // file another reader left, or anything else) is never opened or truncated.
+        Path taken = Files.writeString(workspace.path().resolve("read-0.zip"), "not ours");
+        Files.createDirectory(workspace.path().resolve("read-1.zip"));
+        Map<String, byte[]> bundle = new LinkedHashMap<>();
+        bundle.put("plugin.jar", zip("p.txt", "p"));
+        bundle.put("lib.jar", zip("l.txt", "l"));
+        List<JarImage> jars = read(file("bundle.zip", zip(bundle, false)));
+        assertThat(jars).extracting(JarImage::name).containsExactly("lib.jar", "plugin.jar");
+        assertThat(taken).hasContent("not ours");
+        try (var left = Files.list(workspace.path())) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("read-0.zip", "read-1.zip");
+        }
+        Files.delete(taken);
+        Files.delete(workspace.path().resolve("read-1.zip"));
+    }
+
+    @Test
+    void privateDirectoryIsOwnerOnlyAndNewEachTime() throws IOException {
+        PrivateDirectory a = PrivateDirectory.create(work, "plugin-1-");
+        PrivateDirectory b = PrivateDirectory.create(work, "plugin-1-");
+        try {
+            assertThat(a.path()).isNotEqualTo(b.path());
+            assertThat(a.path().getFileName().toString()).matches("plugin-1-[0-9]{1,20}");
+            if (work.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(a.path())))
+                        .isEqualTo("rwx------");
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
     void zipWithNestedFoldersOrOtherFilesIsRefused() throws IOException {
         Path nested = file("nested.zip", zip(Map.of("lib/x.jar", zip("a", "b")), false));
         assertThatThrownBy(() -> read(nested)).hasMessageContaining("holds jars at its top level only");
