@@ -444,7 +444,12 @@ public final class BytecodeScanner {
     }
 
     private static Header header(ClassUnit u, ScanPolicy policy) {
-        ClassFileCheck.check(u.bytes(), policy.limits(), u.where());
+        Optional<ClassFileCheck.Header> checked = ClassFileCheck.check(u.bytes(), policy.limits(), u.jar(), u.entry());
+        if (checked.isPresent()) {
+            // The check read the header on its way (a plain class): no ASM reader for it, pass 2 makes one.
+            ClassFileCheck.Header h = checked.get();
+            return classHeader(u, h.access(), h.name(), h.superName(), h.interfaces());
+        }
         try {
             ClassReader reader = new ClassReader(u.bytes());
             Optional<String> module = Optional.empty();
@@ -462,27 +467,34 @@ public final class BytecodeScanner {
                     throw new ScanInputException(u.where() + ": module descriptor without a Module attribute");
                 }
             }
-            List<String> supers = new ArrayList<>();
-            if (module.isEmpty()) {
-                if (reader.getSuperName() != null) {
-                    supers.add(reader.getSuperName());
-                }
-                supers.addAll(List.of(reader.getInterfaces()));
+            if (module.isPresent()) {
+                return new Header(u, reader.getClassName(), List.of(), module, (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0,
+                        Optional.empty(), List.of());
             }
-            boolean isInterface = (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0;
-            List<String> interfaces = module.isEmpty() ? List.of(reader.getInterfaces()) : List.of();
-            if ((reader.getAccess() & Opcodes.ACC_ANNOTATION) != 0 && !interfaces.contains(ANNOTATION)) {
-                // For the call graph: the JDK's proxies of an annotation interface implement Annotation, whether
-                // or not the class file says so (CallGraph tells annotation interfaces by it).
-                interfaces = java.util.stream.Stream.concat(interfaces.stream(), java.util.stream.Stream.of(ANNOTATION)).toList();
-            }
-            return new Header(u, reader.getClassName(), List.copyOf(supers), module, isInterface,
-                    module.isEmpty() ? Optional.ofNullable(reader.getSuperName()) : Optional.empty(), interfaces);
+            return classHeader(u, reader.getAccess(), reader.getClassName(), Optional.ofNullable(reader.getSuperName()),
+                    reader.getInterfaces());
         } catch (ScanException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new ScanInputException(u.where() + ": class file cannot be read: " + unreadable(e), e);
         }
+    }
+
+    /** The header of a class or interface (not a module descriptor), from ClassFileCheck's reading or ASM's. */
+    private static Header classHeader(ClassUnit u, int access, String name, Optional<String> superName, String[] interfaceNames) {
+        List<String> interfaces = List.of(interfaceNames);
+        List<String> supers = new ArrayList<>(interfaces.size() + 1);
+        superName.ifPresent(supers::add);
+        supers.addAll(interfaces);
+        if ((access & Opcodes.ACC_ANNOTATION) != 0 && !interfaces.contains(ANNOTATION)) {
+            // For the call graph: the JDK's proxies of an annotation interface implement Annotation, whether
+            // or not the class file says so (CallGraph tells annotation interfaces by it).
+            List<String> withAnnotation = new ArrayList<>(interfaces);
+            withAnnotation.add(ANNOTATION);
+            interfaces = List.copyOf(withAnnotation);
+        }
+        return new Header(u, name, List.copyOf(supers), Optional.empty(), (access & Opcodes.ACC_INTERFACE) != 0, superName,
+                interfaces);
     }
 
     /**

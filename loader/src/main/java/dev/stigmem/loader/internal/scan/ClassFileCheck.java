@@ -6,6 +6,8 @@ import dev.stigmem.loader.scan.ScanLimitException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Walks a class file's structure once, bounds-checked, before ASM sees it: magic, version, every
@@ -26,27 +28,55 @@ final class ClassFileCheck {
     private static final int UTF8 = 1;
 
     private final byte[] b;
-    private final String where;
+    private final String jar;
+    private final String entry;
     private int pos;
+    /** The header read on the way (see {@link Header}); null when ASM is to read it. */
+    private Header header;
 
-    private ClassFileCheck(byte[] bytes, String where) {
+    private ClassFileCheck(byte[] bytes, String jar, String entry) {
         this.b = bytes;
-        this.where = where;
+        this.jar = jar;
+        this.entry = entry;
     }
+
+    /**
+     * A plain class's header, read from the structure this check walks anyway, so that the scan's first pass
+     * needs no ASM reader: its access flags, its name, its superclass (empty for none) and interfaces, as ASM
+     * would read them. Only for a class whose every one of these names is a class constant naming a UTF-8
+     * constant of ASCII characters, in a class-file version ASM reads; else (a module descriptor, a
+     * malformed or unusual file) ASM reads the header as before, and fails on it as before.
+     */
+    record Header(int access, String name, Optional<String> superName, String[] interfaces) {
+    }
+
+    /** The newest class-file version the bundled ASM reads for certain; a newer file's header is left to ASM's own check. */
+    private static final int ASM_READS = Opcodes.V25;
+    private static final int CLASS = 7;
 
     /**
      * Checks one class file.
      *
-     * @param where {@code jar!entry}, for messages
+     * @param jar   the jar holding it, for messages
+     * @param entry its entry in the jar, for messages
+     * @return its header (see {@link Header}), or empty when ASM is to read it
      * @throws ScanInputException if the file is not a complete, well-formed class file the scanner reads
      * @throws ScanLimitException if it exceeds the size or bootstrap-depth bound
      */
-    static void check(byte[] bytes, ScanLimits limits, String where) {
+    static Optional<Header> check(byte[] bytes, ScanLimits limits, String jar, String entry) {
         if (bytes.length > limits.maxClassFileBytes()) {
             throw new ScanLimitException(String.format(Locale.ROOT,
-                    "%s: class file of %d bytes exceeds the limit of %d bytes", where, bytes.length, limits.maxClassFileBytes()));
+                    "%s: class file of %d bytes exceeds the limit of %d bytes", jar + "!" + entry, bytes.length,
+                    limits.maxClassFileBytes()));
         }
-        new ClassFileCheck(bytes, where).run(limits);
+        ClassFileCheck check = new ClassFileCheck(bytes, jar, entry);
+        check.run(limits);
+        return Optional.ofNullable(check.header);
+    }
+
+    /** {@code jar!entry}, for messages; built only for one (most class files pass). */
+    private String where() {
+        return jar + "!" + entry;
     }
 
     private void run(ScanLimits limits) {
@@ -58,7 +88,7 @@ final class ClassFileCheck {
         if (major > limits.maxClassMajorVersion()) {
             throw new ScanInputException(String.format(Locale.ROOT,
                     "%s: class-file version %d.%d (Java %d) is newer than the scanner reads (at most %d, Java %d)",
-                    where, major, minor, major - 44, limits.maxClassMajorVersion(), limits.maxClassMajorVersion() - 44));
+                    where(), major, minor, major - 44, limits.maxClassMajorVersion(), limits.maxClassMajorVersion() - 44));
         }
         if (major < 45) {
             throw malformed("class-file version " + major + " is not a valid version");
@@ -90,8 +120,16 @@ final class ClassFileCheck {
                 default -> throw malformed(String.format(Locale.ROOT, "unknown constant pool tag %d at index %d", tag, i));
             }
         }
-        skip(6); // access, this_class, super_class
-        skip(2 * u2()); // interfaces
+        int access = u2();
+        int thisClass = u2();
+        int superClass = u2();
+        int[] interfaces = new int[u2()];
+        if (pos + 2L * interfaces.length > b.length) {
+            throw truncated();
+        }
+        for (int i = 0; i < interfaces.length; i++) {
+            interfaces[i] = u2();
+        }
         for (int kind = 0; kind < 2; kind++) { // fields, then methods
             int members = u2();
             for (int m = 0; m < members; m++) {
@@ -132,6 +170,48 @@ final class ClassFileCheck {
         if (dynamics > 0) {
             checkBootstrapDepth(tags, offsets, bootstrapArgs, limits.maxBootstrapDepth());
         }
+        if ((access & Opcodes.ACC_MODULE) == 0 && major <= ASM_READS) {
+            header = header(tags, offsets, access, thisClass, superClass, interfaces);
+        }
+    }
+
+    /** The {@link Header}, or null when a name in it is not a plain one (ASM reads it then). */
+    private Header header(byte[] tags, int[] offsets, int access, int thisClass, int superClass, int[] interfaces) {
+        String name = className(tags, offsets, thisClass);
+        String superName = superClass == 0 ? "" : className(tags, offsets, superClass);
+        if (name == null || superName == null) {
+            return null;
+        }
+        String[] names = new String[interfaces.length];
+        for (int i = 0; i < interfaces.length; i++) {
+            names[i] = className(tags, offsets, interfaces[i]);
+            if (names[i] == null) {
+                return null;
+            }
+        }
+        return new Header(access, name, superClass == 0 ? Optional.empty() : Optional.of(superName), names);
+    }
+
+    /**
+     * The name a class constant names, when it is a UTF-8 constant of ASCII characters only: then ASM's
+     * decoding (modified UTF-8) gives exactly these characters. Null for anything else.
+     */
+    private String className(byte[] tags, int[] offsets, int index) {
+        if (index <= 0 || index >= tags.length || tags[index] != CLASS) {
+            return null;
+        }
+        int nameIndex = ((b[offsets[index]] & 0xFF) << 8) | (b[offsets[index] + 1] & 0xFF);
+        if (nameIndex <= 0 || nameIndex >= tags.length || tags[nameIndex] != UTF8) {
+            return null;
+        }
+        int off = offsets[nameIndex];
+        int len = ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+        for (int i = off + 2; i < off + 2 + len; i++) {
+            if (b[i] < 0) {
+                return null;
+            }
+        }
+        return new String(b, off + 2, len, StandardCharsets.ISO_8859_1);
     }
 
     private void checkBootstrapDepth(byte[] tags, int[] offsets, int[][] bootstrapArgs, int maxDepth) {
@@ -152,7 +232,7 @@ final class ClassFileCheck {
         }
         if (level > maxDepth) {
             throw new ScanLimitException(String.format(Locale.ROOT,
-                    "%s: constant-dynamic bootstrap arguments nest deeper than the limit of %d", where, maxDepth));
+                    "%s: constant-dynamic bootstrap arguments nest deeper than the limit of %d", where(), maxDepth));
         }
         int bsm = ((b[offsets[index]] & 0xFF) << 8) | (b[offsets[index] + 1] & 0xFF);
         if (bootstrapArgs == null || bsm >= bootstrapArgs.length) {
@@ -168,7 +248,7 @@ final class ClassFileCheck {
         depth[index] = deepest + 1;
         if (depth[index] > maxDepth) {
             throw new ScanLimitException(String.format(Locale.ROOT,
-                    "%s: constant-dynamic bootstrap arguments nest deeper than the limit of %d", where, maxDepth));
+                    "%s: constant-dynamic bootstrap arguments nest deeper than the limit of %d", where(), maxDepth));
         }
         return depth[index];
     }
@@ -252,10 +332,10 @@ final class ClassFileCheck {
     }
 
     private ScanInputException truncated() {
-        return new ScanInputException(String.format(Locale.ROOT, "%s: class file truncated (ends at byte %d)", where, b.length));
+        return new ScanInputException(String.format(Locale.ROOT, "%s: class file truncated (ends at byte %d)", where(), b.length));
     }
 
     private ScanInputException malformed(String what) {
-        return new ScanInputException(where + ": malformed class file: " + what);
+        return new ScanInputException(where() + ": malformed class file: " + what);
     }
 }
