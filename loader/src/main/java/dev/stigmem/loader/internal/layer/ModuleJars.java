@@ -4,21 +4,15 @@ import dev.stigmem.loader.PluginDeclarationException;
 import dev.stigmem.loader.internal.archive.JarImage;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Writes the verified jar images into the loader's private directory and lets the JDK's module
@@ -40,33 +34,7 @@ public final class ModuleJars {
         Map<String, ModuleReference> refs = new LinkedHashMap<>();
         for (JarImage jar : jars) {
             Path file = dir.resolve(jar.name());
-            // Buffered: the zip stream writes each header field separately.
-            try (OutputStream out = new java.io.BufferedOutputStream(
-                    Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16);
-                 ZipOutputStream zip = new ZipOutputStream(out)) {
-                // Stored, not deflated: the jar only lives as long as the layer, and stored entries
-                // are written and read back at copy speed.
-                zip.setMethod(ZipOutputStream.STORED);
-                CRC32 crc = new CRC32();
-                jar.forEachEntry((name, bytes) -> {
-                    ZipEntry e = new ZipEntry(name);
-                    crc.reset();
-                    crc.update(bytes);
-                    e.setSize(bytes.length);
-                    e.setCompressedSize(bytes.length);
-                    e.setCrc(crc.getValue());
-                    e.setTime(0);
-                    try {
-                        zip.putNextEntry(e);
-                        zip.write(bytes);
-                        zip.closeEntry();
-                    } catch (IOException ex) {
-                        throw new java.io.UncheckedIOException(ex);
-                    }
-                });
-            } catch (java.io.UncheckedIOException e) {
-                throw e.getCause();
-            }
+            StoredJar.write(jar, file);
             Set<ModuleReference> found;
             try {
                 found = ModuleFinder.of(file).findAll();
