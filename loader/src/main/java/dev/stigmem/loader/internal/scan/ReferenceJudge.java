@@ -51,9 +51,10 @@ final class ReferenceJudge {
      */
     static final int CACHE_LIMIT = 1 << 15;
 
-    // Presized: a large library references some thousands of distinct classes and members.
-    private final ConcurrentHashMap<String, Decision> classDecisions = new ConcurrentHashMap<>(4096);
-    private final ConcurrentHashMap<MemberKey, Decision> memberDecisions = new ConcurrentHashMap<>(16384);
+    // Presized: a large library references some thousands of distinct classes and members. The policy's
+    // decisions on a class or member are not cached apart: they are computed once per distinct TypeInfo or
+    // MemberInfo, which these caches keep (a second cache under the same key was one more map insert per
+    // distinct reference, for nothing but the rare array owner).
     private final ConcurrentHashMap<String, String[]> descriptorTypes = new ConcurrentHashMap<>(8192);
     private final ConcurrentHashMap<String, TypeInfo> typeInfos = new ConcurrentHashMap<>(4096);
     private final ConcurrentHashMap<String, TypeInfo[]> descriptorInfos = new ConcurrentHashMap<>(8192);
@@ -133,15 +134,10 @@ final class ReferenceJudge {
         return owner.equals(PLUGIN_CONTEXT) || hierarchy.named(owner).contains(PLUGIN_CONTEXT) ? c : Optional.empty();
     }
 
-    /** The policy's decision on a member reference (member rules only; the owner type is judged separately). */
-    Optional<Decision> member(String owner, String name, String desc) {
-        MemberKey key = new MemberKey(owner, name, desc);
-        Decision d = memberDecisions.get(key);
-        if (d == null) {
-            d = cached(memberDecisions, key, k -> policy.memberRule(hierarchy.named(owner), name, desc)
-                .map(ReferenceJudge::of).orElse(ALLOWED));
-        }
-        return d == ALLOWED ? Optional.empty() : Optional.of(d);
+    /** The policy's decision on a member reference (member rules only; the owner type is judged separately), or null. */
+    private Decision memberRule(String owner, String name, String desc) {
+        Optional<PolicyRule> rule = policy.memberRule(hierarchy.named(owner), name, desc);
+        return rule.isPresent() ? of(rule.get()) : null;
     }
 
     /** The cached value of {@code key}, or (with the cache full) a value computed without caching it. */
@@ -153,13 +149,10 @@ final class ReferenceJudge {
         return cache.computeIfAbsent(key, compute);
     }
 
-    /** The policy's decision on a class reference. */
-    Optional<Decision> type(String internalName) {
-        Decision d = classDecisions.get(internalName);
-        if (d == null) {
-            d = cached(classDecisions, internalName, this::judgeType);
-        }
-        return d == ALLOWED ? Optional.empty() : Optional.of(d);
+    /** The policy's decision on a class reference, or null when it allows it without a word. */
+    private Decision typeDecision(String internalName) {
+        Decision d = judgeType(internalName);
+        return d == ALLOWED ? null : d;
     }
 
     /** The prefix of the host's own packages: their rules stand as written (the scanner does not model the host's layers). */
@@ -278,7 +271,7 @@ final class ReferenceJudge {
             }
             t = cached(typeInfos, internalName, k -> {
                 Capability handle = handleCapability(element).orElse(null);
-                Decision d = type(element).orElse(null);
+                Decision d = typeDecision(element);
                 return new TypeInfo(element.replace('/', '.'), handle, d, handle == null && d == null);
             });
         }
@@ -355,7 +348,7 @@ final class ReferenceJudge {
         TypeInfo ownerInfo = typeInfo(element);
         // A member of a class the layer cannot link is as unlinkable as its class: the owner's finding says so.
         boolean ownerUnlinkable = ownerInfo.decision() != null && ownerInfo.decision().rule().equals(RuleIds.REFERENCE_UNLINKABLE);
-        Decision rule = ownerUnlinkable ? null : member(element, name, desc).orElse(null);
+        Decision rule = ownerUnlinkable ? null : memberRule(element, name, desc);
         boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
         // The target names a finding on the member itself (its accessor or its rule); most members have none.
         String target = accessor != null || rule != null ? element.replace('/', '.') + '#' + name + desc : "";
