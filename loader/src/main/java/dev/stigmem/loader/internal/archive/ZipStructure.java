@@ -279,8 +279,19 @@ final class ZipStructure {
         return EscapedText.bounded(name, 200);
     }
 
-    /** A name as strict UTF-8 ({@code decoder} reports malformed input; decode resets it first). */
+    /**
+     * A name as strict UTF-8 ({@code decoder} reports malformed input; decode resets it first).
+     * First through {@code new String(bytes, UTF_8)}, the JDK's fast path, which a per-entry
+     * decoder call is not in a short run's interpreter: it decodes valid UTF-8 exactly as the
+     * strict decoder does and puts U+FFFD in place of anything malformed, so a name without U+FFFD
+     * was valid and is the strict decoder's result; a name with one (malformed, or a real U+FFFD)
+     * goes through the strict decoder, which refuses it or returns the same string.
+     */
     private static String utf8(CharsetDecoder decoder, ByteBuffer b, int at, int len, int index) {
+        String fast = new String(b.array(), b.arrayOffset() + at, len, StandardCharsets.UTF_8);
+        if (fast.indexOf('\uFFFD') < 0) {
+            return fast;
+        }
         try {
             return decoder.decode(b.slice(at, len)).toString();
         } catch (CharacterCodingException e) {

@@ -132,11 +132,38 @@ class ArchiveReaderTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../evil.txt", "a/../../evil.txt", "/etc/passwd", "a//b.txt", "a\\b.txt", "C:evil.txt", "./a.txt", "a/\u0001.txt"})
+    @ValueSource(strings = {"../evil.txt", "a/../../evil.txt", "/etc/passwd", "a//b.txt", "a\\b.txt", "C:evil.txt", "./a.txt", "a/\u0001.txt",
+            "a/./b.txt", "a/..", "a/../", "a//", "a/b/.", ".."})
     void unsafeEntryNamesAreRefused(String name) throws IOException {
         Path jar = file("unsafe.jar", zip("ok.txt", "fine", name, "bad"));
         assertThatThrownBy(() -> read(jar)).isInstanceOf(ArchiveFormatException.class)
                 .hasMessageContaining("entry name");
+    }
+
+    @Test
+    void dotsInsideSegmentsAndUtf8NamesPass() throws IOException {
+        // Segments that only start with or hold dots are names, not traversal; a real U+FFFD is a valid name.
+        String[] names = {".../x.txt", ".a/..b/x..txt", "a./b", "données/é.txt", "a/\uFFFD.txt", "\uD83D\uDE00/x"};
+        String[] pairs = new String[names.length * 2];
+        for (int i = 0; i < names.length; i++) {
+            pairs[2 * i] = names[i];
+            pairs[2 * i + 1] = "ok";
+        }
+        assertThat(read(file("dots.jar", zip(pairs)))).singleElement()
+                .satisfies(j -> assertThat(j.entries().keySet()).containsExactlyInAnyOrder(names));
+    }
+
+    @Test
+    void malformedUtf8NamesAreRefused() throws IOException {
+        // C3 starts a two-byte sequence; '(' (0x28) is no continuation byte.
+        byte[] malformed = zip("ok.txt", "fine", "cafe(.txt", "bad");
+        for (int i = 0; i + 1 < malformed.length; i++) {
+            if (malformed[i] == 'e' && malformed[i + 1] == '(') {
+                malformed[i] = (byte) 0xC3;
+            }
+        }
+        Path jar = file("malformed.jar", malformed);
+        assertThatThrownBy(() -> read(jar)).isInstanceOf(ArchiveFormatException.class).hasMessageContaining("is not valid UTF-8");
     }
 
     @Test
