@@ -62,10 +62,10 @@ public final class ScanPolicy {
 
     private static final int MAX_POLICY_BYTES = 1 << 20;
     private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
-    private static final Pattern IDENT = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
     private static final Pattern MODULE = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     private static final Pattern PROPERTY_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-    private static final Pattern MEMBER = Pattern.compile("(<init>|<clinit>|[\\p{L}_$][\\p{L}\\p{N}_$]*\\*?|\\*)(\\(.*\\).+)?");
+    /** {@link PolicyRule.Kind#values()}, which clones its array on every call; read by every line of a policy. */
+    private static final PolicyRule.Kind[] KINDS = PolicyRule.Kind.values();
 
     private static volatile ScanPolicy shipped;
 
@@ -301,7 +301,7 @@ public final class ScanPolicy {
     }
 
     private static Optional<PolicyRule.Kind> kindOf(String directive) {
-        for (PolicyRule.Kind k : PolicyRule.Kind.values()) {
+        for (PolicyRule.Kind k : KINDS) {
             if (k.directive().equals(directive)) {
                 return Optional.of(k);
             }
@@ -342,7 +342,7 @@ public final class ScanPolicy {
                 String owner = target.substring(0, hash);
                 String rest = target.substring(hash + 1);
                 checkDotted(owner, target, at);
-                if (!MEMBER.matcher(rest).matches()) {
+                if (!isMember(rest)) {
                     throw new ScanPolicyException(at + ": '" + rest + "' is not a member name, prefix* or name(descriptor)");
                 }
                 int paren = rest.indexOf('(');
@@ -354,11 +354,82 @@ public final class ScanPolicy {
     }
 
     private static void checkDotted(String name, String target, String at) {
-        for (String part : name.split("\\.", -1)) {
-            if (!IDENT.matcher(part).matches()) {
-                throw new ScanPolicyException(at + ": '" + target + "' is not a valid Java name");
+        if (!isDottedName(name)) {
+            throw new ScanPolicyException(at + ": '" + target + "' is not a valid Java name");
+        }
+    }
+
+    /** Each part between dots (as {@code split("\\.", -1)} gives them: empty parts included) is an identifier. */
+    static boolean isDottedName(String name) {
+        int start = 0;
+        while (true) {
+            int dot = name.indexOf('.', start);
+            int end = dot < 0 ? name.length() : dot;
+            if (!isIdentifier(name, start, end)) {
+                return false;
+            }
+            if (dot < 0) {
+                return true;
+            }
+            start = dot + 1;
+        }
+    }
+
+    /*
+     * The policy's names were checked with the regular expressions in the comments below; the
+     * shipped policy's five hundred lines made a short CLI run interpret the regex engine for each
+     * of their names, where these loops are a few comparisons a character. Both read code points
+     * ({@code \p{L}} and {@code \p{N}} are Unicode general categories of a code point, as
+     * Character.getType gives them; an unpaired surrogate is in neither); PolicyNamesTests checks
+     * them against the expressions.
+     */
+
+    /** {@code [\p{L}_$][\p{L}\p{N}_$]*} over {@code s[from, to)}. */
+    static boolean isIdentifier(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; ) {
+            int cp = s.codePointAt(i);
+            if (i + Character.charCount(cp) > to) {
+                return false; // (a pair split by the range end: not in this name)
+            }
+            int type = Character.getType(cp);
+            boolean letter = type == Character.UPPERCASE_LETTER || type == Character.LOWERCASE_LETTER
+                    || type == Character.TITLECASE_LETTER || type == Character.MODIFIER_LETTER || type == Character.OTHER_LETTER;
+            boolean number = type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+            if (!(letter || cp == '_' || cp == '$' || (number && i > from))) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
+    }
+
+    /**
+     * {@code (<init>|<clinit>|[\p{L}_$][\p{L}\p{N}_$]*\*?|\*)(\(.*\).+)?}, the whole string: a name
+     * (or a prefix ending in {@code *}, or {@code *} alone), then nothing or a descriptor: {@code (},
+     * then, up to the end, characters other than line terminators among which a {@code )} with at
+     * least one character after it. (A shorter identifier would leave an identifier character where
+     * the descriptor's {@code (} must be, so the longest is the only one that can match.)
+     */
+    static boolean isMember(String s) {
+        int paren = s.indexOf('(');
+        int nameEnd = paren < 0 ? s.length() : paren;
+        boolean name = s.startsWith("<init>") && nameEnd == 6 || s.startsWith("<clinit>") && nameEnd == 8
+                || nameEnd == 1 && s.charAt(0) == '*'
+                || isIdentifier(s, 0, nameEnd) || nameEnd > 1 && s.charAt(nameEnd - 1) == '*' && isIdentifier(s, 0, nameEnd - 1);
+        if (!name || paren < 0) {
+            return name;
+        }
+        for (int i = paren + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false; // what '.' does not match
             }
         }
+        int close = s.indexOf(')', paren + 1);
+        return close >= 0 && close <= s.length() - 2;
     }
 
     @Override
