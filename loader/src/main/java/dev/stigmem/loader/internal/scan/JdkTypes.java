@@ -274,6 +274,22 @@ final class JdkTypes {
     }
 
     /**
+     * A JDK or api type and all its supertypes (through the runtime image): {@code t} is a subtype of
+     * {@code s} exactly when this set of {@code t} holds {@code s}, as {@link #isSubtypeOfAny} tells.
+     */
+    java.util.Set<String> supertypesOf(String type) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(type));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (seen.add(t)) {
+                external(t).ifPresent(c -> todo.addAll(c.supertypes()));
+            }
+        }
+        return seen;
+    }
+
+    /**
      * Every method a subclass of this JDK or api type can override, declared by it or any supertype;
      * empty for a type that is neither. Cached only for types found (there are only so many).
      */
