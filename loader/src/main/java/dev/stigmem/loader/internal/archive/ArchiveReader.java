@@ -221,7 +221,7 @@ public final class ArchiveReader implements AutoCloseable {
                 throw fail(entry, "a plugin zip holds jars at its top level only", null);
             }
             jarName(c.name(), entry);
-            checkDeclaredSize(c, entry);
+            checkDeclaredSize(c, "");
         }
         List<Checked> jars = new ArrayList<>();
         try (ZipFile zf = new ZipFile(zip.toFile())) {
@@ -294,9 +294,9 @@ public final class ArchiveReader implements AutoCloseable {
             throw fail(where, "cannot be read: " + describe(e), e);
         }
         Set<String> names = new HashSet<>();
+        String prefix = where.map(w -> w + "!/").orElse("");
         for (var c : central) {
-            String at = where.map(w -> w + "!/").orElse("") + c.name();
-            checkName(c.name(), at);
+            checkName(c.name(), prefix);
             if (!names.add(c.name())) {
                 throw fail(where, "holds the entry '" + shown(c.name()) + "' twice", null);
             }
@@ -304,15 +304,20 @@ public final class ArchiveReader implements AutoCloseable {
         return new Checked(name, file, where, central);
     }
 
-    /** An entry's declared size against the entry and ratio limits, before it is inflated. */
-    private void checkDeclaredSize(ZipStructure.CentralEntry c, Optional<String> at) {
+    /**
+     * An entry's declared size against the entry and ratio limits, before it is inflated. Where the
+     * entry is ({@code prefix} and its name) is joined only for a message: this runs for every entry.
+     */
+    private void checkDeclaredSize(ZipStructure.CentralEntry c, String prefix) {
         if (c.size() > limits.maxEntryBytes()) {
-            throw fail(at, String.format(Locale.ROOT,
+            throw fail(Optional.of(prefix + c.name()), String.format(Locale.ROOT,
                     "is larger than the limit of %d bytes uncompressed (its zip declares %d)", limits.maxEntryBytes(), c.size()), null);
         }
-        checkRatio(c.size(), c.compressedSize(), at);
+        if (c.size() > ArchiveLimits.RATIO_FLOOR_BYTES) { // (checkRatio passes anything smaller)
+            checkRatio(c.size(), c.compressedSize(), Optional.of(prefix + c.name()));
+        }
         if (c.size() > limits.maxTotalBytes() - totalBytes) {
-            throw fail(at, String.format(Locale.ROOT,
+            throw fail(Optional.of(prefix + c.name()), String.format(Locale.ROOT,
                     "takes the archive past the limit of %d bytes uncompressed in all", limits.maxTotalBytes()), null);
         }
         totalBytes += c.size();
@@ -336,13 +341,14 @@ public final class ArchiveReader implements AutoCloseable {
         int entries = 0;
         long declared = 0;
         for (Checked jar : jars) {
+            String prefix = jar.where().map(w -> w + "!/").orElse("");
             for (var c : jar.central()) {
                 entries++;
                 need += ArchiveLimits.ENTRY_OVERHEAD_BYTES + 2L * c.name().length();
                 if (c.directory()) {
                     continue;
                 }
-                checkDeclaredSize(c, Optional.of(jar.where().map(w -> w + "!/").orElse("") + c.name()));
+                checkDeclaredSize(c, prefix);
                 declared += c.size();
                 need += c.size();
                 if (c.name().endsWith(".class")) {
@@ -383,7 +389,7 @@ public final class ArchiveReader implements AutoCloseable {
                 ZipStructure.CentralEntry c = byName.get(entryName);
                 if (c == null) {
                     // A name of the central directory was checked by check(); only another one is checked here.
-                    checkName(entryName, prefix + entryName);
+                    checkName(entryName, prefix);
                 }
                 if (!seen.add(entryName) || c == null || ze.isDirectory() != c.directory()) {
                     throw fail(Optional.of(prefix + entryName), "is listed twice or differently by the zip reader", null);
@@ -439,19 +445,19 @@ public final class ArchiveReader implements AutoCloseable {
         return data;
     }
 
-    private void checkName(String name, String at) {
-        Optional<String> where = Optional.of(at);
+    /** Checks an entry name; {@code prefix} and the name say where it is in messages (joined only for one). */
+    private void checkName(String name, String prefix) {
         if (name.length() > limits.maxNameLength()) {
-            throw fail(where, String.format(Locale.ROOT,
+            throw fail(Optional.of(prefix + name), String.format(Locale.ROOT,
                     "entry name is %d characters long, more than the limit of %d", name.length(), limits.maxNameLength()), null);
         }
         if (name.isEmpty() || name.startsWith("/") || name.indexOf('\\') >= 0 || name.indexOf(':') >= 0) {
-            throw fail(where, "entry name is absolute, empty or uses '\\' or ':'", null);
+            throw fail(Optional.of(prefix + name), "entry name is absolute, empty or uses '\\' or ':'", null);
         }
         for (int i = 0; i < name.length(); i++) {
             char ch = name.charAt(i);
             if (ch < 0x20 || ch == 0x7f) {
-                throw fail(where, "entry name holds a control character", null);
+                throw fail(Optional.of(prefix + name), "entry name holds a control character", null);
             }
         }
         // The segments of the name without its trailing '/' (what split("/", -1) gives), walked in
@@ -464,7 +470,7 @@ public final class ArchiveReader implements AutoCloseable {
             }
         }
         if (depth > limits.maxNameDepth()) {
-            throw fail(where, String.format(Locale.ROOT, "entry name is nested %d deep, more than the limit of %d",
+            throw fail(Optional.of(prefix + name), String.format(Locale.ROOT, "entry name is nested %d deep, more than the limit of %d",
                     depth, limits.maxNameDepth()), null);
         }
         int start = 0;
@@ -473,7 +479,7 @@ public final class ArchiveReader implements AutoCloseable {
             int stop = slash < 0 || slash > end ? end : slash;
             int length = stop - start;
             if (length == 0 || (length <= 2 && name.charAt(start) == '.' && (length == 1 || name.charAt(start + 1) == '.'))) {
-                throw fail(where, "entry name has an empty, '.' or '..' segment (path traversal)", null);
+                throw fail(Optional.of(prefix + name), "entry name has an empty, '.' or '..' segment (path traversal)", null);
             }
             start = stop + 1;
         }
