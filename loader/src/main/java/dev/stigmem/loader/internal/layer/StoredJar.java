@@ -56,6 +56,11 @@ final class StoredJar {
         int i = 0;
         for (var e : jar.entries().entrySet()) {
             names[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
+            if (names[i].length > 0xFFFF) {
+                // Cannot come from the reader (a name it read fitted a zip's 16-bit field, and is re-encoded
+                // as the same UTF-8); refused rather than written with a truncated length.
+                throw new IOException("an entry name of " + names[i].length + " bytes does not fit a zip");
+            }
             total += LOC_LEN + CEN_LEN + 2L * names[i].length + e.getValue().length;
             i++;
         }
