@@ -1547,7 +1547,7 @@ final class CallGraph {
         }
         classObject = new boolean[types.size()];
         // Each distinct call (kind, type, signature) is resolved and walked once.
-        LongIntMap resolved = new LongIntMap();
+        LongSet walkedCalls = new LongSet();
         int clinit = sigs.find("<clinit>()V");
         clinitSig = clinit;
         while (!queue.isEmpty()) {
@@ -1620,12 +1620,11 @@ final class CallGraph {
                     // Resolved as the same call without a known receiver: the same targets, in the same order.
                 }
                 long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
-                if (resolved.get(key + 1) >= 0) {
+                if (!walkedCalls.add(key)) {
                     // Walked already: each target has been reached or parked since, so walking again
                     // would change nothing (reach only acts on a target neither reached nor parked).
                     continue;
                 }
-                resolved.put(key + 1, 0);
                 for (int target : targets(kind, type, sig, h, typeUnits, declarers)) {
                     reach(target, n, false, queue);
                 }
@@ -2201,7 +2200,7 @@ final class CallGraph {
     private static final int[] NONE = new int[0];
 
     /**
-     * A set of non-zero longs without boxing (open addressing), cleared per method: a slot holds a value of
+     * A set of longs without boxing (open addressing), cleared per method where a recorder reuses it: a slot holds a value of
      * the set when its stamp is the set's, so clearing is a new stamp, not a pass over the slots.
      */
     static final class LongSet {
@@ -2247,53 +2246,6 @@ final class CallGraph {
                     stamp = 1;
                 }
             }
-        }
-    }
-
-    /** A map from non-zero longs to non-negative ints without boxing (open addressing). */
-    static final class LongIntMap {
-        private long[] keys = new long[1024];
-        private int[] values = new int[1024];
-        private int size;
-
-        /** The value of {@code k}, or -1. */
-        int get(long k) {
-            int mask = keys.length - 1;
-            for (int i = slot(k, mask); keys[i] != 0; i = (i + 1) & mask) {
-                if (keys[i] == k) {
-                    return values[i];
-                }
-            }
-            return -1;
-        }
-
-        void put(long k, int v) {
-            if (size * 2 >= keys.length) {
-                long[] oldKeys = keys;
-                int[] oldValues = values;
-                keys = new long[oldKeys.length * 2];
-                values = new int[oldKeys.length * 2];
-                size = 0;
-                for (int i = 0; i < oldKeys.length; i++) {
-                    if (oldKeys[i] != 0) {
-                        put(oldKeys[i], oldValues[i]);
-                    }
-                }
-            }
-            int mask = keys.length - 1;
-            int i = slot(k, mask);
-            while (keys[i] != 0 && keys[i] != k) {
-                i = (i + 1) & mask;
-            }
-            if (keys[i] == 0) {
-                size++;
-            }
-            keys[i] = k;
-            values[i] = v;
-        }
-
-        private static int slot(long v, int mask) {
-            return (int) (v ^ (v >>> 29) ^ (v >>> 47)) * 0x9E3779B9 & mask;
         }
     }
 
