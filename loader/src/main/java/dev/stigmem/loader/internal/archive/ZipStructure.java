@@ -1,5 +1,12 @@
 package dev.stigmem.loader.internal.archive;
 
+import static dev.stigmem.loader.internal.archive.ZipFormat.CEN_LEN;
+import static dev.stigmem.loader.internal.archive.ZipFormat.CEN_SIG;
+import static dev.stigmem.loader.internal.archive.ZipFormat.EOCD_LEN;
+import static dev.stigmem.loader.internal.archive.ZipFormat.EOCD_SIG;
+import static dev.stigmem.loader.internal.archive.ZipFormat.LOC_LEN;
+import static dev.stigmem.loader.internal.archive.ZipFormat.LOC_SIG;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,12 +39,6 @@ import dev.stigmem.loader.internal.trust.EscapedText;
  * header. The entries' data is never read here, so the memory it needs is the central directory's.
  */
 final class ZipStructure {
-    private static final int EOCD_SIG = 0x06054b50;
-    private static final int CEN_SIG = 0x02014b50;
-    private static final int LOC_SIG = 0x04034b50;
-    private static final int EOCD_LEN = 22;
-    private static final int CEN_LEN = 46;
-    private static final int LOC_LEN = 30;
 
     /**
      * One central directory record, as the structure check saw it.

@@ -1,5 +1,12 @@
 package dev.stigmem.loader.internal.layer;
 
+import static dev.stigmem.loader.internal.archive.ZipFormat.CEN_LEN;
+import static dev.stigmem.loader.internal.archive.ZipFormat.CEN_SIG;
+import static dev.stigmem.loader.internal.archive.ZipFormat.EOCD_LEN;
+import static dev.stigmem.loader.internal.archive.ZipFormat.EOCD_SIG;
+import static dev.stigmem.loader.internal.archive.ZipFormat.LOC_LEN;
+import static dev.stigmem.loader.internal.archive.ZipFormat.LOC_SIG;
+
 import dev.stigmem.loader.internal.archive.JarImage;
 
 import java.io.BufferedOutputStream;
@@ -31,12 +38,6 @@ import java.util.zip.ZipOutputStream;
  * ZIP64 there.
  */
 final class StoredJar {
-    private static final int LOC_SIG = 0x04034b50;
-    private static final int CEN_SIG = 0x02014b50;
-    private static final int END_SIG = 0x06054b50;
-    private static final int LOC_LEN = 30;
-    private static final int CEN_LEN = 46;
-    private static final int END_LEN = 22;
     /** Version needed to extract a stored entry (1.0), also written as "made by". */
     private static final int VERSION = 10;
     /** General purpose flag bit 11: the name is UTF-8. */
@@ -52,7 +53,7 @@ final class StoredJar {
     static void write(JarImage jar, Path file) throws IOException {
         int count = jar.entries().size();
         byte[][] names = new byte[count][];
-        long total = END_LEN;
+        long total = EOCD_LEN;
         int i = 0;
         for (var e : jar.entries().entrySet()) {
             names[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
@@ -119,15 +120,15 @@ final class StoredJar {
                 offset += LOC_LEN + name.length + data.length;
             }
             out.write(central, 0, central.length);
-            byte[] end = new byte[END_LEN];
-            putInt(end, 0, END_SIG);
+            byte[] end = new byte[EOCD_LEN];
+            putInt(end, 0, EOCD_SIG);
             // disks 0 and 0
             putShort(end, 8, count);
             putShort(end, 10, count);
             putInt(end, 12, central.length);
             putInt(end, 16, (int) offset);
             // comment length 0
-            out.write(end, 0, END_LEN);
+            out.write(end, 0, EOCD_LEN);
         }
     }
 
