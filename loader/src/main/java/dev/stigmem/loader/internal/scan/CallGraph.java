@@ -227,24 +227,83 @@ final class CallGraph {
 
     /** Method signatures ({@code name + descriptor}) as ints; the ids only ever compare for equality. Thread-safe. */
     static final class Sigs {
-        /**
-         * Keyed by name and descriptor apart: ASM hands out one String per constant, whose hash is cached,
-         * so a lookup builds no string and hashes no new one (joining them per call site was a hot spot).
+        /*
+         * An open-addressing table on one lock rather than a ConcurrentHashMap<SigKey, Integer>: a probe reads
+         * one slot of two int arrays (the id + 1, 0 when empty, and the key's hash) and compares strings only on
+         * a full hash match. The map walked a node, a key and a boxed id for each probe; interning the ~25,000
+         * method declarations of a Guava scan, cold in memory, was the call graph's largest single cost.
+         * Keyed by name and descriptor apart: ASM hands out one String per constant, whose hash is cached, so
+         * a lookup builds no string (joining them per call site was a hot spot). Strings that collide in hash
+         * are still told apart by equals: a colliding name never shares an id (its flags, its declarers).
          */
-        private final ConcurrentHashMap<SigKey, Integer> ids = new ConcurrentHashMap<>(8192);
-        /** By id: each key once, appended as it is interned, so the graph need not walk the map. Guarded by this. */
+        private int[] slots = new int[1 << 14];
+        private int[] slotHashes = new int[1 << 14];
+        /** By id: each key once, appended as it is interned, so the graph need not walk the table. */
         private SigKey[] keys = new SigKey[8192];
-        /** By id: {@link CallGraph#flags} of each key. Guarded by this. */
+        /** By id: {@link CallGraph#flags} of each key. */
         private int[] flags = new int[8192];
         private int next;
 
-        int intern(String name, String descriptor) {
-            SigKey k = new SigKey(name, descriptor);
-            Integer id = ids.get(k);
-            return id != null ? id : ids.computeIfAbsent(k, this::append);
+        synchronized int intern(String name, String descriptor) {
+            int h = name.hashCode() * 31 + descriptor.hashCode();
+            int mask = slots.length - 1;
+            for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+                int s = slots[i];
+                if (s == 0) {
+                    int id = append(new SigKey(name, descriptor));
+                    slots[i] = id + 1;
+                    slotHashes[i] = h;
+                    if (2 * next > slots.length) {
+                        rehash();
+                    }
+                    return id;
+                }
+                if (slotHashes[i] == h && keys[s - 1].name().equals(name) && keys[s - 1].descriptor().equals(descriptor)) {
+                    return s - 1;
+                }
+            }
         }
 
-        private synchronized int append(SigKey k) {
+        /** The id of a signature interned already, or -1. */
+        private synchronized int lookup(String name, String descriptor) {
+            int h = name.hashCode() * 31 + descriptor.hashCode();
+            int mask = slots.length - 1;
+            for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+                int s = slots[i];
+                if (s == 0) {
+                    return -1;
+                }
+                if (slotHashes[i] == h && keys[s - 1].name().equals(name) && keys[s - 1].descriptor().equals(descriptor)) {
+                    return s - 1;
+                }
+            }
+        }
+
+        /** Spreads the hash's high bits into the low ones the mask keeps (as HashMap does). */
+        private static int spread(int h) {
+            return h ^ (h >>> 16);
+        }
+
+        /** Twice the slots, filled again from the stored hashes (no key hashed again); at most half full after. */
+        private void rehash() {
+            int[] oldSlots = slots;
+            int[] oldHashes = slotHashes;
+            slots = new int[oldSlots.length * 2];
+            slotHashes = new int[oldSlots.length * 2];
+            int mask = slots.length - 1;
+            for (int j = 0; j < oldSlots.length; j++) {
+                if (oldSlots[j] != 0) {
+                    int i = spread(oldHashes[j]) & mask;
+                    while (slots[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    slots[i] = oldSlots[j];
+                    slotHashes[i] = oldHashes[j];
+                }
+            }
+        }
+
+        private int append(SigKey k) {
             if (next == keys.length) {
                 keys = Arrays.copyOf(keys, next * 2);
                 flags = Arrays.copyOf(flags, next * 2);
@@ -265,8 +324,8 @@ final class CallGraph {
          */
         int find(String sig) {
             for (SigKey k : splits(sig)) {
-                Integer id = ids.get(k);
-                if (id != null) {
+                int id = lookup(k.name(), k.descriptor());
+                if (id >= 0) {
                     return id;
                 }
             }
@@ -1202,8 +1261,9 @@ final class CallGraph {
             provider = new boolean[n];
             // Keyed by the list of names, not by the names joined: a name can hold a space (legal in a class
             // file), so "A B" alone must not pass for A and B (what the JDK calls in an instance of B would be lost).
-            Map<List<String>, java.util.BitSet> unions = new HashMap<>();
-            Map<List<String>, Integer> externalKinds = new HashMap<>();
+            // One map for both facts of a set; a set of one name (most types: Object alone) keyed by the name.
+            Map<List<String>, ExternalFacts> ofSets = new HashMap<>();
+            Map<String, ExternalFacts> ofOne = new HashMap<>();
             // The same per external type, which many sets share (Object, Serializable, ...): each looked up once.
             Map<String, java.util.BitSet> sigsOf = new HashMap<>();
             Map<String, Integer> kindsOf = new HashMap<>();
@@ -1281,41 +1341,51 @@ final class CallGraph {
                     }
                 }
                 external.subList(distinct, external.size()).clear();
-                List<String> key = List.copyOf(external);
-                int kinds = externalKinds.computeIfAbsent(key, k -> {
-                    int bits = 0;
-                    for (String e : external) {
-                        bits |= kindsOf.computeIfAbsent(e, x -> (jdk.isSubtypeOfAny(x, JDK_INSTANTIATED) ? 1 : 0)
-                                | (jdk.isSubtypeOfAny(x, SERIALIZABLE) ? 2 : 0)
-                                | (jdk.isSubtypeOfAny(x, EXTERNALIZABLE) ? 4 : 0)
-                                | (jdk.isSubtypeOfAny(x, DESERIALIZERS.keySet()) ? 8 : 0)
-                                // Every Provider a plugin can link is in java.security (AuthProvider included): no walk for the others.
-                                | (x.startsWith("java/security/") && jdk.isSubtypeOfAny(x, PROVIDER_TYPES) ? 16 : 0));
-                    }
-                    return bits;
-                });
+                ExternalFacts facts = external.size() == 1
+                        ? ofOne.computeIfAbsent(external.get(0), k -> externalFacts(List.of(k), jdk, sigIds, kindsOf, sigsOf))
+                        : ofSets.computeIfAbsent(List.copyOf(external), k -> externalFacts(k, jdk, sigIds, kindsOf, sigsOf));
+                int kinds = facts.kinds();
                 byName[t] = (kinds & 1) != 0;
                 serializable[t] = (kinds & 2) != 0;
                 externalizable[t] = (kinds & 4) != 0;
                 deserializer[t] = (kinds & 8) != 0;
                 provider[t] = (kinds & 16) != 0;
-                externalSigs.add(unions.computeIfAbsent(key, k -> {
-                    java.util.BitSet ids = new java.util.BitSet();
-                    for (String e : external) {
-                        ids.or(sigsOf.computeIfAbsent(e, x -> {
-                            java.util.BitSet own = new java.util.BitSet();
-                            for (String sig : jdk.overridableThroughout(x)) {
-                                int id = sigIds.find(sig);
-                                if (id >= 0) {
-                                    own.set(id);
-                                }
-                            }
-                            return own;
-                        }));
+                externalSigs.add(facts.sigs());
+            }
+        }
+
+        /** What a set of external supertypes means for an archive type below them (see {@link #externalFacts}). */
+        private record ExternalFacts(int kinds, java.util.BitSet sigs) {
+        }
+
+        /**
+         * The kinds of JDK types the external supertypes are or extend (bits: instantiated by name,
+         * serializable, externalizable, deserializer, provider) and the ids of the archive's signatures they
+         * declare overridable; per external type looked up once per scan ({@code kindsOf}, {@code sigsOf}).
+         */
+        private static ExternalFacts externalFacts(List<String> external, JdkTypes jdk, Sigs sigIds, Map<String, Integer> kindsOf,
+                                                   Map<String, java.util.BitSet> sigsOf) {
+            int bits = 0;
+            java.util.BitSet ids = new java.util.BitSet();
+            for (String e : external) {
+                bits |= kindsOf.computeIfAbsent(e, x -> (jdk.isSubtypeOfAny(x, JDK_INSTANTIATED) ? 1 : 0)
+                        | (jdk.isSubtypeOfAny(x, SERIALIZABLE) ? 2 : 0)
+                        | (jdk.isSubtypeOfAny(x, EXTERNALIZABLE) ? 4 : 0)
+                        | (jdk.isSubtypeOfAny(x, DESERIALIZERS.keySet()) ? 8 : 0)
+                        // Every Provider a plugin can link is in java.security (AuthProvider included): no walk for the others.
+                        | (x.startsWith("java/security/") && jdk.isSubtypeOfAny(x, PROVIDER_TYPES) ? 16 : 0));
+                ids.or(sigsOf.computeIfAbsent(e, x -> {
+                    java.util.BitSet own = new java.util.BitSet();
+                    for (String sig : jdk.overridableThroughout(x)) {
+                        int id = sigIds.find(sig);
+                        if (id >= 0) {
+                            own.set(id);
+                        }
                     }
-                    return ids;
+                    return own;
                 }));
             }
+            return new ExternalFacts(bits, ids);
         }
 
         /** Per type: whether the JDK instantiates it by name (a subclass of a {@link #JDK_INSTANTIATED} type). */

@@ -179,4 +179,43 @@ class CallGraphStructureTests {
         assertThat(calls.sites()).containsExactly(CallGraph.STATIC, 0, go, CallGraph.STATIC, 1, go);
         assertThat(calls.methodSigs()).containsExactly(sigs.intern("run", "()V"));
     }
+
+    /**
+     * The signature table against a map of the same keys: ids dense in first-interned order and stable
+     * through the table's growth, names whose hashes collide ("Aa" and "BB", and descriptors chosen so
+     * that whole keys collide) kept apart, and {@code find} of a joined signature whose name holds a '('.
+     */
+    @Test
+    void signatureTableIsAMapOfDistinctKeys() {
+        CallGraph.Sigs sigs = new CallGraph.Sigs();
+        Map<List<String>, Integer> expected = new HashMap<>();
+        Random random = new Random(7);
+        List<List<String>> keys = new ArrayList<>();
+        for (int i = 0; i < 40_000; i++) {
+            keys.add(List.of("m" + random.nextInt(20_000), "(" + (random.nextBoolean() ? "I" : "J") + ")V"));
+        }
+        // "Aa" and "BB" share a String hash; so do "AaAa", "AaBB", "BBAa" and "BBBB": whole keys collide.
+        for (String n : List.of("Aa", "BB", "AaAa", "AaBB", "BBAa", "BBBB")) {
+            keys.add(List.of(n, "()V"));
+            keys.add(List.of("x", "(L" + n + ";)V"));
+        }
+        keys.add(List.of("odd(name", "()V"));
+        for (List<String> k : keys) {
+            int id = sigs.intern(k.get(0), k.get(1));
+            Integer before = expected.putIfAbsent(k, expected.size());
+            assertThat(id).as("%s", k).isEqualTo(before == null ? expected.size() - 1 : before);
+        }
+        CallGraph.SigKey[] all = sigs.keys();
+        assertThat(all).hasSize(expected.size());
+        expected.forEach((k, id) -> {
+            assertThat(all[id].name()).isEqualTo(k.get(0));
+            assertThat(all[id].descriptor()).isEqualTo(k.get(1));
+            assertThat(sigs.intern(k.get(0), k.get(1))).isEqualTo(id);
+            assertThat(sigs.find(k.get(0) + k.get(1))).isEqualTo(id);
+        });
+        assertThat(sigs.find("odd(name()V")).isEqualTo(expected.get(List.of("odd(name", "()V")));
+        assertThat(sigs.find("Ab()V")).isEqualTo(-1);
+        assertThat(sigs.find("noParen")).isEqualTo(-1);
+        assertThat(sigs.keys()).hasSize(expected.size());
+    }
 }
