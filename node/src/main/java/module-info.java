@@ -29,7 +29,4 @@ module dev.stigmem.node {
     // System.Logger of plugin modules goes to SLF4J under the plugin's name; the host's and the JDK's
     // under their own (also as META-INF/services, for a node on the class path).
     provides java.lang.System.LoggerFinder with dev.stigmem.node.internal.logging.NodeLoggerFinder;
-
-    // picocli reads the command classes reflectively.
-    opens dev.stigmem.node.internal.cli to info.picocli;
 }

@@ -4,19 +4,20 @@ import dev.stigmem.api.Capability;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code stigmem capabilities}: the capability table, read from the api itself. */
-@Command(name = "capabilities", mixinStandardHelpOptions = true,
-        description = "List the capabilities a plugin can declare, with the accessor each gates, its impact and review guidance.")
 final class CapabilitiesCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec;
+    private final Arg<Boolean> guidance;
 
-    @CommandLine.Option(names = "--guidance", description = "Also print the review guidance of each capability.")
-    boolean guidance;
+    CapabilitiesCommand() {
+        CommandModel m = new CommandModel("capabilities", this,
+                "List the capabilities a plugin can declare, with the accessor each gates, its impact and review guidance.");
+        guidance = m.flag("--guidance", "Also print the review guidance of each capability.");
+        spec = m.spec();
+    }
 
     @Override
     public Integer call() {
@@ -25,7 +26,7 @@ final class CapabilitiesCommand implements Callable<Integer> {
         for (Capability c : Capability.values()) {
             out.printf(Locale.ROOT, "%-18s %-24s %-18s %s%n",
                     c.id(), c.accessorName() + "()", c.handleType().getSimpleName(), c.impact().label());
-            if (guidance) {
+            if (guidance.value()) {
                 out.printf(Locale.ROOT, "    %s%n", c.reviewGuidance());
             }
         }

@@ -4,16 +4,13 @@ import dev.stigmem.api.hook.Hook;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code stigmem hooks}: the hook table, read from the api's {@link Hook} enum. */
-@Command(name = "hooks", mixinStandardHelpOptions = true,
-        description = "List the hooks a plugin can handle, with semantic, ordering and the interface to implement.")
 final class HooksCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec = new CommandModel("hooks", this,
+            "List the hooks a plugin can handle, with semantic, ordering and the interface to implement.").spec();
 
     @Override
     public Integer call() {

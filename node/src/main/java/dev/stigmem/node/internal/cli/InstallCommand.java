@@ -12,10 +12,7 @@ import dev.stigmem.node.internal.install.InstallOutcome;
 import dev.stigmem.node.internal.install.InstallRefusedException;
 import dev.stigmem.node.internal.install.PluginInstaller;
 import dev.stigmem.node.internal.review.ReviewReports;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,18 +30,6 @@ import java.util.concurrent.Callable;
  * into the plugin directory, keeping the version replaced for rollback. Exit 0 installed, 1 refused
  * (nothing changed), 2 input or I/O error (nothing changed).
  */
-@Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Install or upgrade a plugin archive in a node's plugin directory without running any of its code.",
-                "Verifies its signatures against the trust policy and pre-scans it. On upgrade (the directory holds the same plugin name) it "
-                        + "refuses broadened access, a changed signer set or a lower version unless the matching --accept-* option gives a reason, "
-                        + "and keeps the version it replaces for stigmem rollback.",
-                "The copy is atomic: a refusal, an error or a crash leaves the installed version intact. "
-                        + "Each decision is appended to DATA/install-audit.jsonl with --data.",
-                "A missing plugin directory is created when its parent exists.",
-                "Exit 0: installed; 1: refused (untrusted, rejected by the scan, a refused declaration, or an unaccepted upgrade); 2: input or I/O error."},
-        footerHeading = "%nExample:%n",
-        footer = {"  stigmem install plugin-2.jar --plugins plugins --trust-policy trust.policy --data data",
-                "      [--accept-broadened REASON] [--accept-signer-change REASON] [--accept-downgrade REASON]"})
 final class InstallCommand implements Callable<Integer> {
 
     /**
@@ -57,36 +42,46 @@ final class InstallCommand implements Callable<Integer> {
     /** Serialises installs into one plugin directory. */
     static final String LOCK_FILE = PluginInstaller.LOCK_FILE;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec;
+    private final Arg<Path> archive;
+    private final DirectoryOptions directory;
+    private final Arg<String> acceptBroadened;
+    private final Arg<String> acceptSignerChange;
+    private final Arg<String> acceptDowngrade;
+    private final ReviewOptions options;
 
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The plugin archive: a .jar or a .zip of jars.")
-    Path archive;
-
-    @CommandLine.Mixin
-    DirectoryOptions directory;
-
-    @Option(names = "--accept-broadened", paramLabel = "REASON",
-            description = "Install an upgrade that adds a capability, raises the highest impact or adds a hook; REASON is audited.")
-    String acceptBroadened;
-
-    @Option(names = "--accept-signer-change", paramLabel = "REASON",
-            description = "Install an upgrade signed by a different signer set than the installed version; REASON is audited.")
-    String acceptSignerChange;
-
-    @Option(names = "--accept-downgrade", paramLabel = "REASON",
-            description = "Install a lower version than the installed one; REASON is audited. stigmem rollback needs no acceptance.")
-    String acceptDowngrade;
-
-    @CommandLine.Mixin
-    ReviewOptions options;
+    InstallCommand() {
+        CommandModel m = new CommandModel("install", this,
+                "Install or upgrade a plugin archive in a node's plugin directory without running any of its code.",
+                "Verifies its signatures against the trust policy and pre-scans it. On upgrade (the directory holds the same plugin name) it "
+                        + "refuses broadened access, a changed signer set or a lower version unless the matching --accept-* option gives a reason, "
+                        + "and keeps the version it replaces for stigmem rollback.",
+                "The copy is atomic: a refusal, an error or a crash leaves the installed version intact. "
+                        + "Each decision is appended to DATA/install-audit.jsonl with --data.",
+                "A missing plugin directory is created when its parent exists.",
+                "Exit 0: installed; 1: refused (untrusted, rejected by the scan, a refused declaration, or an unaccepted upgrade); 2: input or I/O error.")
+                .footer("%nExample:%n",
+                        "  stigmem install plugin-2.jar --plugins plugins --trust-policy trust.policy --data data",
+                        "      [--accept-broadened REASON] [--accept-signer-change REASON] [--accept-downgrade REASON]");
+        archive = m.positional(0, "ARCHIVE", Path.class, "The plugin archive: a .jar or a .zip of jars.");
+        directory = new DirectoryOptions(m);
+        acceptBroadened = m.option("--accept-broadened", "REASON", String.class,
+                "Install an upgrade that adds a capability, raises the highest impact or adds a hook; REASON is audited.");
+        acceptSignerChange = m.option("--accept-signer-change", "REASON", String.class,
+                "Install an upgrade signed by a different signer set than the installed version; REASON is audited.");
+        acceptDowngrade = m.option("--accept-downgrade", "REASON", String.class,
+                "Install a lower version than the installed one; REASON is audited. stigmem rollback needs no acceptance.");
+        options = new ReviewOptions(m);
+        spec = m.spec();
+    }
 
     @Override
     public Integer call() throws IOException {
+        Path archive = this.archive.value();
         PrintWriter err = spec.commandLine().getErr();
         Acceptances accepted;
         try {
-            accepted = Acceptances.of(acceptBroadened, acceptSignerChange, acceptDowngrade);
+            accepted = Acceptances.of(acceptBroadened.value(), acceptSignerChange.value(), acceptDowngrade.value());
         } catch (IllegalArgumentException e) {
             err.println("stigmem: " + e.getMessage());
             return ExitStatus.USAGE_OR_INPUT;
@@ -138,17 +133,19 @@ final class InstallCommand implements Callable<Integer> {
 
     /** Options of the commands that change a plugin directory: install, rollback, uninstall. */
     static final class DirectoryOptions {
-        @Option(names = "--plugins", required = true, paramLabel = "DIR", description = "The node's plugin directory.")
-        Path plugins;
+        private final Arg<Path> plugins;
+        private final Arg<Path> data;
+        private final Arg<Boolean> repairAudit;
 
-        @Option(names = "--data", paramLabel = "DATA",
-                description = "The node's data directory: decisions go to DATA/install-audit.jsonl (the node's audit.jsonl format, a trail of its own).")
-        Path data;
-
-        @Option(names = "--repair-audit",
-                description = "Go on with a damaged install trail (DATA/install-audit.jsonl): move it aside from its first bad line to the end, "
-                        + "to a dated file next to it, audited as node.audit_repaired. A torn last line is moved aside without it.")
-        boolean repairAudit;
+        /** Adds the options to {@code command}'s model. */
+        DirectoryOptions(CommandModel command) {
+            plugins = command.requiredOption("--plugins", "DIR", Path.class, "The node's plugin directory.");
+            data = command.option("--data", "DATA", Path.class,
+                    "The node's data directory: decisions go to DATA/install-audit.jsonl (the node's audit.jsonl format, a trail of its own).");
+            repairAudit = command.flag("--repair-audit",
+                    "Go on with a damaged install trail (DATA/install-audit.jsonl): move it aside from its first bad line to the end, "
+                            + "to a dated file next to it, audited as node.audit_repaired. A torn last line is moved aside without it.");
+        }
 
         /**
          * Runs {@code action} holding the directory's install lock, with the install trail open;
@@ -156,7 +153,9 @@ final class InstallCommand implements Callable<Integer> {
          * directory is created when its parent exists (a missing parent is more likely a mistyped
          * path than a new node, so that is refused).
          */
-        int underLock(CommandLine.Model.CommandSpec spec, boolean create, Locked action) throws IOException {
+        int underLock(CommandSpec spec, boolean create, Locked action) throws IOException {
+            Path plugins = this.plugins.value();
+            Path data = this.data.value();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Clock clock = Clock.systemUTC();
@@ -190,7 +189,7 @@ final class InstallCommand implements Callable<Integer> {
             try (PluginInstaller.InstallLock held = lock.get()) {
                 AuditLog log;
                 try {
-                    log = data == null ? AuditLog.inMemory(clock) : AuditLog.open(data.resolve(AUDIT_FILE), clock, repairAudit);
+                    log = data == null ? AuditLog.inMemory(clock) : AuditLog.open(data.resolve(AUDIT_FILE), clock, repairAudit.value());
                 } catch (IOException e) {
                     err.println("stigmem: cannot open the install trail: " + e.getMessage());
                     return ExitStatus.USAGE_OR_INPUT;

@@ -16,32 +16,32 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code stigmem node}: start a node on a plugin directory and serve until stopped (or run the demo workload). */
-@Command(name = "node", mixinStandardHelpOptions = true,
-        description = {"Start a node on a plugin directory and serve until it is stopped.",
-                "The node verifies, scans, loads, registers and starts every plugin first.",
-                "With --workload FILE or --demo, it runs a scripted workload (asserts, recalls, the audit trail) and stops."})
 final class NodeCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec;
+    final NodeOptions options;
+    private final Arg<Boolean> demo;
+    private final Arg<Path> workload;
 
-    @CommandLine.Mixin
-    NodeOptions options;
-
-    @Option(names = "--demo", description = "Run a short built-in workload over the started node, print what happened and the audit trail, and stop.")
-    boolean demo;
-
-    @Option(names = "--workload", paramLabel = "FILE",
-            description = "Like --demo, with the steps of FILE (tenant, identity, say, assert, recall; see examples/demo/workload.txt).")
-    Path workload;
+    NodeCommand() {
+        CommandModel m = new CommandModel("node", this,
+                "Start a node on a plugin directory and serve until it is stopped.",
+                "The node verifies, scans, loads, registers and starts every plugin first.",
+                "With --workload FILE or --demo, it runs a scripted workload (asserts, recalls, the audit trail) and stops.");
+        options = new NodeOptions(m);
+        demo = m.flag("--demo", "Run a short built-in workload over the started node, print what happened and the audit trail, and stop.");
+        workload = m.option("--workload", "FILE", Path.class,
+                "Like --demo, with the steps of FILE (tenant, identity, say, assert, recall; see examples/demo/workload.txt).");
+        spec = m.spec();
+    }
 
     @Override
     public Integer call() throws Exception {
+        boolean demo = this.demo.value();
+        Path workload = this.workload.value();
         PrintWriter out = spec.commandLine().getOut();
         if (demo && workload != null) {
             throw new IllegalArgumentException("--demo and --workload FILE both choose the workload; give one");
@@ -70,7 +70,7 @@ final class NodeCommand implements Callable<Integer> {
                     r.reason().replace("\n", "\n  ").stripTrailing());
         }
         PluginsCommand.printTable(out, node.plugins());
-        if (demo || steps != null) {
+        if (demo.value() || steps != null) {
             out.println();
             out.println("== workload");
             StepPrinter printer = new StepPrinter(out, signals::stopRequested);
@@ -192,62 +192,55 @@ final class NodeCommand implements Callable<Integer> {
 
     /** Options every command that starts a node shares. */
     static final class NodeOptions {
-        @Option(names = "--plugins", required = true, paramLabel = "DIR", description = "The node's plugin directory.")
-        Path plugins;
+        final Arg<Path> plugins;
+        private final Arg<Path> data;
+        private final Arg<Boolean> repairAudit;
+        private final Arg<Path> work;
+        private final Arg<List<String>> outbound;
+        private final Arg<Path> trustPolicy;
+        private final Arg<Boolean> skipRejected;
+        private final Arg<Path> scanPolicy;
+        private final Arg<Integer> timeoutMs;
+        private final Arg<Integer> lifecycleTimeoutMs;
+        private final Arg<Integer> quarantineAfter;
+        private final Arg<java.util.Map<String, String>> config;
+        private final Arg<Path> configFile;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Where the node keeps its audit trail (audit.jsonl); default: in memory.")
-        Path data;
-
-        @Option(names = "--repair-audit",
-                description = "Start on a damaged audit trail (DATA/audit.jsonl): move it aside from its first bad line to the end, "
-                        + "to a dated file next to it, audited as node.audit_repaired. A torn last line (a write a crash cut short) "
-                        + "is moved aside without it.")
-        boolean repairAudit;
-
-        @Option(names = "--work", paramLabel = "DIR", description = "Where the loader keeps private copies of archives; default: the temp directory.")
-        Path work;
-
-        @Option(names = "--allow-outbound", paramLabel = "ORIGIN", split = ",",
-                description = "Origins (scheme://host:port) plugins holding network.outbound may reach.")
-        List<String> outbound = List.of();
-
-        @Option(names = "--trust-policy", paramLabel = "FILE",
-                description = "The node's trust policy (trusted and override publishers, development mode); default: signing required, nobody trusted.")
-        Path trustPolicy;
-
-        @Option(names = "--skip-rejected",
-                description = "Start without plugins that fail a step (and their dependents) instead of refusing to start; audited.")
-        boolean skipRejected;
-
-        @Option(names = "--scan-policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
-        Path scanPolicy;
-
-        @Option(names = "--handler-timeout-ms", paramLabel = "MS", description = "Time limit of each plugin handler call (1 to 30000); default: none.")
-        Integer timeoutMs;
-
-        @Option(names = "--lifecycle-timeout-ms", paramLabel = "MS",
-                description = "Time limit of each plugin's construction, start, stop and health check (1 to 300000); default: 10000.")
-        Integer lifecycleTimeoutMs;
-
-        @Option(names = "--quarantine-after", paramLabel = "N",
-                description = "Quarantine a plugin after N consecutive handler failures or time-outs (1 to 1000); default: 5.")
-        Integer quarantineAfter;
-
-        @Option(names = "--config", paramLabel = "KEY=VALUE",
-                description = "Node configuration that plugins holding config.read see (secrets redacted); repeatable, wins over --config-file.")
-        java.util.Map<String, String> config = new java.util.TreeMap<>();
-
-        @Option(names = "--config-file", paramLabel = "FILE",
-                description = "Node configuration as KEY=VALUE lines (lines starting with '#' are comments).")
-        Path configFile;
+        /** Adds the options to {@code command}'s model. */
+        NodeOptions(CommandModel command) {
+            plugins = command.requiredOption("--plugins", "DIR", Path.class, "The node's plugin directory.");
+            data = command.option("--data", "DIR", Path.class, "Where the node keeps its audit trail (audit.jsonl); default: in memory.");
+            repairAudit = command.flag("--repair-audit",
+                    "Start on a damaged audit trail (DATA/audit.jsonl): move it aside from its first bad line to the end, "
+                            + "to a dated file next to it, audited as node.audit_repaired. A torn last line (a write a crash cut short) "
+                            + "is moved aside without it.");
+            work = command.option("--work", "DIR", Path.class, "Where the loader keeps private copies of archives; default: the temp directory.");
+            outbound = command.listOption("--allow-outbound", "ORIGIN", ",",
+                    "Origins (scheme://host:port) plugins holding network.outbound may reach.");
+            trustPolicy = command.option("--trust-policy", "FILE", Path.class,
+                    "The node's trust policy (trusted and override publishers, development mode); default: signing required, nobody trusted.");
+            skipRejected = command.flag("--skip-rejected",
+                    "Start without plugins that fail a step (and their dependents) instead of refusing to start; audited.");
+            scanPolicy = command.option("--scan-policy", "FILE", Path.class, "An operator policy file extending the shipped scan policy.");
+            timeoutMs = command.option("--handler-timeout-ms", "MS", Integer.class,
+                    "Time limit of each plugin handler call (1 to 30000); default: none.");
+            lifecycleTimeoutMs = command.option("--lifecycle-timeout-ms", "MS", Integer.class,
+                    "Time limit of each plugin's construction, start, stop and health check (1 to 300000); default: 10000.");
+            quarantineAfter = command.option("--quarantine-after", "N", Integer.class,
+                    "Quarantine a plugin after N consecutive handler failures or time-outs (1 to 1000); default: 5.");
+            config = command.mapOption("--config", "KEY=VALUE",
+                    "Node configuration that plugins holding config.read see (secrets redacted); repeatable, wins over --config-file.");
+            configFile = command.option("--config-file", "FILE", Path.class,
+                    "Node configuration as KEY=VALUE lines (lines starting with '#' are comments).");
+        }
 
         /** The configuration: the file's entries, then --config over them. */
         java.util.Map<String, String> configuration() {
             java.util.Map<String, String> all = new java.util.TreeMap<>();
-            if (configFile != null) {
-                all.putAll(readConfig(configFile));
+            if (configFile.value() != null) {
+                all.putAll(readConfig(configFile.value()));
             }
-            for (var e : config.entrySet()) {
+            for (var e : config.value().entrySet()) {
                 checkKey(e.getKey(), "--config " + e.getKey() + "=...");
                 all.put(e.getKey(), e.getValue());
             }
@@ -295,34 +288,35 @@ final class NodeCommand implements Callable<Integer> {
         }
 
         StigmemNode start(PrintWriter out) {
+            Path plugins = this.plugins.value();
             if (!Files.isDirectory(plugins)) {
                 throw new IllegalArgumentException("plugin directory " + plugins + " does not exist or is not a directory");
             }
             StigmemNode.Builder b = StigmemNode.builder().pluginDirectory(plugins)
-                    .outboundAllowlist(java.util.Set.copyOf(outbound));
-            if (data != null) {
-                b.dataDirectory(data);
+                    .outboundAllowlist(java.util.Set.copyOf(outbound.value()));
+            if (data.value() != null) {
+                b.dataDirectory(data.value());
             }
-            b.repairAuditTrail(repairAudit);
-            if (trustPolicy != null) {
-                b.trustPolicy(dev.stigmem.loader.trust.TrustPolicy.read(trustPolicy));
+            b.repairAuditTrail(repairAudit.value());
+            if (trustPolicy.value() != null) {
+                b.trustPolicy(dev.stigmem.loader.trust.TrustPolicy.read(trustPolicy.value()));
             }
-            if (work != null) {
-                b.workDirectory(work);
+            if (work.value() != null) {
+                b.workDirectory(work.value());
             }
-            b.skipRejected(skipRejected);
+            b.skipRejected(skipRejected.value());
             b.config(configuration());
-            if (scanPolicy != null) {
-                b.scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy(scanPolicy));
+            if (scanPolicy.value() != null) {
+                b.scanPolicy(dev.stigmem.loader.scan.ScanPolicy.shipped().withOperatorPolicy(scanPolicy.value()));
             }
-            if (timeoutMs != null) {
-                b.handlerTimeout(java.time.Duration.ofMillis(timeoutMs));
+            if (timeoutMs.value() != null) {
+                b.handlerTimeout(java.time.Duration.ofMillis(timeoutMs.value()));
             }
-            if (lifecycleTimeoutMs != null) {
-                b.lifecycleTimeout(java.time.Duration.ofMillis(lifecycleTimeoutMs));
+            if (lifecycleTimeoutMs.value() != null) {
+                b.lifecycleTimeout(java.time.Duration.ofMillis(lifecycleTimeoutMs.value()));
             }
-            if (quarantineAfter != null) {
-                b.quarantineAfter(quarantineAfter);
+            if (quarantineAfter.value() != null) {
+                b.quarantineAfter(quarantineAfter.value());
             }
             return b.start();
         }

@@ -17,18 +17,16 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code stigmem plugins list|describe}: what operators need to know of a node's plugins. */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List or describe the plugins a node would register from a plugin directory (started as the node would, then stopped).",
-        subcommands = {PluginsCommand.List.class, PluginsCommand.Describe.class})
 final class PluginsCommand implements Runnable {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec = new CommandModel("plugins", this,
+            "List or describe the plugins a node would register from a plugin directory (started as the node would, then stopped).")
+            .subcommand("list", new List().spec)
+            .subcommand("describe", new Describe().spec)
+            .spec();
 
     @Override
     public void run() {
@@ -66,22 +64,23 @@ final class PluginsCommand implements Runnable {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print one line per plugin with its name, version, health, capabilities and hooks.")
     static final class List implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        final CommandSpec spec;
+        private final NodeCommand.NodeOptions options;
+        private final Arg<Boolean> json;
 
-        @CommandLine.Mixin
-        NodeCommand.NodeOptions options;
-
-        @Option(names = "--json", description = "Print JSON instead of a table.")
-        boolean json;
+        List() {
+            CommandModel m = new CommandModel("list", this, "Print one line per plugin with its name, version, health, capabilities and hooks.");
+            options = new NodeCommand.NodeOptions(m);
+            json = m.flag("--json", "Print JSON instead of a table.");
+            spec = m.spec();
+        }
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try (StigmemNode node = options.start(out)) {
-                if (json) {
+                if (json.value()) {
                     ArrayNode a = JSON.createArrayNode();
                     node.plugins().forEach(p -> a.add(json(p)));
                     out.println(JSON.writeValueAsString(a));
@@ -96,32 +95,33 @@ final class PluginsCommand implements Runnable {
         }
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true, description = "Print everything an operator needs to know of one plugin.")
     static final class Describe implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        final CommandSpec spec;
+        private final NodeCommand.NodeOptions options;
+        private final Arg<String> name;
+        private final Arg<Boolean> json;
 
-        @CommandLine.Mixin
-        NodeCommand.NodeOptions options;
-
-        @Parameters(paramLabel = "NAME", description = "The plugin's manifest name.")
-        String name;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        Describe() {
+            CommandModel m = new CommandModel("describe", this, "Print everything an operator needs to know of one plugin.");
+            options = new NodeCommand.NodeOptions(m);
+            name = m.positional(0, "NAME", String.class, "The plugin's manifest name.");
+            json = m.flag("--json", "Print JSON.");
+            spec = m.spec();
+        }
 
         @Override
         public Integer call() throws Exception {
+            String name = this.name.value();
             PrintWriter out = spec.commandLine().getOut();
             try (StigmemNode node = options.start(out)) {
                 Optional<PluginInfo> found = node.plugins().stream().filter(p -> p.name().equals(name)).findFirst();
                 if (found.isEmpty()) {
-                    spec.commandLine().getErr().printf(Locale.ROOT, "stigmem: no plugin '%s' in %s (registered: %s)%n", name, options.plugins,
+                    spec.commandLine().getErr().printf(Locale.ROOT, "stigmem: no plugin '%s' in %s (registered: %s)%n", name, options.plugins.value(),
                             node.plugins().stream().map(PluginInfo::name).collect(Collectors.joining(", ")));
                     return ExitStatus.USAGE_OR_INPUT;
                 }
                 PluginInfo p = found.get();
-                if (json) {
+                if (json.value()) {
                     out.println(JSON.writeValueAsString(json(p)));
                     return ExitStatus.OK;
                 }

@@ -7,7 +7,6 @@ import dev.stigmem.loader.scan.ScanException;
 import dev.stigmem.loader.scan.ScanPolicy;
 import dev.stigmem.loader.trust.TrustPolicy;
 import dev.stigmem.node.internal.review.ArchiveFacts;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,19 +14,22 @@ import java.time.Clock;
 /** The policy options review, diff and install share, and how they read an archive. */
 final class ReviewOptions {
 
-    @Option(names = "--trust-policy", paramLabel = "FILE",
-            description = "The node's trust policy (trusted and override publishers, development mode); default: signing required, nobody trusted.")
-    Path trustPolicy;
+    private final Arg<Path> trustPolicy;
+    private final Arg<Path> scanPolicy;
 
-    @Option(names = "--scan-policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
-    Path scanPolicy;
+    /** Adds the options to {@code command}'s model. */
+    ReviewOptions(CommandModel command) {
+        trustPolicy = command.option("--trust-policy", "FILE", Path.class,
+                "The node's trust policy (trusted and override publishers, development mode); default: signing required, nobody trusted.");
+        scanPolicy = command.option("--scan-policy", "FILE", Path.class, "An operator policy file extending the shipped scan policy.");
+    }
 
     TrustPolicy trust() {
-        return trustPolicy == null ? TrustPolicy.signingRequired() : TrustPolicy.read(trustPolicy);
+        return trustPolicy.value() == null ? TrustPolicy.signingRequired() : TrustPolicy.read(trustPolicy.value());
     }
 
     ScanPolicy scan() {
-        return scanPolicy == null ? ScanPolicy.shipped() : ScanPolicy.shipped().withOperatorPolicy(scanPolicy);
+        return scanPolicy.value() == null ? ScanPolicy.shipped() : ScanPolicy.shipped().withOperatorPolicy(scanPolicy.value());
     }
 
     /**

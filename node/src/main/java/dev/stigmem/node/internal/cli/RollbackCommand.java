@@ -6,51 +6,46 @@ import dev.stigmem.node.internal.install.Acceptances;
 import dev.stigmem.node.internal.install.InstallOutcome;
 import dev.stigmem.node.internal.install.InstallRefusedException;
 import dev.stigmem.node.internal.install.PluginInstaller;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code stigmem rollback NAME}: install the version of a plugin the last upgrade or uninstall kept. */
-@Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Put back the version of a plugin that the last upgrade, rollback or uninstall replaced.",
+final class RollbackCommand implements Callable<Integer> {
+
+    final CommandSpec spec;
+    private final Arg<String> name;
+    private final InstallCommand.DirectoryOptions directory;
+    private final Arg<String> acceptBroadened;
+    private final Arg<String> acceptSignerChange;
+    private final ReviewOptions options;
+
+    RollbackCommand() {
+        CommandModel m = new CommandModel("rollback", this,
+                "Put back the version of a plugin that the last upgrade, rollback or uninstall replaced.",
                 "The kept archive is verified and scanned again and compared with the installed version as install does; "
                         + "broadened access or a changed signer set needs the matching --accept-* option with a reason, a lower version does not. "
                         + "The version it replaces is kept in turn, so a second rollback rolls forward.",
-                "Exit 0: rolled back; 1: refused (nothing changed); 2: nothing to roll back to, an unknown NAME, or an input or I/O error."},
-        footerHeading = "%nExample:%n",
-        footer = "  stigmem rollback notes --plugins plugins --trust-policy trust.policy --data data")
-final class RollbackCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The plugin's manifest name.")
-    String name;
-
-    @CommandLine.Mixin
-    InstallCommand.DirectoryOptions directory;
-
-    @Option(names = "--accept-broadened", paramLabel = "REASON",
-            description = "Roll back although the kept version has access the installed one does not; REASON is audited.")
-    String acceptBroadened;
-
-    @Option(names = "--accept-signer-change", paramLabel = "REASON",
-            description = "Roll back although the kept version has another signer set; REASON is audited.")
-    String acceptSignerChange;
-
-    @CommandLine.Mixin
-    ReviewOptions options;
+                "Exit 0: rolled back; 1: refused (nothing changed); 2: nothing to roll back to, an unknown NAME, or an input or I/O error.")
+                .footer("%nExample:%n", "  stigmem rollback notes --plugins plugins --trust-policy trust.policy --data data");
+        name = m.positional(0, "NAME", String.class, "The plugin's manifest name.");
+        directory = new InstallCommand.DirectoryOptions(m);
+        acceptBroadened = m.option("--accept-broadened", "REASON", String.class,
+                "Roll back although the kept version has access the installed one does not; REASON is audited.");
+        acceptSignerChange = m.option("--accept-signer-change", "REASON", String.class,
+                "Roll back although the kept version has another signer set; REASON is audited.");
+        options = new ReviewOptions(m);
+        spec = m.spec();
+    }
 
     @Override
     public Integer call() throws IOException {
+        String name = this.name.value();
         Acceptances accepted;
         try {
-            accepted = Acceptances.of(acceptBroadened, acceptSignerChange, null);
+            accepted = Acceptances.of(acceptBroadened.value(), acceptSignerChange.value(), null);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("stigmem: " + e.getMessage());
             return ExitStatus.USAGE_OR_INPUT;

@@ -27,9 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code stigmem scan}: the pre-scan report of archives, without loading anything.
@@ -50,10 +48,6 @@ import picocli.CommandLine.Parameters;
  * file name, and says what went wrong in words; the class of the underlying exception is shown
  * with {@code --verbose} and always in the JSON ({@code cause}).
  */
-@Command(name = "scan", mixinStandardHelpOptions = true,
-        description = {"Pre-scan plugin archives for references to undeclared capabilities and to JDK APIs outside the policy.",
-                "Nothing is loaded or run. Each archive is reported on its own.",
-                "Exit 0: no DENY finding; 1: an archive would be rejected; 2: an archive cannot be read or judged (this wins over 1)."})
 final class ScanCommand implements Callable<Integer> {
 
     /** Longest archive path shown in the text report, in characters (escaped). */
@@ -61,27 +55,29 @@ final class ScanCommand implements Callable<Integer> {
     /** Longest refusal or error shown in the text report, in characters (escaped). */
     private static final int REASON_LIMIT = 8192;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec;
+    private final Arg<List<Path>> archives;
+    private final Arg<Path> pluginDirectory;
+    private final Arg<Boolean> json;
+    private final Arg<Boolean> verbose;
+    private final Arg<Path> policyFile;
+    private final Arg<Path> sarifFile;
 
-    @Parameters(paramLabel = "ARCHIVE", arity = "0..*", description = "Plugin archives: a .jar, a .zip of jars or a directory of jars.")
-    List<Path> archives = new ArrayList<>();
-
-    @Option(names = "--plugins", paramLabel = "DIR", description = "Also scan every archive of this plugin directory.")
-    Path pluginDirectory;
-
-    @Option(names = "--json", description = "Print one JSON document (an array, one element per archive) instead of text.")
-    boolean json;
-
-    @Option(names = "--verbose", description = "Also show the class of the exception behind an archive that cannot be read.")
-    boolean verbose;
-
-    @Option(names = "--policy", paramLabel = "FILE", description = "An operator policy file extending the shipped scan policy.")
-    Path policyFile;
-
-    @Option(names = "--sarif", paramLabel = "FILE", description = {"Also write the findings of every archive as one SARIF 2.1.0 log to FILE (- for standard output, instead of the report),",
-            "for code-scanning UIs: rule ids, reasons as help text, jar entry, class, method and line of each finding."})
-    Path sarifFile;
+    ScanCommand() {
+        CommandModel m = new CommandModel("scan", this,
+                "Pre-scan plugin archives for references to undeclared capabilities and to JDK APIs outside the policy.",
+                "Nothing is loaded or run. Each archive is reported on its own.",
+                "Exit 0: no DENY finding; 1: an archive would be rejected; 2: an archive cannot be read or judged (this wins over 1).");
+        archives = m.positionals("ARCHIVE", Path.class, "Plugin archives: a .jar, a .zip of jars or a directory of jars.");
+        pluginDirectory = m.option("--plugins", "DIR", Path.class, "Also scan every archive of this plugin directory.");
+        json = m.flag("--json", "Print one JSON document (an array, one element per archive) instead of text.");
+        verbose = m.flag("--verbose", "Also show the class of the exception behind an archive that cannot be read.");
+        policyFile = m.option("--policy", "FILE", Path.class, "An operator policy file extending the shipped scan policy.");
+        sarifFile = m.option("--sarif", "FILE", Path.class,
+                "Also write the findings of every archive as one SARIF 2.1.0 log to FILE (- for standard output, instead of the report),",
+                "for code-scanning UIs: rule ids, reasons as help text, jar entry, class, method and line of each finding.");
+        spec = m.spec();
+    }
 
     /** What scanning one archive gave: a report, or why there is none. */
     private sealed interface Outcome permits Scanned, Refused, Unreadable {
@@ -104,7 +100,10 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> all = new ArrayList<>(archives);
+        List<Path> all = new ArrayList<>(archives.value());
+        Path pluginDirectory = this.pluginDirectory.value();
+        Path policyFile = this.policyFile.value();
+        Path sarifFile = this.sarifFile.value();
         if (pluginDirectory != null) {
             try {
                 all.addAll(PluginLoader.archivesIn(pluginDirectory));
@@ -139,7 +138,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         if (sarifToOut) {
             out.flush();
-        } else if (json) {
+        } else if (json.value()) {
             out.println(toJson(outcomes));
         } else {
             for (Outcome o : outcomes) {
@@ -149,7 +148,7 @@ final class ScanCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "Scan of %s%nREJECT %s%n", shown(r.archive()), line(r.reason()));
                 } else if (o instanceof Unreadable u) {
                     out.printf(Locale.ROOT, "Scan of %s%nERROR %s%n", shown(u.archive()), line(u.reason()));
-                    if (verbose) {
+                    if (verbose.value()) {
                         for (String c : u.causes()) {
                             out.printf(Locale.ROOT, "  caused by %s%n", c);
                         }

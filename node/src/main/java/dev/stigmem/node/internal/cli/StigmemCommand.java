@@ -1,50 +1,48 @@
 package dev.stigmem.node.internal.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code stigmem} launcher's entry point. Exit status: 0 ok, 1 rejected or violations found,
  * 2 usage or input error (see {@link ExitStatus}).
  */
-@Command(name = "stigmem",
-        mixinStandardHelpOptions = true,
-        versionProvider = StigmemCommand.Version.class,
-        description = "Run third-party Java plugins without trusting them: scan, review, install, roll back and load Stigmem plugins.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:ok", "1:archive rejected or violations found", "2:usage or input error"})
 public final class StigmemCommand implements Runnable {
 
     /**
-     * The subcommands by name, in the order {@code --help} lists them. Registered with picocli only
-     * when the command line needs them (see {@link #subcommandsFor}): picocli reflects over, and
-     * instantiates, every registered command before it parses anything, which made a short command
-     * pay for the classes of all the others.
+     * The subcommands' names, in the order {@code --help} lists them (see {@link #subcommand}).
+     * Registered with picocli only when the command line needs them (see {@link #subcommandsFor}):
+     * picocli builds the model of every registered command before it parses anything, which made a
+     * short command pay for the classes of all the others.
      */
-    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+    static final List<String> SUBCOMMANDS = List.of("scan", "review", "diff", "install", "rollback", "uninstall", "node",
+            "plugins", "capabilities", "hooks");
 
-    private static Map<String, Class<?>> subcommands() {
-        Map<String, Class<?>> m = new LinkedHashMap<>();
-        m.put("scan", ScanCommand.class);
-        m.put("review", ReviewCommand.class);
-        m.put("diff", DiffCommand.class);
-        m.put("install", InstallCommand.class);
-        m.put("rollback", RollbackCommand.class);
-        m.put("uninstall", UninstallCommand.class);
-        m.put("node", NodeCommand.class);
-        m.put("plugins", PluginsCommand.class);
-        m.put("capabilities", CapabilitiesCommand.class);
-        m.put("hooks", HooksCommand.class);
-        return m;
+    final CommandSpec spec = new CommandModel("stigmem", this,
+            "Run third-party Java plugins without trusting them: scan, review, install, roll back and load Stigmem plugins.")
+            .versionProvider(new Version())
+            .exitCodes("%nExit status:%n", "0:ok", "1:archive rejected or violations found", "2:usage or input error")
+            .spec();
+
+    /** The model of the subcommand named {@code name}, one of {@link #SUBCOMMANDS}, with a new command behind it. */
+    static CommandSpec subcommand(String name) {
+        return switch (name) {
+            case "scan" -> new ScanCommand().spec;
+            case "review" -> new ReviewCommand().spec;
+            case "diff" -> new DiffCommand().spec;
+            case "install" -> new InstallCommand().spec;
+            case "rollback" -> new RollbackCommand().spec;
+            case "uninstall" -> new UninstallCommand().spec;
+            case "node" -> new NodeCommand().spec;
+            case "plugins" -> new PluginsCommand().spec;
+            case "capabilities" -> new CapabilitiesCommand().spec;
+            case "hooks" -> new HooksCommand().spec;
+            default -> throw new IllegalArgumentException("no subcommand '" + name + "'");
+        };
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -71,9 +69,9 @@ public final class StigmemCommand implements Runnable {
 
     /** The picocli model for these arguments: the top-level command and the subcommands they need. */
     static CommandLine commandLine(String... args) {
-        CommandLine cl = new CommandLine(new StigmemCommand());
+        CommandLine cl = new CommandLine(new StigmemCommand().spec);
         for (String name : subcommandsFor(args)) {
-            cl.addSubcommand(name, SUBCOMMANDS.get(name));
+            cl.addSubcommand(name, subcommand(name));
         }
         return cl;
     }
@@ -86,13 +84,13 @@ public final class StigmemCommand implements Runnable {
      * lists them, an unknown name or an {@code @file} argument needs the whole table).
      */
     static List<String> subcommandsFor(String... args) {
-        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
+        if (args.length > 0 && SUBCOMMANDS.contains(args[0])) {
             return List.of(args[0]);
         }
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             return List.of();
         }
-        return List.copyOf(SUBCOMMANDS.keySet());
+        return SUBCOMMANDS;
     }
 
     /** The version is the module's, set by the build from the project version. */

@@ -5,34 +5,33 @@ import dev.stigmem.loader.scan.ScanPolicy;
 import dev.stigmem.node.internal.install.Acceptances;
 import dev.stigmem.node.internal.install.InstallRefusedException;
 import dev.stigmem.node.internal.install.PluginInstaller;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code stigmem uninstall NAME}: remove a plugin from the plugin directory, keeping it for rollback. */
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
-        description = {"Remove a plugin from a node's plugin directory, keeping it so that stigmem rollback can put it back.",
-                "Refused while another installed plugin depends on it. It takes effect when the node next starts.",
-                "Exit 0: uninstalled; 1: refused (nothing changed); 2: an unknown NAME, or an input or I/O error."},
-        footerHeading = "%nExample:%n",
-        footer = "  stigmem uninstall notes --plugins plugins --data data")
 final class UninstallCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec;
+    private final Arg<String> name;
+    private final InstallCommand.DirectoryOptions directory;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The plugin's manifest name.")
-    String name;
-
-    @CommandLine.Mixin
-    InstallCommand.DirectoryOptions directory;
+    UninstallCommand() {
+        CommandModel m = new CommandModel("uninstall", this,
+                "Remove a plugin from a node's plugin directory, keeping it so that stigmem rollback can put it back.",
+                "Refused while another installed plugin depends on it. It takes effect when the node next starts.",
+                "Exit 0: uninstalled; 1: refused (nothing changed); 2: an unknown NAME, or an input or I/O error.")
+                .footer("%nExample:%n", "  stigmem uninstall notes --plugins plugins --data data");
+        name = m.positional(0, "NAME", String.class, "The plugin's manifest name.");
+        directory = new InstallCommand.DirectoryOptions(m);
+        spec = m.spec();
+    }
 
     @Override
     public Integer call() throws IOException {
+        String name = this.name.value();
         return directory.underLock(spec, false, (out, clock, audit, lock) -> {
             // Nothing is verified or scanned: the archive is only read to learn its plugin name.
             var installer = new PluginInstaller(TrustPolicy.signingRequired(), ScanPolicy.shipped(), clock, audit, Acceptances.NONE);

@@ -21,7 +21,7 @@ class NodeConfigurationTests {
 
     private NodeCommand.NodeOptions parse(String... args) {
         NodeCommand command = new NodeCommand();
-        new CommandLine(command).parseArgs(args);
+        new CommandLine(command.spec).parseArgs(args);
         return command.options;
     }
 

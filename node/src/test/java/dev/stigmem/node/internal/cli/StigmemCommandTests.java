@@ -1,6 +1,7 @@
 package dev.stigmem.node.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stigmem.api.Capability;
 import dev.stigmem.api.hook.Hook;
@@ -12,9 +13,10 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 class StigmemCommandTests {
 
@@ -51,7 +53,7 @@ class StigmemCommandTests {
         assertThat(StigmemCommand.subcommandsFor("plugins", "list")).containsExactly("plugins");
         assertThat(StigmemCommand.subcommandsFor("--version")).isEmpty();
         assertThat(StigmemCommand.subcommandsFor("-V")).isEmpty();
-        List<String> all = List.copyOf(StigmemCommand.SUBCOMMANDS.keySet());
+        List<String> all = StigmemCommand.SUBCOMMANDS;
         assertThat(StigmemCommand.subcommandsFor()).isEqualTo(all);
         assertThat(StigmemCommand.subcommandsFor("--help")).isEqualTo(all);
         assertThat(StigmemCommand.subcommandsFor("--version", "--help")).isEqualTo(all);
@@ -61,12 +63,22 @@ class StigmemCommandTests {
     }
 
     @Test
-    void eachSubcommandIsRegisteredUnderTheNameItsAnnotationGives() {
-        StigmemCommand.SUBCOMMANDS.forEach((name, type) ->
-                assertThat(type.getAnnotation(Command.class).name()).as(type.getName()).isEqualTo(name));
+    void eachSubcommandIsRegisteredUnderTheNameItsModelGives() {
+        for (String name : StigmemCommand.SUBCOMMANDS) {
+            assertThat(StigmemCommand.subcommand(name).name()).isEqualTo(name);
+        }
     }
 
-    /** A command class added to the package but not to the table would be unreachable. */
+    @Test
+    void anUnknownSubcommandHasNoModel() {
+        assertThatThrownBy(() -> StigmemCommand.subcommand("frobnicate")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("frobnicate");
+    }
+
+    /**
+     * A command class added to the package but not to the table would be unreachable. A command
+     * class is one that runs and has a picocli model of its own (a {@code CommandSpec} field).
+     */
     @Test
     void everyCommandOfThePackageIsASubcommandOrASubcommandsSubcommand() throws Exception {
         Path classes = Path.of(StigmemCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
@@ -76,15 +88,19 @@ class StigmemCommandTests {
             for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                 String name = StigmemCommand.class.getPackageName() + "." + f.getFileName().toString().replace(".class", "");
                 Class<?> c = Class.forName(name, false, StigmemCommand.class.getClassLoader());
-                if (c.isAnnotationPresent(Command.class) && c != StigmemCommand.class) {
+                boolean runs = Runnable.class.isAssignableFrom(c) || java.util.concurrent.Callable.class.isAssignableFrom(c);
+                boolean hasModel = Arrays.stream(c.getDeclaredFields()).anyMatch(field -> field.getType() == CommandSpec.class);
+                if (runs && hasModel && c != StigmemCommand.class) {
                     commands.add(c);
                 }
             }
         }
         Set<Class<?>> reachable = new HashSet<>();
-        for (Class<?> c : StigmemCommand.SUBCOMMANDS.values()) {
-            reachable.add(c);
-            reachable.addAll(List.of(c.getAnnotation(Command.class).subcommands()));
+        List<CommandLine> todo = new ArrayList<>(StigmemCommand.commandLine("--help").getSubcommands().values());
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.remove(0);
+            reachable.add(c.getCommandSpec().userObject().getClass());
+            todo.addAll(c.getSubcommands().values());
         }
         assertThat(commands).hasSizeGreaterThanOrEqualTo(12).containsExactlyInAnyOrderElementsOf(reachable);
     }
