@@ -123,6 +123,33 @@ class LauncherIT {
         assertThat(Files.size(archive)).as("a real archive, not the stand-in").isGreaterThan(100_000L);
     }
 
+    /**
+     * The build's ModulePackages step ran over the launcher's module path: every explicit module's
+     * descriptor there names its packages, so the JVM lists no jar's entries at start
+     * (ModulePackagesAttributeTests covers the step itself).
+     */
+    @Test
+    void everyModuleOnTheLaunchersPathDeclaresItsPackages() throws Exception {
+        Path modules = LAUNCHER.toAbsolutePath().getParent().resolve("node/target/modules");
+        List<String> checked = new ArrayList<>();
+        try (var jars = Files.newDirectoryStream(modules, "*.jar")) {
+            for (Path jar : jars) {
+                try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    for (var e = zip.entries(); e.hasMoreElements();) {
+                        var entry = e.nextElement();
+                        if (entry.getName().endsWith("module-info.class")) {
+                            assertThat(ModulePackagesAttributeTests.hasModulePackages(zip.getInputStream(entry).readAllBytes()))
+                                    .as(jar.getFileName() + "!" + entry.getName()).isTrue();
+                            checked.add(jar.getFileName().toString());
+                        }
+                    }
+                }
+            }
+        }
+        // jackson's three jars and picocli are the ones the build step rewrites (their own builds leave the attribute out).
+        assertThat(checked).anyMatch(j -> j.startsWith("jackson-databind-")).anyMatch(j -> j.startsWith("picocli-"));
+    }
+
     @Test
     void usageErrorsExitWithTwo() throws Exception {
         Run r = run("node");
