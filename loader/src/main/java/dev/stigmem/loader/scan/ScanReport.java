@@ -6,7 +6,6 @@ import dev.stigmem.loader.internal.trust.EscapedText;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -67,9 +66,10 @@ public record ScanReport(String archive, List<String> jars, int classesScanned, 
 
     /** The closing line of a report: {@code REJECT: 3 findings (2 deny, 1 warn, 0 info) in 120 classes of 2 jars}. */
     public String summary() {
-        return String.format(Locale.ROOT, "%s: %d findings (%d deny, %d warn, %d info) in %d classes (%d bytes) of %d jars",
-                verdict(), findings.size(), count(Severity.DENY), count(Severity.WARN), count(Severity.INFO),
-                classesScanned, classBytes, jars.size());
+        // Joined, not String.format: a number formatted that way initialises the JDK's locale providers
+        // (some 300 classes, 15-20 ms of a short command's start) for the same ASCII digits.
+        return verdict() + ": " + findings.size() + " findings (" + count(Severity.DENY) + " deny, " + count(Severity.WARN) + " warn, "
+                + count(Severity.INFO) + " info) in " + classesScanned + " classes (" + classBytes + " bytes) of " + jars.size() + " jars";
     }
 
     /**
@@ -141,8 +141,8 @@ public record ScanReport(String archive, List<String> jars, int classesScanned, 
         }
         others.forEach((jar, bySeverity) -> {
             int[] c = counts.get(jar);
-            b.append(indent).append("  ").append(EscapedText.of(jar)).append(String.format(Locale.ROOT, ": %d warn, %d info",
-                    c[Severity.WARN.ordinal()], c[Severity.INFO.ordinal()])).append('\n');
+            b.append(indent).append("  ").append(EscapedText.of(jar)).append(": ").append(c[Severity.WARN.ordinal()]).append(" warn, ")
+                    .append(c[Severity.INFO.ordinal()]).append(" info\n");
             bySeverity.forEach((severity, byRule) -> byRule.forEach((rule, targets) -> {
                 int n = perRule.get(jar + '\n' + severity).get(rule);
                 b.append(indent).append("    ").append(severity).append(' ').append(EscapedText.of(rule)).append(": ");
@@ -158,7 +158,7 @@ public record ScanReport(String archive, List<String> jars, int classesScanned, 
                     shown++;
                 }
                 if (targets.size() > TARGETS_SHOWN) {
-                    b.append(String.format(Locale.ROOT, " and %d more", targets.size() - TARGETS_SHOWN));
+                    b.append(" and ").append(targets.size() - TARGETS_SHOWN).append(" more");
                 }
                 b.append('\n');
             }));

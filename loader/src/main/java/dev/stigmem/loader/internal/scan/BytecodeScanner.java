@@ -279,7 +279,9 @@ public final class BytecodeScanner {
         long bytes = units.stream().mapToLong(u -> u.bytes().length).sum();
         ScanReport report = new ScanReport(image.source().toString(), jars.stream().map(JarImage::name).toList(),
                 units.size(), bytes, List.copyOf(findings), used);
-        LOG.debug("scanned {}: {}", image.source(), report.summary());
+        if (LOG.isDebugEnabled()) { // (the summary is built only for a log that shows it)
+            LOG.debug("scanned {}: {}", image.source(), report.summary());
+        }
         return report;
     }
 

@@ -156,8 +156,9 @@ final class ScanCommand implements Callable<Integer> {
                 }
                 out.println();
             }
-            out.printf(Locale.ROOT, "%d archive%s scanned: %d accepted, %d rejected, %d unreadable%n", outcomes.size(),
-                    outcomes.size() == 1 ? "" : "s", outcomes.size() - rejected - unreadable, rejected, unreadable);
+            // Joined, not printf: see ScanReport#summary (the JDK's locale providers for ASCII digits).
+            out.println(outcomes.size() + " archive" + (outcomes.size() == 1 ? "" : "s") + " scanned: " + (outcomes.size() - rejected - unreadable)
+                    + " accepted, " + rejected + " rejected, " + unreadable + " unreadable");
         }
         return unreadable > 0 ? ExitStatus.USAGE_OR_INPUT : rejected > 0 ? ExitStatus.REJECTED : ExitStatus.OK;
     }
