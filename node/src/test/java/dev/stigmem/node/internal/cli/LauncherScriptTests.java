@@ -199,9 +199,18 @@ class LauncherScriptTests {
     }
 
     @Test
+    void shortCommandsNameSlf4jsProviderAndAnOperatorsChoiceWins() throws Exception {
+        List<String> args = run("scan", "a.jar").javaArgs();
+        assertThat(args).contains("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dslf4j.internal.verbosity=WARN");
+        List<String> chosen = run(Map.of("STIGMEM_JAVA_OPTS", "-Dslf4j.provider=other.Provider"), "scan", "a.jar").javaArgs();
+        assertThat(chosen.lastIndexOf("-Dslf4j.provider=other.Provider"))
+                .isGreaterThan(chosen.indexOf("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider"));
+    }
+
+    @Test
     void theNodeKeepsTheServerDefaultsAndGetsTheGuardAgent() throws Exception {
         List<String> args = run("node", "--plugins", "p").javaArgs();
-        assertThat(args).noneMatch(a -> a.startsWith("-XX:")).anyMatch(a -> a.startsWith("-javaagent:"))
+        assertThat(args).noneMatch(a -> a.startsWith("-XX:") || a.startsWith("-Dslf4j.")).anyMatch(a -> a.startsWith("-javaagent:"))
                 .anyMatch(a -> a.startsWith("-Xbootclasspath/a:"));
         assertThat(javaRuns("17.0.99")).hasSize(1);
     }
