@@ -201,7 +201,8 @@ class LauncherScriptTests {
     @Test
     void shortCommandsNameSlf4jsProviderAndAnOperatorsChoiceWins() throws Exception {
         List<String> args = run("scan", "a.jar").javaArgs();
-        assertThat(args).contains("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dslf4j.internal.verbosity=WARN");
+        assertThat(args).contains("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dslf4j.internal.verbosity=WARN",
+                "-Dpicocli.converters.excludes=java\\.sql\\..*,java\\.time\\..*");
         List<String> chosen = run(Map.of("STIGMEM_JAVA_OPTS", "-Dslf4j.provider=other.Provider"), "scan", "a.jar").javaArgs();
         assertThat(chosen.lastIndexOf("-Dslf4j.provider=other.Provider"))
                 .isGreaterThan(chosen.indexOf("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider"));
