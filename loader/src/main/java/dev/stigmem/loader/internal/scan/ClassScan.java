@@ -6,6 +6,7 @@ import dev.stigmem.loader.scan.Finding;
 import dev.stigmem.loader.scan.RuleIds;
 import dev.stigmem.loader.scan.ScanLimitException;
 import dev.stigmem.loader.scan.Severity;
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -49,6 +50,27 @@ import net.bytebuddy.jar.asm.Type;
 final class ClassScan extends ClassVisitor {
 
     static final String STIGMEM_PLUGIN = Type.getDescriptor(StigmemPlugin.class);
+
+    /**
+     * The ASM visitor classes a scan uses, made ready (linked) when this class is, before any class file is
+     * read. The JIT compiles ASM's reader ({@code ClassReader.readCode} alone is 5 KB of bytecode) against
+     * the visitor classes linked at the time, binding the calls that only one of them overrides; a visitor
+     * class linked later (LinkageFlow's, on the first class with an instruction that always fails to link,
+     * mid-scan) threw that compiled code away, for a short run to interpret and compile it again.
+     */
+    static {
+        List<Class<?>> visitors = new ArrayList<>(List.of(BodyScan.class, LinkageFilter.class, JdkTypes.OverridableMethods.class));
+        visitors.addAll(LinkageFlow.visitors());
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (Class<?> v : visitors) {
+            try {
+                // Initialising links the class; none of them has static state.
+                lookup.ensureInitialized(v);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("the scanner cannot prepare its own class " + v.getName(), e);
+            }
+        }
+    }
 
     /** What one class file contributed. */
     record Result(List<Finding> findings, Set<Capability> used, boolean pluginEntry, CallGraph.ClassCalls calls) {
@@ -874,7 +896,7 @@ final class ClassScan extends ClassVisitor {
         }
         ReferenceJudge.Decision d = t.decision();
         if (d != null && d.severity() == Severity.DENY && !d.rule().equals(RuleIds.REFERENCE_NOT_ALLOWED)) {
-            report(new ReferenceJudge.TypeInfo(t.dotted(), t.handle(), null, false));
+            report(new ReferenceJudge.TypeInfo(t.dotted(), t.handle(), null, false, t.named(), t.callType()));
             add(Severity.INFO, d.rule(), "only tested or cast to (instanceof, checkcast), which does nothing with it; any member"
                     + " reference, construction or JDK call taking it is judged on its own. " + d.reason(), t.dotted());
         } else {

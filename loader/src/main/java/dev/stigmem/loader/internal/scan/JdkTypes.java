@@ -36,7 +36,6 @@ final class JdkTypes {
     private final Map<String, java.util.Set<String>> exportedPackages;
     /** The modules each system module requires transitively (directly). */
     private final Map<String, List<String>> transitiveRequires;
-    private final java.util.Set<String> knownClasses = ConcurrentHashMap.newKeySet();
     /** The system modules, by name, whose class files are read. */
     private final Map<String, ModuleReference> systemModules;
     /**
@@ -161,11 +160,13 @@ final class JdkTypes {
     }
 
     /**
-     * Whether the runtime image holds this class. Only classes found are remembered (there are only so
-     * many); without a runtime image every class of a system package counts as present.
+     * Whether the runtime image holds this class; without a runtime image every class of a system package
+     * counts as present. A class found is read once for this and for its {@link #directSupertypes}, which is
+     * what the scan asks next of a class it can link ({@link TypeHierarchy}): one read of the image, not two.
+     * Only classes found are remembered, with their supertypes (there are only so many).
      */
     boolean classExists(String internalName) {
-        if (knownClasses.contains(internalName)) {
+        if (supertypes.containsKey(internalName)) {
             return true;
         }
         int slash = internalName.lastIndexOf('/');
@@ -177,20 +178,23 @@ final class JdkTypes {
         if (reader.isEmpty()) {
             return true;
         }
-        boolean exists;
+        Optional<byte[]> bytes;
         try {
-            // read, not find: find makes a URI of every name; the buffer read is a view of the mapped image.
-            Optional<ByteBuffer> buffer = reader.get().read(internalName + ".class");
-            exists = buffer.isPresent();
-            buffer.ifPresent(reader.get()::release);
+            bytes = read(reader.get(), internalName);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read JDK class {} from the runtime image: {}", internalName, e.toString());
             return true;
         }
-        if (exists) {
-            knownClasses.add(internalName);
+        if (bytes.isEmpty()) {
+            return false;
         }
-        return exists;
+        try {
+            supertypes.putIfAbsent(internalName, supertypes(bytes.get()));
+        } catch (RuntimeException e) {
+            // Present all the same; directSupertypes reads it again and says why it cannot.
+            LOG.debug("cannot read the supertypes of JDK class {}: {}", internalName, e.toString());
+        }
+        return true;
     }
 
     /** Whether a class of this internal name would be in a system module. */
@@ -236,22 +240,34 @@ final class JdkTypes {
                 supers.add(r.getSuperName());
             }
             supers.addAll(List.of(r.getInterfaces()));
-            List<String> methods = new ArrayList<>();
-            r.accept(new ClassVisitor(Opcodes.ASM9) {
-                @Override
-                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                    if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && name.charAt(0) != '<') {
-                        methods.add(name + descriptor);
-                    }
-                    return null;
-                }
-            }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-            ExternalClass c = new ExternalClass(List.copyOf(supers), List.copyOf(methods));
+            OverridableMethods methods = new OverridableMethods();
+            r.accept(methods, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            ExternalClass c = new ExternalClass(List.copyOf(supers), List.copyOf(methods.found));
             ExternalClass previous = externals.putIfAbsent(internalName, c);
             return Optional.of(previous != null ? previous : c);
         } catch (RuntimeException e) {
             LOG.warn("cannot read class {} outside the archive: {}", internalName, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Collects the methods a class declares that a subclass can override ({@code name + descriptor}).
+     * Named, not anonymous, for ClassScan to link it up front (see its static initialiser).
+     */
+    static final class OverridableMethods extends ClassVisitor {
+        private final List<String> found = new ArrayList<>();
+
+        OverridableMethods() {
+            super(Opcodes.ASM9);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && name.charAt(0) != '<') {
+                found.add(name + descriptor);
+            }
+            return null;
         }
     }
 
@@ -354,19 +370,21 @@ final class JdkTypes {
         }
         try {
             Optional<byte[]> bytes = read(reader.get(), internalName);
-            if (bytes.isEmpty()) {
-                return Optional.empty();
-            }
-            ClassReader r = new ClassReader(bytes.get());
-            List<String> out = new ArrayList<>();
-            if (r.getSuperName() != null) {
-                out.add(r.getSuperName());
-            }
-            out.addAll(List.of(r.getInterfaces()));
-            return Optional.of(List.copyOf(out));
+            return bytes.isEmpty() ? Optional.empty() : Optional.of(supertypes(bytes.get()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read JDK class {} from the runtime image: {}", internalName, e.toString());
             return Optional.empty();
         }
+    }
+
+    /** The direct superclass and interfaces a class file names. */
+    private static List<String> supertypes(byte[] classFile) {
+        ClassReader r = new ClassReader(classFile);
+        List<String> out = new ArrayList<>();
+        if (r.getSuperName() != null) {
+            out.add(r.getSuperName());
+        }
+        out.addAll(List.of(r.getInterfaces()));
+        return List.copyOf(out);
     }
 }

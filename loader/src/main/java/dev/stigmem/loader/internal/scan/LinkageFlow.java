@@ -47,26 +47,33 @@ final class LinkageFlow {
      * @param failsToLink whether the layer cannot link a class (an internal name or an array descriptor)
      */
     static Map<String, BitSet> live(ClassReader reader, Set<String> methods, Predicate<String> failsToLink) {
-        Map<String, BitSet> out = new HashMap<>();
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                String key = name + descriptor;
-                if (!methods.contains(key)) {
-                    return null;
-                }
-                return new Flow(failsToLink) {
-                    @Override
-                    public void visitEnd() {
-                        BitSet live = live();
-                        if (live != null) {
-                            out.put(key, live);
-                        }
-                    }
-                };
-            }
-        }, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
-        return out;
+        Methods visitor = new Methods(methods, failsToLink);
+        reader.accept(visitor, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+        return visitor.out;
+    }
+
+    /** This class's ASM visitor classes (ClassScan links them up front: see its static initialiser). */
+    static List<Class<?>> visitors() {
+        return List.of(Methods.class, Flow.class);
+    }
+
+    /** Makes a {@link Flow} for each method asked about and collects their live instructions. */
+    private static final class Methods extends ClassVisitor {
+        private final Set<String> methods;
+        private final Predicate<String> failsToLink;
+        private final Map<String, BitSet> out = new HashMap<>();
+
+        Methods(Set<String> methods, Predicate<String> failsToLink) {
+            super(Opcodes.ASM9);
+            this.methods = methods;
+            this.failsToLink = failsToLink;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            String key = name + descriptor;
+            return methods.contains(key) ? new Flow(failsToLink, key, out) : null;
+        }
     }
 
     /** Whether a handler of this type (null: any) can catch the error of a failing resolution. */
@@ -84,9 +91,14 @@ final class LinkageFlow {
     private static final byte STOP = 4;
     private static final byte FAILS = 5;
 
-    /** Records a method's instructions, their successors and its handlers; {@link #live} walks them. */
-    private static class Flow extends MethodVisitor {
+    /**
+     * Records a method's instructions, their successors and its handlers; at its end, {@link #live} walks
+     * them and the live instructions go to {@code out} under the method's key.
+     */
+    private static final class Flow extends MethodVisitor {
         private final Predicate<String> failsToLink;
+        private final String key;
+        private final Map<String, BitSet> out;
         private byte[] kinds = new byte[64];
         /** The targets of the jumps and switches, by instruction; others have none. */
         private final Map<Integer, Label[]> targets = new HashMap<>();
@@ -96,9 +108,19 @@ final class LinkageFlow {
         private int count;
         private boolean subroutines;
 
-        Flow(Predicate<String> failsToLink) {
+        Flow(Predicate<String> failsToLink, String key, Map<String, BitSet> out) {
             super(Opcodes.ASM9);
             this.failsToLink = failsToLink;
+            this.key = key;
+            this.out = out;
+        }
+
+        @Override
+        public void visitEnd() {
+            BitSet live = live();
+            if (live != null) {
+                out.put(key, live);
+            }
         }
 
         private void add(byte kind) {

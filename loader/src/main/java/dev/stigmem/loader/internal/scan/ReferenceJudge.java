@@ -134,9 +134,16 @@ final class ReferenceJudge {
         return owner.equals(PLUGIN_CONTEXT) || hierarchy.named(owner).contains(PLUGIN_CONTEXT) ? c : Optional.empty();
     }
 
-    /** The policy's decision on a member reference (member rules only; the owner type is judged separately), or null. */
-    private Decision memberRule(String owner, String name, String desc) {
-        Optional<PolicyRule> rule = policy.memberRule(hierarchy.named(owner), name, desc);
+    /**
+     * The policy's decision on a member reference (member rules only; the owner type is judged separately),
+     * or null. {@code named}: the owner's {@link TypeHierarchy#named}, which its {@link TypeInfo} keeps; for
+     * most owners none is named, so no rule can match.
+     */
+    private Decision memberRule(List<String> named, String name, String desc) {
+        if (named.isEmpty()) {
+            return null;
+        }
+        Optional<PolicyRule> rule = policy.memberRule(named, name, desc);
         return rule.isPresent() ? of(rule.get()) : null;
     }
 
@@ -149,22 +156,25 @@ final class ReferenceJudge {
         return cache.computeIfAbsent(key, compute);
     }
 
-    /** The policy's decision on a class reference, or null when it allows it without a word. */
-    private Decision typeDecision(String internalName) {
-        Decision d = judgeType(internalName);
+    /**
+     * The policy's decision on a class reference, or null when it allows it without a word.
+     * {@code unlinkable}: {@link #unlinkable} of the class; {@code named}: its {@link TypeHierarchy#named}
+     * when it is linkable (else unused).
+     */
+    private Decision typeDecision(String internalName, Optional<String> unlinkable, List<String> named) {
+        Decision d = judgeType(internalName, unlinkable, named);
         return d == ALLOWED ? null : d;
     }
 
     /** The prefix of the host's own packages: their rules stand as written (the scanner does not model the host's layers). */
     private static final String HOST_PREFIX = "dev/stigmem/";
 
-    private Decision judgeType(String name) {
-        Optional<String> unlinkable = unlinkable(name);
+    private Decision judgeType(String name, Optional<String> unlinkable, List<String> named) {
         if (unlinkable.isPresent()) {
             return new Decision(Severity.WARN, RuleIds.REFERENCE_UNLINKABLE, "The plugin's layer cannot link it ("
                     + unlinkable.get() + "); it fails with NoClassDefFoundError or another linkage error at run time if reached");
         }
-        Optional<PolicyRule> classRule = policy.classRule(hierarchy.named(name));
+        Optional<PolicyRule> classRule = policy.classRule(named);
         if (classRule.isPresent()) {
             return of(classRule.get());
         }
@@ -243,8 +253,11 @@ final class ReferenceJudge {
     /**
      * Everything the scanner reports about a reference to one class, judged once per scan: its
      * capability if it is a handle type, and the policy's decision. {@code quiet} when neither.
+     * Kept for judging its members once each ({@link #judgeMember}), rather than looked up again per member:
+     * {@code named}, the class's {@link TypeHierarchy#named} (empty when the class is unlinkable: its members
+     * get no rule of their own), and {@code callType}, its {@link CallGraph.Ids#type}.
      */
-    record TypeInfo(String dotted, Capability handle, Decision decision, boolean quiet) {
+    record TypeInfo(String dotted, Capability handle, Decision decision, boolean quiet, List<String> named, int callType) {
     }
 
     /**
@@ -271,8 +284,10 @@ final class ReferenceJudge {
             }
             t = cached(typeInfos, internalName, k -> {
                 Capability handle = handleCapability(element).orElse(null);
-                Decision d = typeDecision(element);
-                return new TypeInfo(element.replace('/', '.'), handle, d, handle == null && d == null);
+                Optional<String> unlinkable = unlinkable(element);
+                List<String> named = unlinkable.isPresent() ? List.of() : hierarchy.named(element);
+                Decision d = typeDecision(element, unlinkable, named);
+                return new TypeInfo(element.replace('/', '.'), handle, d, handle == null && d == null, named, ids.type(element));
             });
         }
         return t;
@@ -338,17 +353,19 @@ final class ReferenceJudge {
     }
 
     private MemberInfo judgeMember(String owner, String name, String desc, TypeInfo[] types) {
-        int callType = ids.type(owner);
-        int callSig = callType >= 0 ? ids.sig(name, desc) : -1;
         String element = elementType(owner);
         if (element == null) {
-            return new MemberInfo(null, null, "", null, types, allQuiet(types), callType, callSig);
+            int callType = ids.type(owner);
+            return new MemberInfo(null, null, "", null, types, allQuiet(types), callType, callType >= 0 ? ids.sig(name, desc) : -1);
         }
-        Capability accessor = accessorCapability(element, name, desc).orElse(null);
         TypeInfo ownerInfo = typeInfo(element);
+        // The owner's own call-graph type when it is a class (elementType hands back the same string), not an array's element's.
+        int callType = element == owner ? ownerInfo.callType() : ids.type(owner);
+        int callSig = callType >= 0 ? ids.sig(name, desc) : -1;
+        Capability accessor = accessorCapability(element, name, desc).orElse(null);
         // A member of a class the layer cannot link is as unlinkable as its class: the owner's finding says so.
         boolean ownerUnlinkable = ownerInfo.decision() != null && ownerInfo.decision().rule().equals(RuleIds.REFERENCE_UNLINKABLE);
-        Decision rule = ownerUnlinkable ? null : memberRule(element, name, desc);
+        Decision rule = ownerUnlinkable ? null : memberRule(ownerInfo.named(), name, desc);
         boolean quiet = accessor == null && rule == null && ownerInfo.quiet() && allQuiet(types);
         // The target names a finding on the member itself (its accessor or its rule); most members have none.
         String target = accessor != null || rule != null ? element.replace('/', '.') + '#' + name + desc : "";
