@@ -2,10 +2,8 @@ package dev.stigmem.node.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
@@ -196,17 +194,7 @@ class ModulePackagesAttributeTests {
 
     private static Path javac(Path src, Map<String, String> sources) throws IOException {
         Path out = work.resolve("classes");
-        List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-d", out.toString()));
-        for (var e : sources.entrySet()) {
-            Path f = src.resolve(e.getKey());
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, e.getValue());
-            args.add(f.toString());
-        }
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int rc = ToolProvider.findFirst("javac").orElseThrow().run(ps, ps, args.toArray(String[]::new));
-        assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        PluginJars.javac(src, out, sources, List.of());
         return out;
     }
 }

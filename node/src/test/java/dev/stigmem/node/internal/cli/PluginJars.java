@@ -113,20 +113,7 @@ public final class PluginJars {
             Path out = work.resolve("out");
             List<String> cp = new ArrayList<>(List.of(apiLocation().toString()));
             libraries.forEach(l -> cp.add(l.toString()));
-            List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-d", out.toString(),
-                    "-classpath", String.join(java.io.File.pathSeparator, cp)));
-            for (var e : sources.entrySet()) {
-                Path f = work.resolve("src").resolve(e.getKey());
-                Files.createDirectories(f.getParent());
-                Files.writeString(f, e.getValue());
-                args.add(f.toString());
-            }
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
-            int rc = ToolProvider.findFirst("javac").orElseThrow().run(ps, ps, args.toArray(String[]::new));
-            if (rc != 0) {
-                throw new IllegalStateException("javac failed for " + jarName + ":\n" + err.toString(StandardCharsets.UTF_8));
-            }
+            javac(work.resolve("src"), out, sources, List.of("-classpath", String.join(java.io.File.pathSeparator, cp)));
             Path jar = dir.resolve(jarName);
             try (OutputStream o = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(o)) {
                 try (Stream<Path> walk = Files.walk(out)) {
@@ -150,6 +137,27 @@ public final class PluginJars {
     }
 
     /** Signs {@code jar} in place. */
+    /**
+     * Writes {@code sources} (relative path to text) under {@code srcDir} and compiles them with javac for
+     * release 17 into {@code out}, with {@code options} besides; javac's messages in the exception when it fails.
+     */
+    static void javac(Path srcDir, Path out, Map<String, String> sources, List<String> options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-d", out.toString()));
+        args.addAll(options);
+        for (var e : sources.entrySet()) {
+            Path f = srcDir.resolve(e.getKey());
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, e.getValue());
+            args.add(f.toString());
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int rc = ToolProvider.findFirst("javac").orElseThrow().run(ps, ps, args.toArray(String[]::new));
+        if (rc != 0) {
+            throw new IllegalStateException("javac failed for " + sources.keySet() + ":\n" + err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     static Path sign(Path jar, Key key) {
         try {
             JarSigner signer = new JarSigner.Builder(key.privateKey(), key.certPath())
