@@ -229,7 +229,7 @@ final class ClassScan extends ClassVisitor {
      */
     @Override
     public void visitSource(String source, String debug) {
-        if (source != null && SOURCE_FILE.matcher(source).matches()) {
+        if (source != null && plainFileName(source)) {
             sourceFile = Optional.of(source);
         }
     }
@@ -239,10 +239,33 @@ final class ClassScan extends ClassVisitor {
         if (sourceFile.isEmpty()) {
             return List.copyOf(findings.values());
         }
-        return findings.values().stream().map(f -> f.sourceFile().isPresent() ? f : f.withSourceFile(sourceFile)).toList();
+        // A loop, not a stream: per class with findings, code a short run would interpret for each.
+        List<Finding> out = new ArrayList<>(findings.size());
+        for (Finding f : findings.values()) {
+            out.add(f.sourceFile().isPresent() ? f : f.withSourceFile(sourceFile));
+        }
+        return List.copyOf(out);
     }
 
-    private static final java.util.regex.Pattern SOURCE_FILE = java.util.regex.Pattern.compile("[A-Za-z0-9_$][A-Za-z0-9_$.-]{0,254}");
+    /**
+     * Whether a {@code SourceFile} attribute is a plain file name: 1 to 255 of {@code A-Z a-z 0-9 _ $ . -},
+     * not starting with {@code .} or {@code -} (the regular expression
+     * {@code [A-Za-z0-9_$][A-Za-z0-9_$.-]{0,254}}, as a loop: a short run would interpret the regex engine).
+     */
+    static boolean plainFileName(String source) {
+        int n = source.length();
+        if (n == 0 || n > 255) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = source.charAt(i);
+            boolean word = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+            if (!word && (i == 0 || (c != '.' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     @Override
     public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
