@@ -230,8 +230,8 @@ final class CallGraph {
         /*
          * An open-addressing table on one lock rather than a ConcurrentHashMap<SigKey, Integer>: a probe reads
          * one slot of two int arrays (the id + 1, 0 when empty, and the key's hash) and compares strings only on
-         * a full hash match. The map walked a node, a key and a boxed id for each probe; interning the ~25,000
-         * method declarations of a Guava scan, cold in memory, was the call graph's largest single cost.
+         * a full hash match, where the map walked a node, a key and a boxed id for each probe (a Guava scan
+         * interns some 25,000 method declarations and as many referenced signatures).
          * Keyed by name and descriptor apart: ASM hands out one String per constant, whose hash is cached, so
          * a lookup builds no string (joining them per call site was a hot spot). Strings that collide in hash
          * are still told apart by equals: a colliding name never shares an id (its flags, its declarers).
