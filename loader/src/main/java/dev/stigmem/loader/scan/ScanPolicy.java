@@ -62,7 +62,6 @@ public final class ScanPolicy {
 
     private static final int MAX_POLICY_BYTES = 1 << 20;
     private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
-    private static final Pattern MODULE = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     private static final Pattern PROPERTY_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     /** {@link PolicyRule.Kind#values()}, which clones its array on every call; read by every line of a policy. */
     private static final PolicyRule.Kind[] KINDS = PolicyRule.Kind.values();
@@ -312,7 +311,8 @@ public final class ScanPolicy {
     private static PolicyRule rule(PolicyRule.Kind kind, String target, String id, String reason, String at) {
         switch (kind) {
             case ALLOW_MODULE, SUBSTITUTE_MODULE -> {
-                if (!MODULE.matcher(target).matches()) {
+                // A module name is a dotted name ([\p{L}_$][\p{L}\p{N}_$]*(\.[\p{L}_$][\p{L}\p{N}_$]*)*).
+                if (!isDottedName(target)) {
                     throw new ScanPolicyException(at + ": '" + target + "' is not a module name");
                 }
                 return new PolicyRule(kind, id, reason, target, Optional.empty(), Optional.empty(), at);

@@ -57,6 +57,14 @@ class PolicyNamesTests {
     }
 
     @Test
+    void moduleNamesAreTheRegex() {
+        Pattern module = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+        for (String s : corpus()) {
+            assertThat(ScanPolicy.isDottedName(s)).as("%s", s.codePoints().boxed().toList()).isEqualTo(module.matcher(s).matches());
+        }
+    }
+
+    @Test
     void theCorpusHoldsBothVerdicts() {
         // (A corpus every check accepts, or refuses, would prove nothing.)
         assertThat(corpus()).anyMatch(s -> MEMBER.matcher(s).matches()).anyMatch(s -> !MEMBER.matcher(s).matches())

@@ -1368,12 +1368,16 @@ final class CallGraph {
             int bits = 0;
             java.util.BitSet ids = new java.util.BitSet();
             for (String e : external) {
-                bits |= kindsOf.computeIfAbsent(e, x -> (jdk.isSubtypeOfAny(x, JDK_INSTANTIATED) ? 1 : 0)
-                        | (jdk.isSubtypeOfAny(x, SERIALIZABLE) ? 2 : 0)
-                        | (jdk.isSubtypeOfAny(x, EXTERNALIZABLE) ? 4 : 0)
-                        | (jdk.isSubtypeOfAny(x, DESERIALIZERS.keySet()) ? 8 : 0)
-                        // Every Provider a plugin can link is in java.security (AuthProvider included): no walk for the others.
-                        | (x.startsWith("java/security/") && jdk.isSubtypeOfAny(x, PROVIDER_TYPES) ? 16 : 0));
+                bits |= kindsOf.computeIfAbsent(e, x -> {
+                    // Its supertypes walked once for the five kinds (as Recorder#deserializerNames does).
+                    Set<String> supers = jdk.supertypesOf(x);
+                    return (anyOf(supers, JDK_INSTANTIATED) ? 1 : 0)
+                            | (anyOf(supers, SERIALIZABLE) ? 2 : 0)
+                            | (anyOf(supers, EXTERNALIZABLE) ? 4 : 0)
+                            | (anyOf(supers, DESERIALIZERS.keySet()) ? 8 : 0)
+                            // Every Provider a plugin can link is in java.security (AuthProvider included).
+                            | (x.startsWith("java/security/") && anyOf(supers, PROVIDER_TYPES) ? 16 : 0);
+                });
                 ids.or(sigsOf.computeIfAbsent(e, x -> {
                     java.util.BitSet own = new java.util.BitSet();
                     for (String sig : jdk.overridableThroughout(x)) {
@@ -1386,6 +1390,16 @@ final class CallGraph {
                 }));
             }
             return new ExternalFacts(bits, ids);
+        }
+
+        /** Whether {@code supertypes} ({@link JdkTypes#supertypesOf}) holds one of {@code kinds}. */
+        private static boolean anyOf(Set<String> supertypes, Set<String> kinds) {
+            for (String k : kinds) {
+                if (supertypes.contains(k)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Per type: whether the JDK instantiates it by name (a subclass of a {@link #JDK_INSTANTIATED} type). */
