@@ -226,7 +226,7 @@ class LauncherScriptTests {
         // The dump reads that list, on the same module path and JVM options as the command, and runs no command.
         String modulePath = first.get(first.indexOf("-p") + 1);
         assertThat(runs.get(1)).contains("-Xshare:dump", "-XX:SharedClassListFile=" + list, "-Xlog:cds*=off",
-                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:NewRatio=1", "-p " + modulePath + " -m ")
+                "-XX:TieredStopAtLevel=1 -XX:C1MaxInlineSize=20 -XX:C1InlineStackLimit=2 -XX:+UseSerialGC -XX:NewRatio=1", "-p " + modulePath + " -m ")
                 .endsWith("/dev.stigmem.node.internal.cli.StigmemCommand");
         assertThat(option(runs.get(1), "-XX:SharedArchiveFile=")).endsWith(".tmp");
         assertThat(first).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith(".jsa")).contains("-Xlog:cds*=off")
