@@ -124,6 +124,10 @@ final class ClassScan extends ClassVisitor {
         }
     }
     private boolean anyFinding;
+    /** The methods ({@code name + descriptor}) with a finding (first pass): the second pass reads only these. */
+    private final Set<String> findingMethods = new HashSet<>();
+    /** In the second pass, the methods to read (the first pass's {@link #findingMethods}); null: all. */
+    private final Set<String> onlyMethods;
     /** Why a finding in an instruction that never runs is INFO. */
     static final String NEVER_RUNS = "never runs: only an instruction that resolves a class the layer cannot link"
             + " (reference.unlinkable), which always fails, leads here";
@@ -154,9 +158,10 @@ final class ClassScan extends ClassVisitor {
     private boolean neverRuns;
 
     private ClassScan(ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth, FindingCount count,
-                      CallGraph.Recorder calls, Map<String, java.util.BitSet> live) {
+                      CallGraph.Recorder calls, Map<String, java.util.BitSet> live, Set<String> onlyMethods) {
         super(Opcodes.ASM9);
         this.count = count;
+        this.onlyMethods = onlyMethods;
         this.recorder = calls;
         this.calls = calls;
         this.live = live;
@@ -170,13 +175,15 @@ final class ClassScan extends ClassVisitor {
     /**
      * Scans one class. Most classes have no finding, and debug attributes (local variable tables above
      * all) are a large part of reading a method, so the first pass skips them; only a class with
-     * findings is read again with line numbers, to say where each one stands. Both passes see the
-     * same instructions, so the findings are the same but for their lines.
+     * findings is read again with line numbers, to say where each one stands, and in it only the
+     * methods with findings (the first pass names them), and its fields and class-level attributes.
+     * Both passes see the same instructions, so the findings are the same but for their lines, and
+     * what the class uses is the first pass's.
      */
     static Result scan(ClassReader reader, ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth,
                        FindingCount count, java.util.function.Supplier<CallGraph.Recorder> recorders) {
         CallGraph.Recorder calls = recorders == null ? null : recorders.get();
-        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, Map.of());
+        ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, Map.of(), null);
         reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
         Map<String, java.util.BitSet> live = Map.of();
         if (scan.failing != null) {
@@ -184,17 +191,17 @@ final class ClassScan extends ClassVisitor {
             live = LinkageFlow.live(reader, scan.failing, name -> failsToLink(judge, name));
             if (!live.isEmpty()) {
                 calls = recorders == null ? null : recorders.get();
-                scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, live);
+                scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, live, null);
                 reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
             }
         }
         // Also past the findings limit (nothing more is kept then): the second pass reads the debug
-        // attributes, which may be what makes a class unreadable, and that must not depend on which
-        // classes were scanned first.
+        // attributes of the methods with findings, which may be what makes a class unreadable, and that
+        // must not depend on which classes were scanned first (it depends on the class alone).
         if (scan.anyFinding) {
-            ClassScan second = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count, null, live);
+            ClassScan second = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count, null, live, scan.findingMethods);
             reader.accept(second, ClassReader.SKIP_FRAMES);
-            return new Result(second.withSourceFile(), second.used, scan.pluginEntry, calls == null ? null : calls.finish());
+            return new Result(second.withSourceFile(), scan.used, scan.pluginEntry, calls == null ? null : calls.finish());
         }
         return new Result(scan.withSourceFile(), scan.used, scan.pluginEntry, calls == null ? null : calls.finish());
     }
@@ -335,6 +342,12 @@ final class ClassScan extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        if (onlyMethods != null && !onlyMethods.contains(name + descriptor)) {
+            // No finding here in the first pass, so none now: ASM skips the method's code and its debug attributes.
+            method = Optional.empty();
+            methodName = null;
+            return null;
+        }
         method = Optional.empty();
         methodName = name;
         methodDescriptor = descriptor;
@@ -968,10 +981,14 @@ final class ClassScan extends ClassVisitor {
      */
     private void add(Severity severity, String rule, String reason, String target) {
         anyFinding = true;
-        if (count == null || count.exceeded()) {
+        Optional<String> method = method();
+        if (count == null) {
+            method.ifPresent(findingMethods::add);
             return;
         }
-        Optional<String> method = method();
+        if (count.exceeded()) {
+            return;
+        }
         // Only a class read through a LinkageFilter (live non-empty) has instructions that never run.
         if (!live.isEmpty() && severity != Severity.INFO && !BytecodeScanner.ABSOLUTE.contains(rule)) {
             // One finding per rule, target and method: an occurrence that never runs beside one that runs

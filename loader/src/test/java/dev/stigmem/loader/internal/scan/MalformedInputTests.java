@@ -212,4 +212,67 @@ class MalformedInputTests {
                 .isInstanceOf(ScanInputException.class)
                 .hasMessageContaining("(cycle)");
     }
+
+    /**
+     * Line numbers come from a second read of a class with findings, and only of its methods with
+     * findings: a broken LineNumberTable in a method without one is never read (the JVM refuses such
+     * a class when it loads it, as it would any), in one with a finding it fails the scan.
+     */
+    @Test
+    void onlyTheDebugAttributesOfMethodsWithFindingsAreReadForTheirLines() {
+        // The finding (vm.exit) is in call()V at line 22; the table of a broken method is patched by its line, 31354.
+        byte[] quietBroken = twoMethods(31354, 9);
+        byte[] findingBroken = twoMethods(9, 31354);
+        patchLineNumberStart(quietBroken, 31354);
+        patchLineNumberStart(findingBroken, 31354);
+
+        assertThat(TestArchives.brief(scan(archive(Map.of("p/Two.class", twoMethods(9, 22)))).findings()))
+                .containsExactly("DENY vm.exit java.lang.System#exit(I)V @ p.Two.call()V:22");
+        assertThat(TestArchives.brief(scan(archive(Map.of("p/Two.class", quietBroken))).findings()))
+                .containsExactly("DENY vm.exit java.lang.System#exit(I)V @ p.Two.call()V:9");
+        assertThatThrownBy(() -> scan(archive(Map.of("p/Two.class", findingBroken))))
+                .isInstanceOf(ScanInputException.class)
+                .hasMessage("plugin.jar!p/Two.class: class file cannot be read: a length or index in it points outside the file or"
+                        + " its constant pool");
+    }
+
+    /** p.Two: quiet()V (no finding, its only line {@code quietLine}) and call()V (System.exit at {@code callLine}). */
+    private static byte[] twoMethods(int quietLine, int callLine) {
+        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(net.bytebuddy.jar.asm.ClassWriter.COMPUTE_MAXS);
+        cw.visit(net.bytebuddy.jar.asm.Opcodes.V17, net.bytebuddy.jar.asm.Opcodes.ACC_PUBLIC | net.bytebuddy.jar.asm.Opcodes.ACC_SUPER,
+                "p/Two", null, "java/lang/Object", null);
+        net.bytebuddy.jar.asm.MethodVisitor quiet = cw.visitMethod(net.bytebuddy.jar.asm.Opcodes.ACC_STATIC, "quiet", "()V", null, null);
+        quiet.visitCode();
+        net.bytebuddy.jar.asm.Label q = new net.bytebuddy.jar.asm.Label();
+        quiet.visitLabel(q);
+        quiet.visitLineNumber(quietLine, q);
+        quiet.visitInsn(net.bytebuddy.jar.asm.Opcodes.RETURN);
+        quiet.visitMaxs(0, 0);
+        quiet.visitEnd();
+        net.bytebuddy.jar.asm.MethodVisitor call = cw.visitMethod(net.bytebuddy.jar.asm.Opcodes.ACC_STATIC, "call", "()V", null, null);
+        call.visitCode();
+        net.bytebuddy.jar.asm.Label c = new net.bytebuddy.jar.asm.Label();
+        call.visitLabel(c);
+        call.visitLineNumber(callLine, c);
+        call.visitInsn(net.bytebuddy.jar.asm.Opcodes.ICONST_0);
+        call.visitMethodInsn(net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
+        call.visitInsn(net.bytebuddy.jar.asm.Opcodes.RETURN);
+        call.visitMaxs(0, 0);
+        call.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** Points the LineNumberTable entry (start_pc u2, line u2) of the line {@code line}, unique in the file, past the code. */
+    private static void patchLineNumberStart(byte[] b, int line) {
+        int at = -1;
+        for (int i = 2; i + 1 < b.length; i++) {
+            if ((b[i] & 0xFF) == (line >> 8) && (b[i + 1] & 0xFF) == (line & 0xFF) && b[i - 2] == 0 && b[i - 1] == 0) {
+                assertThat(at).as("line %d appears once", line).isEqualTo(-1);
+                at = i - 2;
+            }
+        }
+        assertThat(at).isPositive();
+        b[at] = 0x7F;
+    }
 }
