@@ -1513,31 +1513,92 @@ final class CallGraph {
     private static final int WRITE_HOOK = 32;
     /** A name of {@link #DESERIALIZER_NAMES}: a call of it to an archive subtype of a deserializer deserializes. */
     private static final int DESERIALIZER = 64;
-    private static final String FLAGGED_FIRST_CHARS = "$<vprwdgi";
     /** Per signature id: what its name says ({@link #CONSTRUCTOR}, ...), computed once rather than per node. */
     private int[] sigFlags;
 
     /**
+     * A signature {@link #flags} recognises, whole or as a prefix, and the flag it gives: {@code text} is the
+     * joined signature ({@code name + descriptor}) in {@link #SIG_RULES}, its descriptor part in
+     * {@link #RULES_BY_NAME}.
+     */
+    private record SigRule(String text, int flag, boolean whole) {
+        boolean matches(SigKey k) {
+            return whole ? k.is(text) : k.startsWith(text);
+        }
+
+        boolean matchesDescriptor(String descriptor) {
+            return whole ? descriptor.equals(text) : descriptor.startsWith(text);
+        }
+    }
+
+    /** Every rule of {@link #flags} but {@link #DESERIALIZER_NAMES}: the hooks whole, the rest as prefixes. */
+    private static final List<SigRule> SIG_RULES;
+    /**
+     * {@link #SIG_RULES} by the name before their '(', each with its descriptor part alone; and
+     * {@link #DESERIALIZER_NAMES}, as the empty prefix: a signature whose name holds no '(' and whose
+     * descriptor starts with one splits its joined form at the name's end, so a rule applies to it exactly
+     * when its name is the rule's name and its descriptor matches the rest.
+     */
+    private static final Map<String, SigRule[]> RULES_BY_NAME;
+
+    static {
+        List<SigRule> rules = new ArrayList<>(List.of(new SigRule("<init>(", CONSTRUCTOR, false),
+                new SigRule("<clinit>(", INITIALISER, false), new SigRule("values()", VALUES, false),
+                new SigRule("provider()", PROVIDER, false)));
+        for (String hook : READ_HOOKS) {
+            rules.add(new SigRule(hook, READ_HOOK, true));
+        }
+        for (String hook : WRITE_HOOKS) {
+            rules.add(new SigRule(hook, WRITE_HOOK, true));
+        }
+        SIG_RULES = List.copyOf(rules);
+        Map<String, List<SigRule>> byName = new HashMap<>();
+        for (SigRule r : SIG_RULES) {
+            String name = r.text().substring(0, r.text().indexOf('('));
+            byName.computeIfAbsent(name, n -> new ArrayList<>()).add(new SigRule(r.text().substring(name.length()), r.flag(), r.whole()));
+        }
+        for (String name : DESERIALIZER_NAMES) {
+            byName.computeIfAbsent(name, n -> new ArrayList<>()).add(new SigRule("(", DESERIALIZER, false));
+        }
+        Map<String, SigRule[]> frozen = new HashMap<>();
+        byName.forEach((name, list) -> frozen.put(name, list.toArray(new SigRule[0])));
+        RULES_BY_NAME = Map.copyOf(frozen);
+    }
+
+    /**
      * What a signature's name says ({@link #CONSTRUCTOR}, ...): computed by {@link Sigs} as it interns the
      * signature, while its strings are at hand, rather than by walking every signature's strings again here.
+     * One lookup by name (whose hash the interning has computed already) settles an ordinary signature; one
+     * with a '(' in its name or a descriptor that does not start with one is matched on its joined form
+     * ({@link #joinedFlags}: the JVM refuses such a method, but the scan reads it all the same).
      */
     static int flags(SigKey k) {
-        // On name and descriptor apart: joining them to compare (and hash, for the hooks) was a hot spot.
-        // Every flagged signature starts with one of these: most signatures are settled by one char.
-        char first = k.name().isEmpty() ? 0 : k.name().charAt(0);
-        if (first != 0 && FLAGGED_FIRST_CHARS.indexOf(first) < 0) {
+        String descriptor = k.descriptor();
+        if (!descriptor.startsWith("(") || k.name().indexOf('(') >= 0) {
+            return joinedFlags(k);
+        }
+        SigRule[] rules = RULES_BY_NAME.get(k.name());
+        if (rules == null) {
             return 0;
         }
-        int hook = 0;
-        for (String hookSig : READ_HOOKS) {
-            hook |= k.is(hookSig) ? READ_HOOK : 0;
+        int flags = 0;
+        for (SigRule r : rules) {
+            if (r.matchesDescriptor(descriptor)) {
+                flags |= r.flag();
+            }
         }
-        for (String hookSig : WRITE_HOOKS) {
-            hook |= k.is(hookSig) ? WRITE_HOOK : 0;
+        return flags;
+    }
+
+    /** {@link #flags} rule by rule on the joined signature ({@code name + descriptor}); right for any key. */
+    static int joinedFlags(SigKey k) {
+        int flags = 0;
+        for (SigRule r : SIG_RULES) {
+            if (r.matches(k)) {
+                flags |= r.flag();
+            }
         }
-        return (k.startsWith("<init>(") ? CONSTRUCTOR : 0) | (k.startsWith("<clinit>(") ? INITIALISER : 0)
-                | hook | (k.startsWith("values()") ? VALUES : 0) | (k.startsWith("provider()") ? PROVIDER : 0)
-                | (DESERIALIZER_NAMES.contains(k.name()) ? DESERIALIZER : 0);
+        return flags | (DESERIALIZER_NAMES.contains(k.name()) ? DESERIALIZER : 0);
     }
 
     private void search(Hierarchy h, List<IntList> typeUnits, int[][] declarers, boolean[] entryUnits,

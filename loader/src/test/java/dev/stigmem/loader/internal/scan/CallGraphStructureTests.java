@@ -218,4 +218,63 @@ class CallGraphStructureTests {
         assertThat(sigs.find("noParen")).isEqualTo(-1);
         assertThat(sigs.keys()).hasSize(expected.size());
     }
+
+    /**
+     * The flags of a signature, looked up by name, against the rules applied to the joined signature and
+     * against the previous code (kept here as it was): every recognised signature split at each position,
+     * with a descriptor cut short or extended, names holding '(' and descriptors that do not start with one,
+     * and ordinary names.
+     */
+    @Test
+    void flagsByNameAgreeWithTheRulesOnTheJoinedSignature() {
+        List<String> joined = new ArrayList<>(List.of("<init>()V", "<init>(I)V", "<clinit>()V", "values()[Lp/E;", "values(I)[Lp/E;",
+                "provider()Lp/P;", "provider(I)Lp/P;", "readObject(Ljava/io/ObjectInputStream;)V", "readObjectNoData()V",
+                "readResolve()Ljava/lang/Object;", "$deserializeLambda$(Ljava/lang/invoke/SerializedLambda;)Ljava/lang/Object;",
+                "writeObject(Ljava/io/ObjectOutputStream;)V", "writeReplace()Ljava/lang/Object;", "readUnshared()Ljava/lang/Object;",
+                "defaultReadObject()V", "readFields()Ljava/io/ObjectInputStream$GetField;", "getObject()Ljava/lang/Object;",
+                "instantiate(Ljava/lang/ClassLoader;Ljava/lang/String;)Ljava/lang/Object;", "get()Ljava/lang/Object;",
+                "getName()Ljava/lang/String;", "run()V", "valueOf(Ljava/lang/String;)Lp/E;", "read()I", "write(I)V", "init()V",
+                "<init>", "values", "(", "()V", "", "readObject", "readObject(Ljava/io/ObjectInputStream;)", "x(y)z(w)V"));
+        for (String s : List.copyOf(joined)) {
+            joined.add(s + "V");
+            joined.add(s + ")V");
+            joined.add("(" + s);
+        }
+        int checked = 0;
+        int flagged = 0;
+        for (String s : joined) {
+            for (int cut = 0; cut <= s.length(); cut++) {
+                CallGraph.SigKey k = new CallGraph.SigKey(s.substring(0, cut), s.substring(cut));
+                int flags = CallGraph.flags(k);
+                assertThat(flags).as("%s split at %d", s, cut).isEqualTo(CallGraph.joinedFlags(k)).isEqualTo(previousFlags(k));
+                checked++;
+                flagged += flags != 0 ? 1 : 0;
+            }
+        }
+        assertThat(checked).isGreaterThan(2_000);
+        assertThat(flagged).isGreaterThan(300);
+    }
+
+    /** CallGraph.flags before the lookup by name. */
+    private static int previousFlags(CallGraph.SigKey k) {
+        java.util.Set<String> readHooks = java.util.Set.of("readObject(Ljava/io/ObjectInputStream;)V", "readObjectNoData()V",
+                "readResolve()Ljava/lang/Object;", "$deserializeLambda$(Ljava/lang/invoke/SerializedLambda;)Ljava/lang/Object;");
+        java.util.Set<String> writeHooks = java.util.Set.of("writeObject(Ljava/io/ObjectOutputStream;)V", "writeReplace()Ljava/lang/Object;");
+        java.util.Set<String> deserializerNames = java.util.Set.of("readObject", "readUnshared", "defaultReadObject", "readFields",
+                "getObject", "instantiate", "get");
+        char first = k.name().isEmpty() ? 0 : k.name().charAt(0);
+        if (first != 0 && "$<vprwdgi".indexOf(first) < 0) {
+            return 0;
+        }
+        int hook = 0;
+        for (String hookSig : readHooks) {
+            hook |= k.is(hookSig) ? 4 : 0;
+        }
+        for (String hookSig : writeHooks) {
+            hook |= k.is(hookSig) ? 32 : 0;
+        }
+        return (k.startsWith("<init>(") ? 1 : 0) | (k.startsWith("<clinit>(") ? 2 : 0) | hook | (k.startsWith("values()") ? 8 : 0)
+                | (k.startsWith("provider()") ? 16 : 0) | (deserializerNames.contains(k.name()) ? 64 : 0);
+    }
 }
+
