@@ -47,10 +47,11 @@ import java.util.zip.ZipFile;
  * <p>Three shapes are accepted: a {@code .jar} file (the plugin jar alone), a {@code .zip} file or
  * a directory holding only {@code .jar} files at its top level (the plugin jar and its private
  * libraries). The operator's bytes are copied into the loader's {@link PrivateDirectory} first and
- * parsed from there (the jars of a zip are extracted there too), with {@link ZipFile} (the central
- * directory, as the JDK's module-path loader reads a jar) after {@link ZipStructure} made sure that
- * every other zip reader sees the same. Every entry's CRC and size are checked against what was
- * read.
+ * parsed from there (the jars of a zip are extracted there too): {@link ZipStructure} makes sure that
+ * every zip reader sees the same, {@link ZipFile} lists each jar's entries (the central directory, as
+ * the JDK's module-path loader reads a jar), which must be those, and {@link EntryInflater} reads their
+ * data where the verified local headers put it. Every entry's CRC and size are checked against what
+ * was read.
  *
  * <p>Memory: every jar's structure is checked first (holding only its central directory, taken
  * from the {@link MemoryBudget} while the check runs); then what the archive's entries will hold,
@@ -366,8 +367,10 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /**
-     * Reads a checked jar with {@link ZipFile}, each entry into an array of its declared size, and
-     * deletes the jar's copy. Directory entries are dropped.
+     * Reads a checked jar, each entry into an array of its declared size, and deletes the jar's copy.
+     * {@link ZipFile} lists the entries (names, kinds, sizes and CRCs, as the JDK reads the central
+     * directory), which must be the ones the structure check found; their data is read by one
+     * {@link EntryInflater} at the offsets the structure check verified. Directory entries are dropped.
      */
     private JarImage inflate(Checked jar) {
         Optional<String> where = jar.where();
@@ -379,7 +382,9 @@ public final class ArchiveReader implements AutoCloseable {
         Set<String> seen = new HashSet<>();
         // Where an entry is, for messages: built only when one is written (not per entry).
         String prefix = where.map(w -> w + "!/").orElse("");
-        try (ZipFile zf = new ZipFile(jar.file().toFile())) {
+        try (ZipFile zf = new ZipFile(jar.file().toFile());
+             FileChannel channel = FileChannel.open(jar.file(), StandardOpenOption.READ);
+             EntryInflater data = new EntryInflater(channel)) {
             int count = 0;
             Enumeration<? extends ZipEntry> en = zf.entries();
             while (en.hasMoreElements()) {
@@ -397,7 +402,7 @@ public final class ArchiveReader implements AutoCloseable {
                 if (c.directory()) {
                     continue;
                 }
-                entries.put(entryName, readEntry(zf, ze, c, prefix));
+                entries.put(entryName, readEntry(data, ze, c, prefix));
             }
             if (count != jar.central().size()) {
                 throw fail(where, String.format(Locale.ROOT,
@@ -414,17 +419,19 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /** One entry into an array of exactly its declared size (taken from the budget already); a byte more is refused. */
-    private byte[] readEntry(ZipFile zf, ZipEntry ze, ZipStructure.CentralEntry c, String prefix) throws IOException {
-        if (ze.getSize() != c.size() || ze.getCompressedSize() != c.compressedSize() || ze.getCrc() != c.crc()) {
+    private byte[] readEntry(EntryInflater inflater, ZipEntry ze, ZipStructure.CentralEntry c, String prefix) throws IOException {
+        if (ze.getSize() != c.size() || ze.getCompressedSize() != c.compressedSize() || ze.getCrc() != c.crc()
+                || ze.getMethod() != c.method()) {
             throw fail(Optional.of(prefix + ze.getName()), "is listed differently by the zip reader than by the central directory", null);
         }
         byte[] data = new byte[(int) c.size()];
         int n;
         boolean more;
-        try (InputStream in = zf.getInputStream(ze)) {
-            n = in.readNBytes(data, 0, data.length);
+        try {
             // Declared sizes can lie: stop at the declared size, and refuse an entry that has more.
-            more = n == data.length && in.read() >= 0;
+            EntryInflater.Read read = inflater.read(c, data);
+            n = read.length();
+            more = read.more();
         } catch (EOFException e) {
             throw fail(Optional.of(prefix + ze.getName()), "its compressed data ends too early (truncated)", e);
         } catch (IOException e) {
