@@ -53,11 +53,16 @@ class LauncherIT {
 
     @Test
     void scanExitsOneOnAnOverReachingPlugin() throws Exception {
-        Run r = run("scan", EXAMPLES.resolve("bad-undeclared-accessor.jar").toString());
+        Run r = run(Map.of("STIGMEM_JAVA_OPTS", "-Xlog:class+load=info"), "scan", EXAMPLES.resolve("bad-undeclared-accessor.jar").toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("DENY capability.accessor").contains("1 rejected");
         // The launcher names SLF4J's provider for short commands (no lookup at start): quietly.
         assertThat(r.err()).doesNotContain("SLF4J");
+        // The capability map (Capability.forAccessorName, which judged that call) is read from
+        // PluginContext's class file: no annotation proxy class spun, no generic signature parsed.
+        List<String> classLoads = r.out().lines().filter(l -> l.contains("[class,load]")).toList();
+        assertThat(classLoads).anyMatch(l -> l.contains(" dev.stigmem.api.CapabilityAccessors "))
+                .noneMatch(l -> l.contains("__dynamic_proxy__") || l.contains("$Proxy") || l.contains(" sun.reflect.generics."));
     }
 
     @Test
