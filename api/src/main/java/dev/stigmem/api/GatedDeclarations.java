@@ -130,8 +130,13 @@ final class GatedDeclarations {
         } catch (IOException e) {
             throw new IllegalStateException(resource + " of " + name + ": cannot read the class file: " + e.getMessage(), e);
         }
+        return of(type, bytes, resource);
+    }
+
+    /** {@link #read} of these bytes, which must be the class file of {@code type}. */
+    static ClassFile of(Class<?> type, byte[] bytes, String resource) {
         ClassFile read = read(bytes, resource);
-        String expected = name.replace('.', '/');
+        String expected = type.getName().replace('.', '/');
         if (!read.internalName().equals(expected)) {
             throw new IllegalStateException(resource + ": declares " + read.internalName() + ", not " + expected);
         }

@@ -273,6 +273,51 @@ class CapabilityDerivationTests {
                 .hasMessage("X.class: class file of more than " + GatedDeclarations.MAX_BYTES + " bytes refused");
     }
 
+    /** The class file with one Utf8 constant, found exactly once, replaced by another of the same length. */
+    private static byte[] withConstant(String from, String to) throws IOException {
+        byte[] whole = contextClassFile();
+        byte[] needle = utf8Entry(from);
+        int found = -1;
+        for (int i = 0; i + needle.length <= whole.length; i++) {
+            if (Arrays.equals(whole, i, i + needle.length, needle, 0, needle.length)) {
+                assertThat(found).as("%s once in PluginContext.class", from).isEqualTo(-1);
+                found = i;
+            }
+        }
+        assertThat(found).as("%s in PluginContext.class", from).isNotNegative();
+        byte[] replacement = utf8Entry(to);
+        System.arraycopy(replacement, 0, whole, found, replacement.length);
+        return whole;
+    }
+
+    private static byte[] utf8Entry(String ascii) {
+        byte[] b = new byte[3 + ascii.length()];
+        b[0] = 1;
+        b[2] = (byte) ascii.length();
+        System.arraycopy(ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 3, ascii.length());
+        return b;
+    }
+
+    @Test
+    void aGatedValueThatIsNoCapabilityOrNotOfItsTypeOrNotNamedValueIsRefused() throws IOException {
+        assertThatThrownBy(() -> GatedDeclarations.read(withConstant("FACTS_READ", "FACTS_REAX"), "X.class"))
+                .hasMessage("X.class: method getFactsReader: @Gated names FACTS_REAX, which is no Capability");
+        assertThatThrownBy(() -> GatedDeclarations.read(withConstant("Ldev/stigmem/api/Capability;", "Ldev/stigmem/api/Capabilitx;"), "X.class"))
+                .hasMessage("X.class: method getFactsReader: @Gated names a constant of Ldev/stigmem/api/Capabilitx;, not of Ldev/stigmem/api/Capability;");
+        assertThatThrownBy(() -> GatedDeclarations.read(withConstant("value", "valuf"), "X.class"))
+                .hasMessage("X.class: method getFactsReader: @Gated must have exactly its enum value");
+        // An annotation of another type is read past: the method is then not gated.
+        GatedDeclarations.ClassFile renamed = GatedDeclarations.read(withConstant("Ldev/stigmem/api/Gated;", "Ldev/stigmem/api/Gatex;"), "X.class");
+        assertThat(renamed.declarations()).isEmpty();
+    }
+
+    @Test
+    void aClassFileOfAnotherClassIsRefused() throws IOException {
+        assertThat(GatedDeclarations.of(PluginContext.class, contextClassFile(), "PluginContext.class").declarations()).hasSize(13);
+        assertThatThrownBy(() -> GatedDeclarations.of(OnlyOne.class, contextClassFile(), "PluginContext.class"))
+                .hasMessage("PluginContext.class: declares dev/stigmem/api/PluginContext, not " + OnlyOne.class.getName().replace('.', '/'));
+    }
+
     // --- a complete context among other annotations ---
 
     @Retention(RetentionPolicy.RUNTIME)
