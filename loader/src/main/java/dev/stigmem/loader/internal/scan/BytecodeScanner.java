@@ -131,10 +131,8 @@ public final class BytecodeScanner {
         List<JarImage> jars = image.jars();
         List<ClassUnit> units = collect(jars, policy);
 
-        // One string per distinct constant text of the archive's class files, for both passes' readers.
-        Utf8Pool strings = new Utf8Pool();
         // Pass 1: structure check and header of every class file; this gives the archive's types.
-        List<Header> headers = runAll(units, executor, u -> header(u, policy, strings));
+        List<Header> headers = runAll(units, executor, u -> header(u, policy));
         Map<String, SortedSet<String>> supertypes = new HashMap<>();
         Map<String, String> where = new LinkedHashMap<>();
         Set<String> shadowed = new HashSet<>();
@@ -204,7 +202,7 @@ public final class BytecodeScanner {
             Header h = headers.get(i);
             ClassUnit u = h.unit();
             try {
-                return ClassScan.scan(new Utf8Pool.Reader(u.bytes(), strings), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count,
+                return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count,
                         reachability && unitType[i] >= 0 ? () -> new CallGraph.Recorder(ids) : null);
             } catch (ScanException e) {
                 throw e;
@@ -447,15 +445,15 @@ public final class BytecodeScanner {
         return units;
     }
 
-    private static Header header(ClassUnit u, ScanPolicy policy, Utf8Pool strings) {
-        Optional<ClassFileCheck.Header> checked = ClassFileCheck.check(u.bytes(), policy.limits(), u.jar(), u.entry(), strings);
+    private static Header header(ClassUnit u, ScanPolicy policy) {
+        Optional<ClassFileCheck.Header> checked = ClassFileCheck.check(u.bytes(), policy.limits(), u.jar(), u.entry());
         if (checked.isPresent()) {
             // The check read the header on its way (a plain class): no ASM reader for it, pass 2 makes one.
             ClassFileCheck.Header h = checked.get();
             return classHeader(u, h.access(), h.name(), h.superName(), h.interfaces());
         }
         try {
-            ClassReader reader = new Utf8Pool.Reader(u.bytes(), strings);
+            ClassReader reader = new ClassReader(u.bytes());
             Optional<String> module = Optional.empty();
             if ((reader.getAccess() & Opcodes.ACC_MODULE) != 0) {
                 String[] name = new String[1];

@@ -29,18 +29,15 @@ final class ClassFileCheck {
 
     private final byte[] b;
     private final String jar;
-    /** Where the header's names come from: the scan's pool, so that pass 2's reader of the class gets the same strings. */
-    private final Utf8Pool strings;
     private final String entry;
     private int pos;
     /** The header read on the way (see {@link Header}); null when ASM is to read it. */
     private Header header;
 
-    private ClassFileCheck(byte[] bytes, String jar, String entry, Utf8Pool strings) {
+    private ClassFileCheck(byte[] bytes, String jar, String entry) {
         this.b = bytes;
         this.jar = jar;
         this.entry = entry;
-        this.strings = strings;
     }
 
     /**
@@ -62,18 +59,17 @@ final class ClassFileCheck {
      *
      * @param jar   the jar holding it, for messages
      * @param entry its entry in the jar, for messages
-     * @param strings the scan's strings, which the header's names come from
      * @return its header (see {@link Header}), or empty when ASM is to read it
      * @throws ScanInputException if the file is not a complete, well-formed class file the scanner reads
      * @throws ScanLimitException if it exceeds the size or bootstrap-depth bound
      */
-    static Optional<Header> check(byte[] bytes, ScanLimits limits, String jar, String entry, Utf8Pool strings) {
+    static Optional<Header> check(byte[] bytes, ScanLimits limits, String jar, String entry) {
         if (bytes.length > limits.maxClassFileBytes()) {
             throw new ScanLimitException(String.format(Locale.ROOT,
                     "%s: class file of %d bytes exceeds the limit of %d bytes", jar + "!" + entry, bytes.length,
                     limits.maxClassFileBytes()));
         }
-        ClassFileCheck check = new ClassFileCheck(bytes, jar, entry, strings);
+        ClassFileCheck check = new ClassFileCheck(bytes, jar, entry);
         check.run(limits);
         return Optional.ofNullable(check.header);
     }
@@ -215,7 +211,7 @@ final class ClassFileCheck {
                 return null;
             }
         }
-        return strings.plain(b, off + 2, len);
+        return new String(b, off + 2, len, StandardCharsets.ISO_8859_1);
     }
 
     private void checkBootstrapDepth(byte[] tags, int[] offsets, int[][] bootstrapArgs, int maxDepth) {

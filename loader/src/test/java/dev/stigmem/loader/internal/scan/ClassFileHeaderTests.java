@@ -23,7 +23,7 @@ class ClassFileHeaderTests {
     }
 
     private static Optional<ClassFileCheck.Header> check(byte[] bytes) {
-        return ClassFileCheck.check(bytes, ScanLimits.DEFAULT, "plugin.jar", "p/C.class", new Utf8Pool());
+        return ClassFileCheck.check(bytes, ScanLimits.DEFAULT, "plugin.jar", "p/C.class");
     }
 
     private static void assertSameAsAsm(byte[] bytes) {
@@ -60,9 +60,9 @@ class ClassFileHeaderTests {
         ScanLimits newer = new ScanLimits(ScanLimits.DEFAULT.maxClasses(), ScanLimits.DEFAULT.maxClassFileBytes(),
                 ScanLimits.DEFAULT.maxBootstrapDepth(), Opcodes.V25 + 1, ScanLimits.DEFAULT.maxFindings());
         byte[] v26 = classFile(Opcodes.V25 + 1, Opcodes.ACC_PUBLIC, "p/C", "java/lang/Object");
-        assertThat(ClassFileCheck.check(v26, newer, "plugin.jar", "p/C.class", new Utf8Pool())).isEmpty();
+        assertThat(ClassFileCheck.check(v26, newer, "plugin.jar", "p/C.class")).isEmpty();
         assertThat(ClassFileCheck.check(classFile(Opcodes.V25, Opcodes.ACC_PUBLIC, "p/C", "java/lang/Object"), newer,
-                "plugin.jar", "p/C.class", new Utf8Pool())).isPresent();
+                "plugin.jar", "p/C.class")).isPresent();
     }
 
     @Test
