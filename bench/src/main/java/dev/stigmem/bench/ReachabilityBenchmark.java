@@ -139,9 +139,16 @@ public class ReachabilityBenchmark {
                 }
                 double w = medianOfLastHalf(with) / 1e6;
                 double wo = medianOfLastHalf(without) / 1e6;
+                // Also the median of each round's own ratio: a round's two scans run one after the other, so a change
+                // in the machine's load between rounds (a shared machine's) cancels out of it.
+                double[] paired = new double[rounds - rounds / 2];
+                for (int r = rounds / 2; r < rounds; r++) {
+                    paired[r - rounds / 2] = (double) with[r] / without[r];
+                }
+                java.util.Arrays.sort(paired);
                 lines.add(String.format(java.util.Locale.ROOT, "%s, entry %s: with reachability %.1f ms CPU, without %.1f ms CPU:"
-                        + " x%.2f (+%.0f%%; medians of the last %d of %d rounds each)", lib, entry, w, wo, w / wo, (w / wo - 1) * 100,
-                        rounds / 2, rounds));
+                        + " x%.2f (+%.0f%%; medians of the last %d of %d rounds each); median of the rounds' own ratios x%.2f",
+                        lib, entry, w, wo, w / wo, (w / wo - 1) * 100, rounds / 2, rounds, paired[paired.length / 2]));
                 System.out.println(lines.get(lines.size() - 1));
             }
         }
