@@ -15,6 +15,10 @@ import dev.stigmem.loader.scan.ScanPolicy;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 /** Class files the scanner cannot read fully, and archives beyond a bound, fail the scan closed, naming jar and entry. */
@@ -238,29 +242,28 @@ class MalformedInputTests {
 
     /** p.Two: quiet()V (no finding, its only line {@code quietLine}) and call()V (System.exit at {@code callLine}). */
     private static byte[] twoMethods(int quietLine, int callLine) {
-        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(net.bytebuddy.jar.asm.ClassWriter.COMPUTE_MAXS);
-        cw.visit(net.bytebuddy.jar.asm.Opcodes.V17, net.bytebuddy.jar.asm.Opcodes.ACC_PUBLIC | net.bytebuddy.jar.asm.Opcodes.ACC_SUPER,
-                "p/Two", null, "java/lang/Object", null);
-        net.bytebuddy.jar.asm.MethodVisitor quiet = cw.visitMethod(net.bytebuddy.jar.asm.Opcodes.ACC_STATIC, "quiet", "()V", null, null);
-        quiet.visitCode();
-        net.bytebuddy.jar.asm.Label q = new net.bytebuddy.jar.asm.Label();
-        quiet.visitLabel(q);
-        quiet.visitLineNumber(quietLine, q);
-        quiet.visitInsn(net.bytebuddy.jar.asm.Opcodes.RETURN);
-        quiet.visitMaxs(0, 0);
-        quiet.visitEnd();
-        net.bytebuddy.jar.asm.MethodVisitor call = cw.visitMethod(net.bytebuddy.jar.asm.Opcodes.ACC_STATIC, "call", "()V", null, null);
-        call.visitCode();
-        net.bytebuddy.jar.asm.Label c = new net.bytebuddy.jar.asm.Label();
-        call.visitLabel(c);
-        call.visitLineNumber(callLine, c);
-        call.visitInsn(net.bytebuddy.jar.asm.Opcodes.ICONST_0);
-        call.visitMethodInsn(net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
-        call.visitInsn(net.bytebuddy.jar.asm.Opcodes.RETURN);
-        call.visitMaxs(0, 0);
-        call.visitEnd();
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "p/Two", null, "java/lang/Object", null);
+        staticMethod(cw, "quiet", quietLine, mv -> { });
+        staticMethod(cw, "call", callLine, mv -> {
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "exit", "(I)V", false);
+        });
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** A static {@code name()V} that starts at {@code line}, runs {@code body} and returns. */
+    private static void staticMethod(ClassWriter cw, String name, int line, java.util.function.Consumer<MethodVisitor> body) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, name, "()V", null, null);
+        mv.visitCode();
+        Label start = new Label();
+        mv.visitLabel(start);
+        mv.visitLineNumber(line, start);
+        body.accept(mv);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /** Points the LineNumberTable entry (start_pc u2, line u2) of the line {@code line}, unique in the file, past the code. */
