@@ -51,11 +51,16 @@ class ArchiveReaderTests {
     }
 
     static byte[] zip(Map<String, byte[]> entries, boolean stored) throws IOException {
+        return zip(entries, name -> stored);
+    }
+
+    /** A zip of the entries, in their order, each stored or deflated as {@code stored} says of its name. */
+    static byte[] zip(Map<String, byte[]> entries, java.util.function.Predicate<String> stored) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             for (var e : entries.entrySet()) {
                 ZipEntry ze = new ZipEntry(e.getKey());
-                if (stored) {
+                if (stored.test(e.getKey())) {
                     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                     crc.update(e.getValue());
                     ze.setMethod(ZipEntry.STORED);

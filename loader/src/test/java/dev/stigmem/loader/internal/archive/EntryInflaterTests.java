@@ -2,7 +2,6 @@ package dev.stigmem.loader.internal.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,7 +17,6 @@ import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,13 +52,14 @@ class EntryInflaterTests {
         }
         byte[] noise = new byte[3_000];
         random.nextBytes(noise);
-        byte[] zip = zip(List.of(
-                new Entry("text.txt", text, ZipEntry.DEFLATED),
-                new Entry("noise.bin", noise, ZipEntry.DEFLATED),
-                new Entry("zeros.bin", new byte[70_000], ZipEntry.DEFLATED),
-                new Entry("empty.txt", new byte[0], ZipEntry.DEFLATED),
-                new Entry("stored.txt", Arrays.copyOf(text, 900), ZipEntry.STORED),
-                new Entry("last.txt", Arrays.copyOf(text, 1_200), ZipEntry.DEFLATED)));
+        java.util.LinkedHashMap<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        entries.put("text.txt", text);
+        entries.put("noise.bin", noise);
+        entries.put("zeros.bin", new byte[70_000]);
+        entries.put("empty.txt", new byte[0]);
+        entries.put("stored.txt", Arrays.copyOf(text, 900));
+        entries.put("last.txt", Arrays.copyOf(text, 1_200));
+        byte[] zip = zip(entries);
         int compared = 0;
         int failures = 0;
         int more = 0;
@@ -94,12 +93,12 @@ class EntryInflaterTests {
     @Test
     void theWindowReadsAheadAtMostTwiceTheFileThenOnlyWhatAnEntryNeeds() throws IOException {
         // A directory in reverse order of the data: each entry far from the last one read.
-        List<Entry> entries = new ArrayList<>();
+        java.util.LinkedHashMap<String, byte[]> entries = new java.util.LinkedHashMap<>();
         Random random = new Random(7);
         for (int i = 0; i < 400; i++) {
             byte[] b = new byte[200];
             random.nextBytes(b);
-            entries.add(new Entry(String.format("e%03d", i), b, ZipEntry.DEFLATED));
+            entries.put(String.format("e%03d", i), b);
         }
         Path file = tmp.resolve("reversed.zip");
         Files.write(file, zip(entries));
@@ -118,28 +117,9 @@ class EntryInflaterTests {
         }
     }
 
-    private record Entry(String name, byte[] data, int method) {
-    }
-
-    private static byte[] zip(List<Entry> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zos = new ZipOutputStream(out)) {
-            for (Entry e : entries) {
-                ZipEntry ze = new ZipEntry(e.name());
-                ze.setMethod(e.method());
-                if (e.method() == ZipEntry.STORED) {
-                    CRC32 crc = new CRC32();
-                    crc.update(e.data());
-                    ze.setSize(e.data().length);
-                    ze.setCompressedSize(e.data().length);
-                    ze.setCrc(crc.getValue());
-                }
-                zos.putNextEntry(ze);
-                zos.write(e.data());
-                zos.closeEntry();
-            }
-        }
-        return out.toByteArray();
+    /** A zip of the entries in their order, those whose names start with "stored" stored, the others deflated. */
+    private static byte[] zip(java.util.LinkedHashMap<String, byte[]> entries) throws IOException {
+        return ArchiveReaderTests.zip(entries, name -> name.startsWith("stored"));
     }
 
     /**
