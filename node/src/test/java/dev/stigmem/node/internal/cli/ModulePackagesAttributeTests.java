@@ -119,35 +119,24 @@ class ModulePackagesAttributeTests {
         }
     }
 
-    /** Whether a class file's attributes (a module-info has no fields or methods) include ModulePackages. */
-    static boolean hasModulePackages(byte[] classFile) throws IOException {
-        var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(classFile));
-        in.skipNBytes(8);
-        int count = in.readUnsignedShort();
-        String[] utf8 = new String[count];
-        for (int i = 1; i < count; i++) {
-            int tag = in.readUnsignedByte();
-            switch (tag) {
-                case 1 -> utf8[i] = in.readUTF();
-                case 7, 8, 16, 19, 20 -> in.skipNBytes(2);
-                case 15 -> in.skipNBytes(3);
-                case 5, 6 -> {
-                    in.skipNBytes(8);
-                    i++;
-                }
-                default -> in.skipNBytes(4);
+    /**
+     * Whether a module descriptor holds the ModulePackages attribute, as the JDK reads it: it asks for the
+     * packages only when the descriptor does not list them.
+     */
+    static boolean hasModulePackages(byte[] classFile) {
+        final class Asked extends RuntimeException {
+            Asked() {
+                super(null, null, false, false);
             }
         }
-        in.skipNBytes(6);
-        assertThat(in.readUnsignedShort() + in.readUnsignedShort() + in.readUnsignedShort()).as("interfaces, fields, methods").isZero();
-        int attributes = in.readUnsignedShort();
-        for (int a = 0; a < attributes; a++) {
-            if ("ModulePackages".equals(utf8[in.readUnsignedShort()])) {
-                return true;
-            }
-            in.skipNBytes(in.readInt());
+        try {
+            ModuleDescriptor.read(java.nio.ByteBuffer.wrap(classFile), () -> {
+                throw new Asked();
+            });
+            return true;
+        } catch (Asked e) {
+            return false;
         }
-        return false;
     }
 
     private static List<Path> jars() throws IOException {
