@@ -229,16 +229,33 @@ public final class JdkGuard {
                 ClassInjector.UsingInstrumentation.of(dir.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, inst)
                         .injectRaw(Map.of(BRIDGE, bytes));
             } finally {
-                // the boot loader holds the jar open; the files go when the JVM exits
-                try (var s = Files.list(dir)) {
-                    s.forEach(f -> f.toFile().deleteOnExit());
-                }
-                dir.toFile().deleteOnExit();
+                // Removed now, not at exit: a JVM killed or halted runs no exit hook, and left one directory per
+                // start in the temp directory. The boot loader holds the jar open, which POSIX systems allow to
+                // be deleted (ByteBuddy deletes it already); where one cannot be, it goes at exit.
+                removeNowOrAtExit(dir);
             }
             return Class.forName(BRIDGE, false, null);
         } catch (IOException | ClassNotFoundException e) {
             throw new GuardUnavailableException("cannot install the guard's bridge in the boot loader: " + e, e);
         }
+    }
+
+    /** Deletes the directory and its files, or what cannot be deleted now at exit. */
+    private static void removeNowOrAtExit(Path dir) {
+        java.io.File d = dir.toFile();
+        java.io.File[] files = d.listFiles();
+        List<java.io.File> kept = new ArrayList<>();
+        for (java.io.File f : files == null ? new java.io.File[0] : files) {
+            if (!f.delete()) {
+                kept.add(f);
+            }
+        }
+        if (kept.isEmpty() && d.delete()) {
+            return;
+        }
+        // The directory first: the JDK deletes in the reverse order of registration, so its files go before it.
+        d.deleteOnExit();
+        kept.forEach(java.io.File::deleteOnExit);
     }
 
     private static void connect(Class<?> bridgeClass, GuardChecker c) {

@@ -185,12 +185,19 @@ class LauncherIT {
         }
         Path policy = plugins.resolveSibling(plugins.getFileName() + ".policy");
         Files.writeString(policy, "development-unsigned = i-accept-unsigned-plugins-from-anyone\n");
-        Run r = run("node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(), "--skip-rejected", "--demo");
+        // A temp directory of its own, to see what the node leaves behind in it.
+        Path tmp = Files.createDirectory(plugins.resolveSibling(plugins.getFileName() + ".tmp"));
+        Run r = run(Map.of("STIGMEM_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "node", "--plugins", plugins.toString(),
+                "--trust-policy", policy.toString(), "--skip-rejected", "--demo");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("REJECTED " + plugins.resolve("bad-raw-socket.jar"))
                 .contains("DENY network.raw: java.net.Socket")
                 .contains("3 plugins registered")
                 .contains("DENIED at pre_assert_authorize: anonymous asserts are not allowed")
                 .contains("node.started");
+        // Nothing: the loader's work directory and the guard's bridge jar (and its directory) are gone at exit.
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(Path::toString)).isEmpty();
+        }
     }
 }
