@@ -128,6 +128,11 @@ public class JdkGuardBenchmark {
             if (rc != 0) {
                 throw new IllegalStateException("javac failed: " + rc);
             }
+            // The layer reads its classes from out/ as it loads them: all of it goes at exit. Walked parents
+            // first, and the JDK deletes in the reverse order of registration, so each directory once empty.
+            try (var all = Files.walk(dir)) {
+                all.forEach(p -> p.toFile().deleteOnExit());
+            }
             Configuration cf = ModuleLayer.boot().configuration().resolve(ModuleFinder.of(out), ModuleFinder.of(), Set.of(MODULE));
             return ModuleLayer.defineModulesWithOneLoader(cf, List.of(ModuleLayer.boot()), ClassLoader.getPlatformClassLoader()).layer();
         } catch (IOException e) {

@@ -86,8 +86,10 @@ final class SigningKeys {
         try {
             if (keystore == null) {
                 Path dir = Files.createTempDirectory("stigmem-test-keys-");
-                dir.toFile().deleteOnExit();
                 keystore = dir.resolve("keys.p12");
+                // The directory registered first: the JDK deletes in the reverse order, so the keystore goes before it.
+                dir.toFile().deleteOnExit();
+                keystore.toFile().deleteOnExit();
             }
             keytool("-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12",
                     "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD),

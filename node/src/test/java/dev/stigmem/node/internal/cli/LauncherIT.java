@@ -179,14 +179,14 @@ class LauncherIT {
     }
 
     @Test
-    void nodeDemoRunsTheWorkloadOverExamplePlugins(@TempDir Path plugins) throws Exception {
+    void nodeDemoRunsTheWorkloadOverExamplePlugins(@TempDir Path dir) throws Exception {
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
         for (String a : List.of("greeter-plugin.jar", "plain-plugin.jar", "library-plugin.zip", "bad-raw-socket.jar")) {
             Files.copy(EXAMPLES.resolve(a), plugins.resolve(a));
         }
-        Path policy = plugins.resolveSibling(plugins.getFileName() + ".policy");
-        Files.writeString(policy, "development-unsigned = i-accept-unsigned-plugins-from-anyone\n");
+        Path policy = Files.writeString(dir.resolve("trust.policy"), "development-unsigned = i-accept-unsigned-plugins-from-anyone\n");
         // A temp directory of its own, to see what the node leaves behind in it.
-        Path tmp = Files.createDirectory(plugins.resolveSibling(plugins.getFileName() + ".tmp"));
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
         Run r = run(Map.of("STIGMEM_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "node", "--plugins", plugins.toString(),
                 "--trust-policy", policy.toString(), "--skip-rejected", "--demo");
         assertThat(r.exit()).as(r.err()).isZero();

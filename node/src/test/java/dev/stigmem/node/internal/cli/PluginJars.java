@@ -213,8 +213,10 @@ public final class PluginJars {
         try {
             if (keystore == null) {
                 Path dir = Files.createTempDirectory("stigmem-test-keys-");
-                dir.toFile().deleteOnExit();
                 keystore = dir.resolve("keys.p12");
+                // The directory registered first: the JDK deletes in the reverse order, so the keystore goes before it.
+                dir.toFile().deleteOnExit();
+                keystore.toFile().deleteOnExit();
             }
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                     "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12",
