@@ -116,7 +116,8 @@ public final class ClassFileUpgrade {
             }
         }
         // Edited in a copy beside the directory (so a half-written jar is never on the module path),
-        // checked, then moved over the original.
+        // checked, then moved over the original. (As ModulePackagesAttribute does: each build step is a
+        // single-file program, which cannot share a class with another on JDK 17.)
         Path work = Files.createTempDirectory(jar.toAbsolutePath().getParent().getParent(), "class-file-upgrade");
         try {
             Path copy = work.resolve(jar.getFileName());

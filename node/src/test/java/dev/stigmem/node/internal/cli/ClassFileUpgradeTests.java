@@ -3,22 +3,17 @@ package dev.stigmem.node.internal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import net.bytebuddy.jar.asm.Attribute;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -248,25 +243,11 @@ class ClassFileUpgradeTests {
         }
     }
 
-    private static Map<String, byte[]> contents(byte[] jarBytes, Path copy) throws IOException {
-        Files.write(copy, jarBytes);
-        Map<String, byte[]> contents = new TreeMap<>();
-        try (ZipFile zip = new ZipFile(copy.toFile())) {
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
-                ZipEntry z = e.nextElement();
-                contents.put(z.getName(), zip.getInputStream(z).readAllBytes());
-            }
-        }
-        return contents;
+    private static void zip(String name, Map<String, byte[]> entries) throws IOException {
+        ModulePackagesAttributeTests.zip(dir.resolve(name), entries);
     }
 
-    private static void zip(String name, Map<String, byte[]> entries) throws IOException {
-        try (OutputStream o = Files.newOutputStream(dir.resolve(name)); ZipOutputStream zip = new ZipOutputStream(o)) {
-            for (var e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
+    private static Map<String, byte[]> contents(byte[] jarBytes, Path copy) throws IOException {
+        return ModulePackagesAttributeTests.contents(jarBytes, copy);
     }
 }

@@ -151,7 +151,8 @@ class ModulePackagesAttributeTests {
         }
     }
 
-    private static Map<String, byte[]> contents(byte[] jarBytes, Path copy) throws IOException {
+    /** The entries of a jar given as bytes (written to {@code copy} to be read), by name. */
+    static Map<String, byte[]> contents(byte[] jarBytes, Path copy) throws IOException {
         Files.write(copy, jarBytes);
         Map<String, byte[]> contents = new TreeMap<>();
         try (ZipFile zip = new ZipFile(copy.toFile())) {
@@ -172,7 +173,12 @@ class ModulePackagesAttributeTests {
     }
 
     private static void zip(String name, Map<String, byte[]> entries) throws IOException {
-        try (OutputStream o = Files.newOutputStream(dir.resolve(name)); ZipOutputStream zip = new ZipOutputStream(o)) {
+        zip(dir.resolve(name), entries);
+    }
+
+    /** Writes a jar of these entries, in this order. */
+    static void zip(Path jar, Map<String, byte[]> entries) throws IOException {
+        try (OutputStream o = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(o)) {
             for (var e : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey()));
                 zip.write(e.getValue());
