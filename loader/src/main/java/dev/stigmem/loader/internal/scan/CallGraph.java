@@ -3,6 +3,7 @@ package dev.stigmem.loader.internal.scan;
 import dev.stigmem.loader.scan.ScanLimitException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -178,10 +179,16 @@ final class CallGraph {
             "java/io/ObjectStreamClass", Set.of("lookup", "lookupAny"),
             "java/security/SignedObject", Set.of("<init>"),
             "javax/crypto/SealedObject", Set.of("<init>"));
-    private static final Set<String> SERIALIZER_NAMES = Set.of("<init>", "writeObject", "writeUnshared", "lookup", "lookupAny");
+    /**
+     * HashSets (and a HashMap, {@link #RULES_BY_NAME}), read-only: looked up for every call site or signature,
+     * mostly for names they do not hold. A hashed collection tells a miss by the keys' cached hashes, where
+     * {@code Set.of}'s and {@code Map.of}'s call {@code equals} on each key along their probe.
+     */
+    private static final Set<String> SERIALIZER_NAMES = Collections.unmodifiableSet(new HashSet<>(
+            List.of("<init>", "writeObject", "writeUnshared", "lookup", "lookupAny")));
     /** Every method name of {@link #DESERIALIZERS}: the only calls whose owner is looked up further. */
-    private static final Set<String> DESERIALIZER_NAMES = Set.of("readObject", "readUnshared", "defaultReadObject",
-            "readFields", "getObject", "instantiate", "get");
+    private static final Set<String> DESERIALIZER_NAMES = Collections.unmodifiableSet(new HashSet<>(List.of("readObject",
+            "readUnshared", "defaultReadObject", "readFields", "getObject", "instantiate", "get")));
     /**
      * The JDK methods that hand out {@code Class} objects of types named only in another class's metadata
      * (supertypes, member and nest classes, generic signatures, annotations: whose enum-valued elements
@@ -1562,7 +1569,7 @@ final class CallGraph {
         }
         Map<String, SigRule[]> frozen = new HashMap<>();
         byName.forEach((name, list) -> frozen.put(name, list.toArray(new SigRule[0])));
-        RULES_BY_NAME = Map.copyOf(frozen);
+        RULES_BY_NAME = Collections.unmodifiableMap(frozen); // (a HashMap: see SERIALIZER_NAMES)
     }
 
     /**

@@ -526,8 +526,16 @@ final class ClassScan extends ClassVisitor {
             "java/lang/Boolean#getBoolean(Ljava/lang/String;)Z", 1);
 
     /** The owners of the {@link #PROPERTY_READS} methods. */
-    private static final Set<String> PROPERTY_READ_OWNERS = PROPERTY_READS.keySet().stream()
-            .map(k -> k.substring(0, k.indexOf('#'))).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    // (A HashSet, read-only: looked up for every static call, mostly missing; see CallGraph#SERIALIZER_NAMES.)
+    private static final Set<String> PROPERTY_READ_OWNERS;
+
+    static {
+        Set<String> owners = new java.util.HashSet<>();
+        for (String key : PROPERTY_READS.keySet()) {
+            owners.add(key.substring(0, key.indexOf('#')));
+        }
+        PROPERTY_READ_OWNERS = java.util.Collections.unmodifiableSet(owners);
+    }
 
     /** The window holds at most a key, a default and a label after each (one label per code offset). */
     private static final int WINDOW = 6;

@@ -77,7 +77,8 @@ final class JdkTypes {
             }
             exported.put(d.name(), java.util.Set.copyOf(out));
         }
-        moduleOfPackage = Map.copyOf(modules);
+        // (A HashMap, read-only: looked up for every package a scan meets, mostly missing; see CallGraph#SERIALIZER_NAMES.)
+        moduleOfPackage = java.util.Collections.unmodifiableMap(modules);
         exportedPackages = Map.copyOf(exported);
         transitiveRequires = Map.copyOf(transitive);
         systemModules = Map.copyOf(refs);
