@@ -65,6 +65,22 @@ class LauncherIT {
                 .noneMatch(l -> l.contains("__dynamic_proxy__") || l.contains("$Proxy") || l.contains(" sun.reflect.generics."));
     }
 
+    /**
+     * The CLI binds SLF4J with the platform loader as the context loader (StigmemCommand#bindLogging, so that
+     * the binding's look for its configuration file opens no jar of the module path): its system properties
+     * still configure it, and the thread's context loader is the application one again afterwards.
+     */
+    @Test
+    void theLoggingBindingIsConfiguredByItsSystemProperties() throws Exception {
+        Run r = run(Map.of("STIGMEM_JAVA_OPTS", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"), "scan",
+                EXAMPLES.resolve("library-plugin.zip").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("DEBUG dev.stigmem.loader.internal.scan.BytecodeScanner - scanned ");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        StigmemCommand.bindLogging();
+        assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
+    }
+
     @Test
     void versionRunsOnTheModulePath() throws Exception {
         Run r = run("--version");
