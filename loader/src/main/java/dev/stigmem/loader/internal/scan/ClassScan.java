@@ -352,10 +352,14 @@ final class ClassScan extends ClassVisitor {
         methodName = name;
         methodDescriptor = descriptor;
         line = 0;
+        ReferenceJudge.Descriptor judged = judge.descriptor(descriptor);
         if (calls != null) {
-            calls.method(access, name, descriptor);
+            // The judge's instance of the descriptor: the call graph compares its signatures' by identity.
+            calls.method(access, name, judged.text());
         }
-        descriptor(descriptor);
+        for (ReferenceJudge.TypeInfo t : judged.types()) {
+            report(t);
+        }
         if (exceptions != null) {
             for (String e : exceptions) {
                 // A throws clause is not resolved by the JVM: judged, but no access to check.
@@ -908,7 +912,7 @@ final class ClassScan extends ClassVisitor {
     }
 
     private void descriptor(String descriptor) {
-        for (ReferenceJudge.TypeInfo t : judge.descriptorInfo(descriptor)) {
+        for (ReferenceJudge.TypeInfo t : judge.descriptor(descriptor).types()) {
             report(t);
         }
     }

@@ -57,7 +57,7 @@ final class ReferenceJudge {
     // distinct reference, for nothing but the rare array owner).
     private final ConcurrentHashMap<String, String[]> descriptorTypes = new ConcurrentHashMap<>(8192);
     private final ConcurrentHashMap<String, TypeInfo> typeInfos = new ConcurrentHashMap<>(4096);
-    private final ConcurrentHashMap<String, TypeInfo[]> descriptorInfos = new ConcurrentHashMap<>(8192);
+    private final ConcurrentHashMap<String, Descriptor> descriptors = new ConcurrentHashMap<>(8192);
     private final ConcurrentHashMap<MemberKey, MemberInfo> memberInfos = new ConcurrentHashMap<>(16384);
     private final ConcurrentHashMap<MemberKey, MemberInfo> bootstrapInfos = new ConcurrentHashMap<>(64);
 
@@ -293,30 +293,44 @@ final class ReferenceJudge {
         return t;
     }
 
-    /** The judged classes of a field or method descriptor. */
-    TypeInfo[] descriptorInfo(String descriptor) {
-        TypeInfo[] infos = descriptorInfos.get(descriptor);
-        if (infos == null) {
-            infos = cached(descriptorInfos, descriptor, d -> {
-                String[] names = typesOf(d);
-                if (names.length == 0) {
-                    return NO_TYPES;
-                }
-                TypeInfo[] out = new TypeInfo[names.length];
-                for (int i = 0; i < names.length; i++) {
-                    out[i] = typeInfo(names[i]);
-                }
-                return out;
-            });
+    /**
+     * A field or method descriptor as judged: {@code text}, the scan's one instance of it (the first met,
+     * within the cache's bound), and the judged classes it names. Whoever keeps the text (the call graph's
+     * signatures) compares it by identity then, not character by character, and its hash is computed once.
+     */
+    record Descriptor(String text, TypeInfo[] types) {
+    }
+
+    /** The judged descriptor (see {@link Descriptor}). */
+    Descriptor descriptor(String descriptor) {
+        Descriptor known = descriptors.get(descriptor);
+        if (known != null) {
+            return known;
         }
-        return infos;
+        return cached(descriptors, descriptor, d -> {
+            String[] names = typesOf(d);
+            if (names.length == 0) {
+                return new Descriptor(d, NO_TYPES);
+            }
+            TypeInfo[] out = new TypeInfo[names.length];
+            for (int i = 0; i < names.length; i++) {
+                out[i] = typeInfo(names[i]);
+            }
+            return new Descriptor(d, out);
+        });
     }
 
     /** The judged member reference (method, field or method handle). */
     MemberInfo memberInfo(String owner, String name, String desc) {
         MemberKey key = new MemberKey(owner, name, desc);
         MemberInfo m = memberInfos.get(key);
-        return m != null ? m : cached(memberInfos, key, k -> judgeMember(owner, name, desc, descriptorInfo(desc)));
+        if (m != null) {
+            return m;
+        }
+        return cached(memberInfos, key, k -> {
+            Descriptor d = descriptor(desc);
+            return judgeMember(owner, name, d.text(), d.types());
+        });
     }
 
     /**
