@@ -354,7 +354,7 @@ final class ClassScan extends ClassVisitor {
         line = 0;
         ReferenceJudge.Descriptor judged = judge.descriptor(descriptor);
         if (calls != null) {
-            // The judge's instance of the descriptor: the call graph compares its signatures' by identity.
+            // The judge's instance of the descriptor, which the call graph's signature table compares by identity.
             calls.method(access, name, judged.text());
         }
         for (ReferenceJudge.TypeInfo t : judged.types()) {
@@ -529,8 +529,10 @@ final class ClassScan extends ClassVisitor {
             "java/lang/Long#getLong(Ljava/lang/String;J)Ljava/lang/Long;", 2,
             "java/lang/Boolean#getBoolean(Ljava/lang/String;)Z", 1);
 
-    /** The owners of the {@link #PROPERTY_READS} methods. */
-    // (A HashSet, read-only: looked up for every static call, mostly missing; see CallGraph#SERIALIZER_NAMES.)
+    /**
+     * The owners of the {@link #PROPERTY_READS} methods: a read-only HashSet, looked up for every static call and
+     * mostly missing (see CallGraph#SERIALIZER_NAMES).
+     */
     private static final Set<String> PROPERTY_READ_OWNERS;
 
     static {
