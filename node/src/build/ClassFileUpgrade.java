@@ -26,7 +26,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  * A build step of the node (node/pom.xml, package phase), run as a single-file program on the JDK
  * that builds, with ByteBuddy's ASM on its class path: rewrites each class file older than Java 6
  * (major version below 50) in the launcher's module jars as a Java 8 class file (version 52) with the
- * stack map frames ASM computes; the instructions, members and constant values are the same.
+ * stack map frames ASM computes; the members and constant values are the same, and so are the
+ * instructions (ASM would replace unreachable code, which no frame can describe, by nop and athrow).
  *
  * <p>Why: the JVM verifies a class file without frames with the old inference verifier, at every start,
  * class archive or not (a class archive holds such a class unverified). picocli is built for Java 5: its
