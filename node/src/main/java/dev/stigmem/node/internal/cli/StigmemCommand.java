@@ -90,7 +90,7 @@ public final class StigmemCommand implements Runnable {
      * Binds SLF4J before a subcommand first logs, with the platform class loader as the thread's context
      * loader. The binding looks for its configuration file through that loader (slf4j-simple's
      * simplelogger.properties), and through the application loader the lookup opened every jar of the
-     * module path, none of which holds one: about 8 ms of CPU in every command that logs. The binding's
+     * module path, none of which holds one: about 5 ms of CPU in every command that logs. The binding's
      * system properties ({@code -Dorg.slf4j.simpleLogger.*}) configure it as before, and SLF4J finds the
      * binding itself through its own class loader, not the context one.
      */
