@@ -309,13 +309,20 @@ public final class PluginLoader implements AutoCloseable {
         ArchiveReader reader = new ArchiveReader(limits, archive, copy, memory);
         boolean handedOver = false;
         try {
+            long started = System.nanoTime();
             List<JarImage> jars = reader.read();
+            long read = System.nanoTime();
             Path layerDir = Files.createDirectory(copy.path().resolve("layer"));
             Map<String, ModuleReference> modules = ModuleJars.write(archive, jars, layerDir);
+            long written = System.nanoTime();
             Map<String, ModuleDescriptor> descriptors = new LinkedHashMap<>();
             modules.forEach((jar, ref) -> descriptors.put(jar, ref.descriptor()));
             PluginDeclaration declaration = new PluginDeclarationReader(archive, allowlist).read(jars, descriptors);
             checkHostVersion(archive, declaration);
+            if (LOG.isDebugEnabled()) { // (where a slow load or scan spends its time; the scan's own phases follow)
+                LOG.debug("prepared {}: read {} ms, layer jars and module descriptors {} ms, declaration {} ms", archive,
+                        (read - started) / 1_000_000, (written - read) / 1_000_000, (System.nanoTime() - written) / 1_000_000);
+            }
             if (!keepMemory) {
                 // Only a layer needs the sealed modules: inspect (scan, review) reads the candidate
                 // and closes the copy. Sealing cannot refuse what the JDK derived (it rebuilds the

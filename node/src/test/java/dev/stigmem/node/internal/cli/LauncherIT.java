@@ -75,7 +75,10 @@ class LauncherIT {
         Run r = run(Map.of("STIGMEM_JAVA_OPTS", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"), "scan",
                 EXAMPLES.resolve("library-plugin.zip").toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).contains("DEBUG dev.stigmem.loader.internal.scan.BytecodeScanner - scanned ");
+        assertThat(r.err()).contains("DEBUG dev.stigmem.loader.internal.scan.BytecodeScanner - scanned ")
+                // Where the time went, for an operator with a slow scan (and for the bench's notes).
+                .containsPattern("DEBUG dev.stigmem.loader.PluginLoader - prepared .*library-plugin.zip: read \\d+ ms, layer jars")
+                .containsPattern("pass 1 \\d+ ms, set-up \\d+ ms, pass 2 \\d+ ms, call graph \\d+ ms, findings and report \\d+ ms\\)");
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         StigmemCommand.bindLogging();
         assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
