@@ -16,6 +16,7 @@ import dev.stigmem.loader.scan.Severity;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -135,7 +135,7 @@ public final class BytecodeScanner {
         // Pass 1: structure check and header of every class file; this gives the archive's types.
         List<Header> headers = runAll(units, executor, u -> header(u, policy));
         long passOne = System.nanoTime();
-        Map<String, SortedSet<String>> supertypes = new HashMap<>();
+        Map<String, List<String>> supertypes = new HashMap<>();
         Map<String, String> where = new LinkedHashMap<>();
         Set<String> shadowed = new HashSet<>();
         Set<String> modules = new HashSet<>();
@@ -155,7 +155,7 @@ public final class BytecodeScanner {
             if (neverLoaded(h.name())) {
                 shadowed.add(h.name());
             } else {
-                supertypes.computeIfAbsent(h.name(), k -> new TreeSet<>()).addAll(h.supertypes());
+                supertypes.merge(h.name(), sortedDistinct(h.supertypes()), BytecodeScanner::sortedUnion);
                 where.putIfAbsent(h.name(), h.unit().where());
             }
         }
@@ -426,6 +426,29 @@ public final class BytecodeScanner {
         String where() {
             return jar + "!" + entry;
         }
+    }
+
+    /** The names sorted, each once (a class's direct supertypes: a few, so no tree set per class). */
+    static List<String> sortedDistinct(List<String> names) {
+        if (names.size() <= 1) {
+            return List.copyOf(names);
+        }
+        String[] sorted = names.toArray(new String[0]);
+        Arrays.sort(sorted);
+        int distinct = 1;
+        for (int i = 1; i < sorted.length; i++) {
+            if (!sorted[i].equals(sorted[distinct - 1])) {
+                sorted[distinct++] = sorted[i];
+            }
+        }
+        return List.of(Arrays.copyOf(sorted, distinct));
+    }
+
+    /** Both sorted lists' names, sorted, each once (the direct supertypes of two class files of one name). */
+    static List<String> sortedUnion(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return sortedDistinct(all);
     }
 
     /** A class file checked and its header read (everything here was read inside the guard). */

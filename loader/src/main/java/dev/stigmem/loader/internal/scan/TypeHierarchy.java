@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -41,7 +40,7 @@ final class TypeHierarchy {
 
     private static final Node LEAF = new Node(0, List.of(), new int[0]);
 
-    private final Map<String, SortedSet<String>> archive;
+    private final Map<String, List<String>> archive;
     private final JdkTypes jdk;
     private final Predicate<String> named;
     private final ConcurrentHashMap<String, Node> nodes;
@@ -49,14 +48,14 @@ final class TypeHierarchy {
     /**
      * Resolves every class of the archive.
      *
-     * @param archive  direct supertypes of each class of the archive (its keys)
+     * @param archive  direct supertypes of each class of the archive (its keys), sorted, each once
      * @param where    {@code jar!entry} of each class of the archive, in archive order (for messages)
      * @param named    the types whose presence among the supertypes can change a decision
      * @param maxDepth the longest chain of supertypes a class of the archive may have
      * @throws ScanLimitException if a class's chain of supertypes is longer than {@code maxDepth}
      * @throws ScanInputException if the archive's hierarchy is cyclic
      */
-    TypeHierarchy(Map<String, SortedSet<String>> archive, Map<String, String> where, JdkTypes jdk, Predicate<String> named,
+    TypeHierarchy(Map<String, List<String>> archive, Map<String, String> where, JdkTypes jdk, Predicate<String> named,
                   int maxDepth) {
         this.archive = archive;
         this.jdk = jdk;
@@ -88,8 +87,8 @@ final class TypeHierarchy {
     }
 
     private List<String> directSupertypes(String t) {
-        SortedSet<String> fromArchive = archive.get(t);
-        return fromArchive != null ? List.copyOf(fromArchive) : jdk.directSupertypes(t);
+        List<String> fromArchive = archive.get(t);
+        return fromArchive != null ? fromArchive : jdk.directSupertypes(t);
     }
 
     /** One frame of the explicit depth-first walk: a type and the next of its direct supertypes to visit. */

@@ -156,8 +156,10 @@ class HierarchyScanTests {
         }
         JdkTypes jdk = JdkTypes.instance();
         Predicate<String> policyNamed = ReferenceJudge.namedByPolicy(new PolicyIndex(ScanPolicy.shipped()));
-        TypeHierarchy all = new TypeHierarchy(supertypes, where, jdk, t -> true, Integer.MAX_VALUE);
-        TypeHierarchy byPolicy = new TypeHierarchy(supertypes, where, jdk, policyNamed, Integer.MAX_VALUE);
+        Map<String, List<String>> sorted = new HashMap<>();
+        supertypes.forEach((t, supers) -> sorted.put(t, List.copyOf(supers)));
+        TypeHierarchy all = new TypeHierarchy(sorted, where, jdk, t -> true, Integer.MAX_VALUE);
+        TypeHierarchy byPolicy = new TypeHierarchy(sorted, where, jdk, policyNamed, Integer.MAX_VALUE);
         int compared = 0;
         int named = 0;
         java.util.Set<String> done = new java.util.HashSet<>();
