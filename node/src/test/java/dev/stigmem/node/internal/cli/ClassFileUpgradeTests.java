@@ -98,8 +98,8 @@ class ClassFileUpgradeTests {
     @Test
     void oldClassFilesGetFramesAsVersion52AndBehaveTheSame() throws Exception {
         Path jar = dir.resolve("old.jar");
-        Map<String, byte[]> before = contents(BEFORE.get("old.jar"), work.resolve("before-old.jar"));
-        Map<String, byte[]> after = contents(Files.readAllBytes(jar), work.resolve("after-old.jar"));
+        Map<String, byte[]> before = ModulePackagesAttributeTests.contents(BEFORE.get("old.jar"), work.resolve("before-old.jar"));
+        Map<String, byte[]> after = ModulePackagesAttributeTests.contents(Files.readAllBytes(jar), work.resolve("after-old.jar"));
         assertThat(after.keySet()).isEqualTo(before.keySet());
         for (String c : List.of("p/Old.class", "p/Base.class", "p/A.class", "p/B.class")) {
             assertThat(version(before.get(c))).as(c).isEqualTo(49);
@@ -122,8 +122,8 @@ class ClassFileUpgradeTests {
 
     @Test
     void theRealPicocliJarIsRewrittenWhole() throws Exception {
-        Map<String, byte[]> before = contents(BEFORE.get("picocli.jar"), work.resolve("before-picocli.jar"));
-        Map<String, byte[]> after = contents(Files.readAllBytes(dir.resolve("picocli.jar")), work.resolve("after-picocli.jar"));
+        Map<String, byte[]> before = ModulePackagesAttributeTests.contents(BEFORE.get("picocli.jar"), work.resolve("before-picocli.jar"));
+        Map<String, byte[]> after = ModulePackagesAttributeTests.contents(Files.readAllBytes(dir.resolve("picocli.jar")), work.resolve("after-picocli.jar"));
         assertThat(after.keySet()).isEqualTo(before.keySet());
         int rewritten = 0;
         for (var e : before.entrySet()) {
@@ -245,9 +245,5 @@ class ClassFileUpgradeTests {
 
     private static void zip(String name, Map<String, byte[]> entries) throws IOException {
         ModulePackagesAttributeTests.zip(dir.resolve(name), entries);
-    }
-
-    private static Map<String, byte[]> contents(byte[] jarBytes, Path copy) throws IOException {
-        return ModulePackagesAttributeTests.contents(jarBytes, copy);
     }
 }
