@@ -1183,9 +1183,7 @@ final class CallGraph {
         int[] declaring = new int[sigNames.length];
         for (ClassCalls c : calls) {
             if (c != null) {
-                for (int sig : c.methodSigs()) {
-                    declaring[sig]++;
-                }
+                count(c.methodSigs(), declaring);
             }
         }
         int[][] declarers = new int[sigNames.length][];
@@ -1195,6 +1193,11 @@ final class CallGraph {
                 declaring[sig] = 0;
             }
         }
+        int[] parent = new int[nodes];
+        Arrays.fill(parent, -1);
+        boolean[] typeLive = new boolean[types.size()];
+        CallGraph g = new CallGraph(sigNames, types, unitType, unitFirst, nodeUnit, nodeSig, nodeAccess, unitSites, nodeSiteFrom, nodeSiteTo, parent,
+                typeLive);
         for (int u = 0; u < units; u++) {
             ClassCalls c = calls.get(u);
             if (c == null) {
@@ -1205,27 +1208,45 @@ final class CallGraph {
             unitSites[u] = c.sites();
             unitStaticFinals[u] = c.staticFinals();
             unitStores[u] = c.stores();
-            for (int m = 0; m < c.methodSigs().length; m++) {
-                int n = unitFirst[u] + m;
-                nodeUnit[n] = u;
-                nodeSig[n] = c.methodSigs()[m];
-                nodeAccess[n] = c.methodAccess()[m];
-                nodeSiteFrom[n] = c.siteStart()[m];
-                nodeSiteTo[n] = c.siteStart()[m + 1];
-                declarers[nodeSig[n]][declaring[nodeSig[n]]++] = n;
-            }
+            g.addNodes(u, c, declarers, declaring);
         }
         Hierarchy h = new Hierarchy(types, typeIndex, jdk, budget, sigs);
-        int[] parent = new int[nodes];
-        Arrays.fill(parent, -1);
-        boolean[] typeLive = new boolean[types.size()];
-        CallGraph g = new CallGraph(sigNames, types, unitType, unitFirst, nodeUnit, nodeSig, nodeAccess, unitSites, nodeSiteFrom, nodeSiteTo, parent,
-                typeLive);
         g.unitStaticFinals = unitStaticFinals;
         g.serialInit = serialInit;
         g.unitStores = unitStores;
         g.search(h, typeUnits, declarers, entryUnits, services, hostUnits, sigs, typeIndex);
         return g;
+    }
+
+    /*
+     * A note on the shape of build and search: they run once per scan, so in a short-lived JVM (the command
+     * line) their loops run interpreted until the JIT compiles the whole method at the loop (on-stack
+     * replacement, after tens of thousands of back edges, the method's size in compile time each time). The
+     * bodies of their long loops (per class file, per type, per method node, per node reached) are methods of
+     * their own: called a few hundred times, each is compiled on its own, small, and the rest of the loop runs
+     * compiled.
+     */
+
+    /** Counts one class file's declarations of each signature into {@code declaring}. */
+    private static void count(int[] methodSigs, int[] declaring) {
+        for (int sig : methodSigs) {
+            declaring[sig]++;
+        }
+    }
+
+    /** Numbers class file {@code u}'s methods as nodes, from {@code unitFirst[u]} on, each among the declarers of its signature. */
+    private void addNodes(int u, ClassCalls c, int[][] declarers, int[] declaring) {
+        int[] sigs = c.methodSigs();
+        int[] starts = c.siteStart();
+        for (int m = 0; m < sigs.length; m++) {
+            int n = unitFirst[u] + m;
+            nodeUnit[n] = u;
+            nodeSig[n] = sigs[m];
+            nodeAccess[n] = c.methodAccess()[m];
+            nodeSiteFrom[n] = starts[m];
+            nodeSiteTo[n] = starts[m + 1];
+            declarers[sigs[m]][declaring[sigs[m]]++] = n;
+        }
     }
 
     /** Counts the graph's size against its bound. */
@@ -1631,26 +1652,12 @@ final class CallGraph {
             pluginDirect[t] = types.get(t).interfaces().contains(PLUGIN) || PLUGIN.equals(types.get(t).superclass());
         }
         for (int t = 0; t < types.size(); t++) {
-            if (h.byName[t]) {
+            if (h.byName[t] || anyMarked(h.ancestors[t], pluginDirect)) {
                 entryTypes[t] = true;
-            }
-            for (int a : h.ancestors[t]) {
-                if (pluginDirect[a]) {
-                    entryTypes[t] = true;
-                }
             }
         }
         for (int n = 0; n < nodes; n++) {
-            int flags = sigFlags[nodeSig[n]];
-            int t = unitType[nodeUnit[n]];
-            boolean isStatic = (nodeAccess[n] & Opcodes.ACC_STATIC) != 0;
-            if ((flags & (CONSTRUCTOR | INITIALISER | PROVIDER)) != 0 && entryTypes[t]
-                    && ((flags & PROVIDER) == 0 || isStatic)) {
-                entry[n] = true;
-            } else if ((flags & WRITE_HOOK) != 0 && !isStatic) {
-                // Serialization runs them on an instance that exists: they wait for a constructor, as overrides do.
-                entry[n] = true;
-            }
+            entry[n] = entryNode(n, entryTypes);
         }
         // Overrides of external methods: for each type, every method of it or of an archive ancestor
         // whose signature some external supertype declares (an inherited implementation serves too).
@@ -1660,15 +1667,7 @@ final class CallGraph {
                 continue;
             }
             for (int a : h.ancestors[t]) {
-                for (int i = 0; i < typeUnits.get(a).size(); i++) {
-                    int u = typeUnits.get(a).get(i);
-                    for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
-                        if (!entry[n] && (nodeAccess[n] & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0
-                                && ext.get(nodeSig[n])) {
-                            entry[n] = true;
-                        }
-                    }
-                }
+                markOverrides(typeUnits.get(a), ext, entry);
             }
         }
         hostOverrides(h, typeUnits, hostUnits, entry);
@@ -1703,83 +1702,123 @@ final class CallGraph {
         int clinit = sigs.find("<clinit>()V");
         clinitSig = clinit;
         while (!queue.isEmpty()) {
-            int n = queue.poll();
-            if ((sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0) {
-                instantiate(unitType[nodeUnit[n]], n, h, queue);
+            visit(queue.poll(), walkedCalls, clinit, declarers, queue);
+        }
+    }
+
+    /** Whether any type of {@code types} is marked. */
+    private static boolean anyMarked(int[] types, boolean[] marked) {
+        for (int t : types) {
+            if (marked[t]) {
+                return true;
             }
-            live(unitType[nodeUnit[n]], n, h, typeUnits, clinit, queue);
-            int[] s = unitSites[nodeUnit[n]];
-            for (int i = nodeSiteFrom[n]; i < nodeSiteTo[n]; i += 3) {
-                int kind = s[i];
-                int type = s[i + 1];
-                int[] held = null;
-                if (kind == RECEIVER_FIELD) {
-                    // The next triple names the field (FIELD_REF): its class is live already (its getstatic).
-                    held = fieldTypes(s[i + 4], s[i + 5], typeUnits, 0);
-                    kind = VIRTUAL;
+        }
+        return false;
+    }
+
+    /** Whether node {@code n} is an entry point by what it is: a constructor, initialiser or provider of an entry type, or a write hook. */
+    private boolean entryNode(int n, boolean[] entryTypes) {
+        int flags = sigFlags[nodeSig[n]];
+        int t = unitType[nodeUnit[n]];
+        boolean isStatic = (nodeAccess[n] & Opcodes.ACC_STATIC) != 0;
+        if ((flags & (CONSTRUCTOR | INITIALISER | PROVIDER)) != 0 && entryTypes[t] && ((flags & PROVIDER) == 0 || isStatic)) {
+            return true;
+        }
+        // Serialization runs them on an instance that exists: they wait for a constructor, as overrides do.
+        return (flags & WRITE_HOOK) != 0 && !isStatic;
+    }
+
+    /** Marks the instance methods (neither static nor private) of these class files whose signature is in {@code ext}. */
+    private void markOverrides(IntList units, java.util.BitSet ext, boolean[] entry) {
+        for (int i = 0; i < units.size(); i++) {
+            int u = units.get(i);
+            for (int n = unitFirst[u]; n < unitFirst[u + 1]; n++) {
+                if (!entry[n] && (nodeAccess[n] & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && ext.get(nodeSig[n])) {
+                    entry[n] = true;
                 }
-                if (kind >= CLASS) {
-                    if (kind == CLASS) {
-                        classObject(type, n, queue);
-                    } else if (kind == LAMBDA) {
-                        live(type, n, h, typeUnits, clinit, queue);
-                        instantiate(type, n, h, queue);
-                    } else if (kind == DESERIALIZES) {
-                        deserialization(n, queue);
-                    } else if (kind == SERIALIZES) {
-                        serializes(n, queue);
-                    } else if (!navigated) {
-                        // Classes named by any class's metadata: any enum, as far as the graph knows.
-                        navigated = true;
-                        for (int t = 0; t < types.size(); t++) {
-                            classObject(t, n, queue);
-                            // An annotation handed out is a proxy of its interface: initialising the proxy's
-                            // class initialises the interface when it declares a non-abstract method (JVMS 5.5).
-                            if (typeInterface[t] && types.get(t).interfaces().contains(ANNOTATION)) {
-                                live(t, n, h, typeUnits, clinit, queue);
-                            }
-                        }
-                    }
-                    continue;
-                }
-                live(type, n, h, typeUnits, clinit, queue);
-                if (kind == INIT) {
-                    continue;
-                }
-                int sig = s[i + 2];
-                if (h.deserializer[type] && (sigFlags[sig] & DESERIALIZER) != 0) {
+            }
+        }
+    }
+
+    /** One node taken from the search's queue: what reaching it makes live or instantiated, and the targets of its calls. */
+    private void visit(int n, LongSet walkedCalls, int clinit, int[][] declarers, IntQueue queue) {
+        Hierarchy h = this.h;
+        List<IntList> typeUnits = this.typeUnits;
+        if ((sigFlags[nodeSig[n]] & CONSTRUCTOR) != 0) {
+            instantiate(unitType[nodeUnit[n]], n, h, queue);
+        }
+        live(unitType[nodeUnit[n]], n, h, typeUnits, clinit, queue);
+        int[] s = unitSites[nodeUnit[n]];
+        for (int i = nodeSiteFrom[n]; i < nodeSiteTo[n]; i += 3) {
+            int kind = s[i];
+            int type = s[i + 1];
+            int[] held = null;
+            if (kind == RECEIVER_FIELD) {
+                // The next triple names the field (FIELD_REF): its class is live already (its getstatic).
+                held = fieldTypes(s[i + 4], s[i + 5], typeUnits, 0);
+                kind = VIRTUAL;
+            }
+            if (kind >= CLASS) {
+                if (kind == CLASS) {
+                    classObject(type, n, queue);
+                } else if (kind == LAMBDA) {
+                    live(type, n, h, typeUnits, clinit, queue);
+                    instantiate(type, n, h, queue);
+                } else if (kind == DESERIALIZES) {
                     deserialization(n, queue);
-                }
-                if (held != null) {
-                    int fieldType = s[i + 4];
-                    int field = s[i + 5];
-                    i += 3;
-                    if (held != UNKNOWN) {
-                        List<Integer> site = List.of(type, sig, fieldType, field);
-                        int[] targets = receiverTargets.get(site);
-                        boolean walked = targets != null; // and so each target reached or parked since (see below)
-                        if (targets == null) {
-                            targets = receiverTargets(type, sig, held, h, declarers);
-                            receiverTargets.put(site, targets);
-                        }
-                        if (targets != UNKNOWN) {
-                            for (int t = 0; !walked && t < targets.length; t++) {
-                                reach(targets[t], n, false, queue);
-                            }
-                            continue;
+                } else if (kind == SERIALIZES) {
+                    serializes(n, queue);
+                } else if (!navigated) {
+                    // Classes named by any class's metadata: any enum, as far as the graph knows.
+                    navigated = true;
+                    for (int t = 0; t < types.size(); t++) {
+                        classObject(t, n, queue);
+                        // An annotation handed out is a proxy of its interface: initialising the proxy's
+                        // class initialises the interface when it declares a non-abstract method (JVMS 5.5).
+                        if (typeInterface[t] && types.get(t).interfaces().contains(ANNOTATION)) {
+                            live(t, n, h, typeUnits, clinit, queue);
                         }
                     }
-                    // Resolved as the same call without a known receiver: the same targets, in the same order.
                 }
-                long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
-                if (!walkedCalls.add(key)) {
-                    // Walked already: each target has been reached or parked since, so walking again
-                    // would change nothing (reach only acts on a target neither reached nor parked).
-                    continue;
+                continue;
+            }
+            live(type, n, h, typeUnits, clinit, queue);
+            if (kind == INIT) {
+                continue;
+            }
+            int sig = s[i + 2];
+            if (h.deserializer[type] && (sigFlags[sig] & DESERIALIZER) != 0) {
+                deserialization(n, queue);
+            }
+            if (held != null) {
+                int fieldType = s[i + 4];
+                int field = s[i + 5];
+                i += 3;
+                if (held != UNKNOWN) {
+                    List<Integer> site = List.of(type, sig, fieldType, field);
+                    int[] targets = receiverTargets.get(site);
+                    boolean walked = targets != null; // and so each target reached or parked since (see below)
+                    if (targets == null) {
+                        targets = receiverTargets(type, sig, held, h, declarers);
+                        receiverTargets.put(site, targets);
+                    }
+                    if (targets != UNKNOWN) {
+                        for (int t = 0; !walked && t < targets.length; t++) {
+                            reach(targets[t], n, false, queue);
+                        }
+                        continue;
+                    }
                 }
-                for (int target : targets(kind, type, sig, h, typeUnits, declarers)) {
-                    reach(target, n, false, queue);
-                }
+                // Resolved as the same call without a known receiver: the same targets, in the same order.
+            }
+            long key = ((long) Math.min(kind, VIRTUAL) << 62) | ((long) type << 31) | sig;
+            if (!walkedCalls.add(key)) {
+                // Walked already: each target has been reached or parked since, so walking again
+                // would change nothing (reach only acts on a target neither reached nor parked).
+                continue;
+            }
+            for (int target : targets(kind, type, sig, h, typeUnits, declarers)) {
+                reach(target, n, false, queue);
             }
         }
     }
