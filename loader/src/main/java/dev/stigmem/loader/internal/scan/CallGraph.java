@@ -1287,24 +1287,19 @@ final class CallGraph {
             externalizable = new boolean[n];
             deserializer = new boolean[n];
             provider = new boolean[n];
-            // Keyed by the list of names, not by the names joined: a name can hold a space (legal in a class
-            // file), so "A B" alone must not pass for A and B (what the JDK calls in an instance of B would be lost).
-            // One map for both facts of a set; a set of one name (most types: Object alone) keyed by the name.
-            Map<List<String>, ExternalFacts> ofSets = new HashMap<>();
-            Map<String, ExternalFacts> ofOne = new HashMap<>();
-            // The same per external type, which many sets share (Object, Serializable, ...): each looked up once.
-            Map<String, java.util.BitSet> sigsOf = new HashMap<>();
-            Map<String, Integer> kindsOf = new HashMap<>();
             for (int t = 0; t < n; t++) {
                 ArchiveType at = types.get(t);
                 Integer s = at.superclass() == null ? null : typeIndex.get(at.superclass());
                 superclass[t] = s == null ? -1 : s;
             }
-            // Each type's direct supertypes, resolved once: archive ones by index, the others by name.
+            // Each type's direct supertypes, resolved once: archive ones by type index, the others by an id per
+            // distinct name, with what that supertype means for the types below it (externalFacts).
             int[][] directArchive = new int[n][];
-            String[][] directExternal = new String[n][];
+            int[][] directExternal = new int[n][];
+            Map<String, Integer> externalIds = new HashMap<>();
+            List<ExternalFacts> externalOf = new ArrayList<>();
             IntList archiveSupers = new IntList();
-            List<String> externalSupers = new ArrayList<>();
+            IntList externalSupers = new IntList();
             for (int t = 0; t < n; t++) {
                 ArchiveType at = types.get(t);
                 archiveSupers.clear();
@@ -1324,17 +1319,27 @@ final class CallGraph {
                     if (di >= 0) {
                         archiveSupers.add(di);
                     } else {
-                        externalSupers.add(d);
+                        Integer id = externalIds.get(d);
+                        if (id == null) {
+                            id = externalOf.size();
+                            externalIds.put(d, id);
+                            externalOf.add(externalFacts(d, jdk, sigIds));
+                        }
+                        externalSupers.add(id);
                     }
                 }
                 directArchive[t] = archiveSupers.toArray();
-                directExternal[t] = externalSupers.toArray(new String[0]);
+                directExternal[t] = externalSupers.toArray();
             }
+            // What a type's external supertypes mean is the union of what each means: the same for every type
+            // with the same set of them (most types: Object alone, or a few collection interfaces), made once per set.
+            Map<List<Integer>, ExternalFacts> ofSets = new HashMap<>();
+            ExternalFacts none = new ExternalFacts(0, new java.util.BitSet());
             // The walk's state, reused from type to type: seen[a] == t + 1 once a is an ancestor of t.
             int[] seen = new int[n];
             int[] todo = new int[n];
             IntList found = new IntList();
-            List<String> external = new ArrayList<>();
+            IntList external = new IntList();
             for (int t = 0; t < n; t++) {
                 // Archive ancestors (itself included) and the external types directly above any of them.
                 found.clear();
@@ -1351,27 +1356,35 @@ final class CallGraph {
                             todo[top++] = d;
                         }
                     }
-                    java.util.Collections.addAll(external, directExternal[a]);
+                    for (int e : directExternal[a]) {
+                        external.add(e);
+                    }
                 }
                 int[] anc = found.toArray();
                 Arrays.sort(anc);
                 budget.spend(anc.length);
                 ancestors[t] = anc;
-                // Most types share their external supertypes (Object alone, a few collection interfaces): one set each.
                 // Sorted, each once (several ancestors can name the same one).
-                if (external.size() > 1) {
-                    java.util.Collections.sort(external);
-                }
+                int[] ids = external.toArray();
+                Arrays.sort(ids);
                 int distinct = 0;
-                for (int i = 0; i < external.size(); i++) {
-                    if (distinct == 0 || !external.get(i).equals(external.get(distinct - 1))) {
-                        external.set(distinct++, external.get(i));
+                for (int i = 0; i < ids.length; i++) {
+                    if (distinct == 0 || ids[i] != ids[distinct - 1]) {
+                        ids[distinct++] = ids[i];
                     }
                 }
-                external.subList(distinct, external.size()).clear();
-                ExternalFacts facts = external.size() == 1
-                        ? ofOne.computeIfAbsent(external.get(0), k -> externalFacts(List.of(k), jdk, sigIds, kindsOf, sigsOf))
-                        : ofSets.computeIfAbsent(List.copyOf(external), k -> externalFacts(k, jdk, sigIds, kindsOf, sigsOf));
+                ExternalFacts facts;
+                if (distinct == 0) {
+                    facts = none;
+                } else if (distinct == 1) {
+                    facts = externalOf.get(ids[0]);
+                } else {
+                    List<Integer> key = new ArrayList<>(distinct);
+                    for (int i = 0; i < distinct; i++) {
+                        key.add(ids[i]);
+                    }
+                    facts = ofSets.computeIfAbsent(key, k -> union(k, externalOf));
+                }
                 int kinds = facts.kinds();
                 byName[t] = (kinds & 1) != 0;
                 serializable[t] = (kinds & 2) != 0;
@@ -1387,37 +1400,38 @@ final class CallGraph {
         }
 
         /**
-         * The kinds of JDK types the external supertypes are or extend (bits: instantiated by name,
-         * serializable, externalizable, deserializer, provider) and the ids of the archive's signatures they
-         * declare overridable; per external type looked up once per scan ({@code kindsOf}, {@code sigsOf}).
+         * What one external supertype means for an archive type below it: the kinds of JDK types it is or extends
+         * (bits: instantiated by name, serializable, externalizable, deserializer, provider) and the ids of the
+         * archive's signatures it declares overridable. Its supertypes are walked once for the five kinds (as
+         * Recorder#deserializerNames does).
          */
-        private static ExternalFacts externalFacts(List<String> external, JdkTypes jdk, Sigs sigIds, Map<String, Integer> kindsOf,
-                                                   Map<String, java.util.BitSet> sigsOf) {
-            int bits = 0;
+        private static ExternalFacts externalFacts(String external, JdkTypes jdk, Sigs sigIds) {
+            Set<String> supers = jdk.supertypesOf(external);
+            int kinds = (anyOf(supers, JDK_INSTANTIATED) ? 1 : 0)
+                    | (anyOf(supers, SERIALIZABLE) ? 2 : 0)
+                    | (anyOf(supers, EXTERNALIZABLE) ? 4 : 0)
+                    | (anyOf(supers, DESERIALIZERS.keySet()) ? 8 : 0)
+                    // Every Provider a plugin can link is in java.security (AuthProvider included).
+                    | (external.startsWith("java/security/") && anyOf(supers, PROVIDER_TYPES) ? 16 : 0);
             java.util.BitSet ids = new java.util.BitSet();
-            for (String e : external) {
-                bits |= kindsOf.computeIfAbsent(e, x -> {
-                    // Its supertypes walked once for the five kinds (as Recorder#deserializerNames does).
-                    Set<String> supers = jdk.supertypesOf(x);
-                    return (anyOf(supers, JDK_INSTANTIATED) ? 1 : 0)
-                            | (anyOf(supers, SERIALIZABLE) ? 2 : 0)
-                            | (anyOf(supers, EXTERNALIZABLE) ? 4 : 0)
-                            | (anyOf(supers, DESERIALIZERS.keySet()) ? 8 : 0)
-                            // Every Provider a plugin can link is in java.security (AuthProvider included).
-                            | (x.startsWith("java/security/") && anyOf(supers, PROVIDER_TYPES) ? 16 : 0);
-                });
-                ids.or(sigsOf.computeIfAbsent(e, x -> {
-                    java.util.BitSet own = new java.util.BitSet();
-                    for (String sig : jdk.overridableThroughout(x)) {
-                        int id = sigIds.find(sig);
-                        if (id >= 0) {
-                            own.set(id);
-                        }
-                    }
-                    return own;
-                }));
+            for (String sig : jdk.overridableThroughout(external)) {
+                int id = sigIds.find(sig);
+                if (id >= 0) {
+                    ids.set(id);
+                }
             }
-            return new ExternalFacts(bits, ids);
+            return new ExternalFacts(kinds, ids);
+        }
+
+        /** The union of what each of these external supertypes ({@code externalOf} ids) means. */
+        private static ExternalFacts union(List<Integer> ids, List<ExternalFacts> externalOf) {
+            int kinds = 0;
+            java.util.BitSet sigs = new java.util.BitSet();
+            for (int id : ids) {
+                kinds |= externalOf.get(id).kinds();
+                sigs.or(externalOf.get(id).sigs());
+            }
+            return new ExternalFacts(kinds, sigs);
         }
 
         /** Whether {@code supertypes} ({@link JdkTypes#supertypesOf}) holds one of {@code kinds}. */
