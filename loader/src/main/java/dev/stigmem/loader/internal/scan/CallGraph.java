@@ -829,12 +829,7 @@ final class CallGraph {
             stores.add(b);
         }
 
-        /** An instruction that initialises a class (new, a static field). */
-        void init(String owner) {
-            site(INIT, owner, null, null);
-        }
-
-        /** {@link #init} of an owner whose type is known already ({@link Ids#type}). */
+        /** An instruction that initialises a class (new, a static field), by the class's type index ({@link Ids#type}). */
         void init(int type) {
             if (inMethod && type >= 0) {
                 add(INIT, type, -1);
@@ -907,6 +902,13 @@ final class CallGraph {
             if (inMethod) {
                 classObject(internalNameOrArray.startsWith("[") ? Type.getType(internalNameOrArray)
                         : Type.getObjectType(internalNameOrArray));
+            }
+        }
+
+        /** {@link #classObject(String)} of a type whose index is known already ({@link Ids#type}: -1 outside the archive). */
+        void classObject(int type) {
+            if (inMethod && type >= 0) {
+                add(CLASS, type, -1);
             }
         }
 

@@ -667,20 +667,23 @@ final class ClassScan extends ClassVisitor {
         @Override
         public void visitTypeInsn(int opcode, String type) {
             window.clear();
-            if (calls != null && opcode == Opcodes.NEW) {
-                calls.init(type);
-            } else if (calls != null && opcode == Opcodes.ANEWARRAY) {
-                // An array's class hands out its element's class (getComponentType) without initialising it.
-                calls.classObject(type);
-            }
+            // One lookup of the judged type serves the judge, the linkage check and the call graph (its type index).
+            ReferenceJudge.TypeInfo t = judge.typeInfo(type);
             if (calls != null) {
+                int callType = t == null ? -1 : t.callType();
+                if (opcode == Opcodes.NEW) {
+                    calls.init(callType);
+                } else if (opcode == Opcodes.ANEWARRAY) {
+                    // An array's class hands out its element's class (getComponentType) without initialising it.
+                    calls.classObject(callType);
+                }
                 calls.typeInsn(opcode, type);
             }
             if (opcode == Opcodes.INSTANCEOF || opcode == Opcodes.CHECKCAST) {
-                testedType(type);
+                testedType(t);
             } else {
-                type(type);
-                failsToLinkHere(type);
+                type(t);
+                failsToLinkHere(t);
             }
         }
 
@@ -920,7 +923,11 @@ final class ClassScan extends ClassVisitor {
     }
 
     private void type(String internalName) {
-        ReferenceJudge.TypeInfo t = judge.typeInfo(internalName);
+        type(judge.typeInfo(internalName));
+    }
+
+    /** {@link #type(String)} of a type judged already ({@code null} for a primitive array). */
+    private void type(ReferenceJudge.TypeInfo t) {
         if (t != null) {
             accessed(t);
             report(t);
@@ -936,8 +943,7 @@ final class ClassScan extends ClassVisitor {
      * handles stay absolute, and a class the policy does not let plugins name at all
      * ({@link RuleIds#REFERENCE_NOT_ALLOWED}) stays refused.
      */
-    private void testedType(String internalName) {
-        ReferenceJudge.TypeInfo t = judge.typeInfo(internalName);
+    private void testedType(ReferenceJudge.TypeInfo t) {
         if (t != null) {
             accessed(t);
         }
