@@ -1221,12 +1221,11 @@ final class CallGraph {
     }
 
     /*
-     * A note on the shape of build and search: they run once per scan, so in a short-lived JVM (the command
-     * line) their loops run interpreted until the JIT compiles the whole method at the loop (on-stack
-     * replacement, after tens of thousands of back edges, the method's size in compile time each time). The
-     * bodies of their long loops (per class file, per type, per method node, per node reached) are methods of
-     * their own: called a few hundred times, each is compiled on its own, small, and the rest of the loop runs
-     * compiled.
+     * Why build and search keep the bodies of their long loops (per class file, per type, per method node, per
+     * node reached) in methods of their own: both run once per scan, so in a short-lived JVM (the command line)
+     * a loop in them runs interpreted until the JIT compiles the whole enclosing method from inside the loop
+     * (on-stack replacement, after tens of thousands of back edges), which costs as much as the method is large,
+     * once per such loop. A body called a few hundred times is compiled on its own instead, and small.
      */
 
     /** Counts one class file's declarations of each signature into {@code declaring}. */
