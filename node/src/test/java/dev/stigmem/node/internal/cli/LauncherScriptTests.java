@@ -68,8 +68,9 @@ class LauncherScriptTests {
     private void jdk(String version) throws IOException {
         Path home = root.resolve("jdk-" + version);
         write(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_RUNTIME_VERSION=\"" + version + "+1\"\nJAVA_VERSION=\"" + version + "\"\n");
+        write(home.resolve("lib/modules"), "the class image of " + version);
         script(home.resolve("bin/java"), """
-                printf '%s\\n' "$*" >> "$(dirname "$0")/../java.log"
+                printf '%s\\n' "$*" >> "$(dirname "$(readlink -f "$0")")/../java.log"
                 dump=0
                 for a in "$@"; do [ "$a" != -Xshare:dump ] || dump=1; done
                 for a in "$@"; do
@@ -83,9 +84,14 @@ class LauncherScriptTests {
     }
 
     private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("stigmem").toString()));
+        return runIn(root, root.resolve("stigmem").toString(), env, args);
+    }
+
+    /** The launcher named {@code launcher} (as typed: relative to {@code directory}, or absolute), run from {@code directory}. */
+    private Run runIn(Path directory, String launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", launcher));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(directory.toFile());
         pb.environment().remove("STIGMEM_SKIP_BUILD");
         pb.environment().remove("STIGMEM_JAVA_OPTS");
         pb.environment().put("JAVA_HOME", root.resolve("jdk-17.0.99").toString());
@@ -110,6 +116,13 @@ class LauncherScriptTests {
     private List<String> javaRuns(String version) throws IOException {
         Path log = root.resolve("jdk-" + version + "/java.log");
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /** The names of the files in node/target/cds whose name ends with one of {@code suffixes}, sorted. */
+    private List<String> cds(String... suffixes) throws IOException {
+        try (var files = Files.list(root.resolve("node/target/cds"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> List.of(suffixes).stream().anyMatch(n::endsWith)).sorted().toList();
+        }
     }
 
     @Test
@@ -235,9 +248,12 @@ class LauncherScriptTests {
         List<String> second = run("scan", "a.jar").javaArgs();
         assertThat(javaRuns("17.0.99")).hasSize(4);
         assertThat(second).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
-        try (var archives = Files.list(root.resolve("node/target/cds"))) {
-            assertThat(archives.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("jdk17-").endsWith(".jsa");
-        }
+        assertThat(cds(".jsa")).singleElement().asString().startsWith("jdk17-17.0.99+1-").endsWith("_jdk-17.0.99.jsa");
+        // Beside it, what it was made from: the size and modification time of each jar and of the JDK's class image.
+        String name = cds(".jsa").get(0);
+        assertThat(root.resolve("node/target/cds/" + name + ".key")).content()
+                .contains(root.resolve("node/target/stigmem-node-0.9.0.jar") + " 3 ", root.resolve("node/target/modules/stigmem-guard-0.9.0.jar") + " 3 ",
+                        root.resolve("jdk-17.0.99/lib/modules") + " ");
     }
 
     @Test
@@ -246,9 +262,67 @@ class LauncherScriptTests {
         write(root.resolve("node/target/modules/extra.jar"), "jar");
         run("--version");
         assertThat(javaRuns("17.0.99")).hasSize(6);
-        try (var archives = Files.list(root.resolve("node/target/cds"))) {
-            assertThat(archives.toList()).hasSize(1);
+        assertThat(cds(".jsa", ".failed", ".tmp")).hasSize(1);
+        assertThat(root.resolve("node/target/cds/" + cds(".jsa").get(0) + ".key")).content().contains("extra.jar");
+    }
+
+    @Test
+    void aJarRebuiltUnderTheSameNameOrAJdkUpdatedInPlaceGetsANewArchive() throws Exception {
+        run("--version");
+        assertThat(javaRuns("17.0.99")).hasSize(3);
+        // The same name, another size.
+        write(root.resolve("node/target/modules/stigmem-guard-0.9.0.jar"), "jar, rebuilt");
+        run("--version");
+        assertThat(javaRuns("17.0.99")).hasSize(6);
+        // The same name and size, another modification time.
+        Files.setLastModifiedTime(root.resolve("node/target/stigmem-node-0.9.0.jar"), FileTime.from(PAST.plusSeconds(7)));
+        run("--version");
+        assertThat(javaRuns("17.0.99")).hasSize(9);
+        // The JDK's class image replaced, its version unchanged.
+        write(root.resolve("jdk-17.0.99/lib/modules"), "the class image, patched");
+        run("--version");
+        assertThat(javaRuns("17.0.99")).hasSize(12);
+        run("--version");
+        assertThat(javaRuns("17.0.99")).hasSize(13);
+        assertThat(cds(".jsa", ".failed", ".tmp")).hasSize(1);
+    }
+
+    @Test
+    void javaOnThePathIsFollowedThroughItsLinksOnceAndAgainWhenTheLinkMoves() throws Exception {
+        jdk("25.0.99");
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("java"), root.resolve("jdk-17.0.99/bin/java"));
+        Map<String, String> onPath = Map.of("JAVA_HOME", "", "PATH", bin + ":" + System.getenv("PATH"));
+        List<String> args = run(onPath, "--version").javaArgs();
+        assertThat(args).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith("_jdk-17.0.99.jsa"));
+        assertThat(root.resolve("node/target/cds/java-on-path")).hasContent(link + "\n" + root.resolve("jdk-17.0.99"));
+        assertThat(run(onPath, "scan", "a.jar").javaArgs()).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
+        assertThat(javaRuns("17.0.99")).hasSize(4);
+
+        Files.delete(link);
+        Files.createSymbolicLink(link, root.resolve("jdk-25.0.99/bin/java"));
+        args = run(onPath, "--version").javaArgs();
+        assertThat(args).anyMatch(a -> a.startsWith("-XX:AOTCache=") && a.endsWith("_jdk-25.0.99.aot"));
+        assertThat(root.resolve("node/target/cds/java-on-path")).hasContent(link + "\n" + root.resolve("jdk-25.0.99"));
+        assertThat(javaRuns("25.0.99")).hasSize(2);
+        assertThat(javaRuns("17.0.99")).hasSize(4);
+    }
+
+    @Test
+    void theLauncherNamedRelativelyRunsOnTheSameAbsolutePathsAndArchive() throws Exception {
+        List<String> first = run("--version").javaArgs();
+        String modulePath = first.get(first.indexOf("-p") + 1);
+        assertThat(modulePath).isEqualTo(root.resolve("node/target/stigmem-node-0.9.0.jar") + ":" + root.resolve("node/target/modules"));
+        Files.createDirectories(root.resolve("node/src"));
+        for (Run r : List.of(runIn(root, "stigmem", Map.of(), "--version"), runIn(root, "./stigmem", Map.of(), "--version"),
+                runIn(root.resolve("node"), "../stigmem", Map.of(), "--version"), runIn(root.resolve("node/src"), "../.././stigmem", Map.of(), "--version"),
+                runIn(root.resolve("node"), root + "/node/../stigmem", Map.of(), "--version"))) {
+            assertThat(r.exit()).as(r.err()).isZero();
+            List<String> args = r.javaArgs();
+            assertThat(args.get(args.indexOf("-p") + 1)).isEqualTo(modulePath);
+            assertThat(args).containsAll(first.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")).toList());
         }
+        assertThat(javaRuns("17.0.99")).hasSize(3 + 5);
     }
 
     @Test
@@ -264,10 +338,7 @@ class LauncherScriptTests {
         // Back on 17: its archive is still there, nothing is trained again.
         run("--version");
         assertThat(javaRuns("17.0.99")).hasSize(4);
-        try (var archives = Files.list(root.resolve("node/target/cds"))) {
-            assertThat(archives.map(p -> p.getFileName().toString()).sorted().toList())
-                    .satisfiesExactly(a -> assertThat(a).startsWith("jdk17-"), a -> assertThat(a).startsWith("jdk25-"));
-        }
+        assertThat(cds(".jsa", ".aot")).satisfiesExactly(a -> assertThat(a).startsWith("jdk17-"), a -> assertThat(a).startsWith("jdk25-"));
     }
 
     @Test
@@ -299,30 +370,29 @@ class LauncherScriptTests {
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.javaArgs()).noneMatch(a -> a.startsWith("-XX:SharedArchiveFile=")).contains("-XX:TieredStopAtLevel=1");
-        try (var files = Files.list(root.resolve("node/target/cds"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("jdk17-").endsWith(".jsa.failed");
-        }
+        assertThat(cds(".jsa", ".failed", ".tmp", ".crash", ".classlist")).singleElement().asString().startsWith("jdk17-").endsWith(".jsa.failed");
         run("--version");
         assertThat(javaRuns("17.0.99")).hasSize(4);
     }
 
     @Test
-    void anArchiveAnOlderLauncherMadeForTheSameJarsIsReplaced() throws Exception {
-        // What the launcher before static archives named its dynamic archive of these jars.
-        run("--version");
-        Path archive;
-        try (var files = Files.list(root.resolve("node/target/cds"))) {
-            archive = files.findFirst().orElseThrow();
-        }
-        String stats = String.join("\n", List.of(statLine("node/target/stigmem-node-0.9.0.jar"),
-                statLine("node/target/modules/stigmem-guard-0.9.0.jar")));
-        String name = archive.getFileName().toString();
-        Path dynamic = archive.resolveSibling(name.substring(0, name.lastIndexOf('-') + 1) + cksum(stats) + ".jsa");
-        assertThat(dynamic).isNotEqualTo(archive);
-        Files.move(archive, dynamic);
+    void theArchivesAnOlderLauncherNamedByChecksumsGo() throws Exception {
+        // How the launcher before named them: jdk<feature>-<cksum of the JDK>-<cksum of the jars>, the markers too.
+        Path dir = Files.createDirectories(root.resolve("node/target/cds"));
+        List<Path> older = List.of(write(dir.resolve("jdk17-3926714201-1093425110.jsa"), "archive"),
+                write(dir.resolve("jdk25-12-34.aot.failed"), ""), write(dir.resolve("jdk17-77-88.jsa"), "archive"));
         List<String> args = run("--version").javaArgs();
-        assertThat(args).contains("-XX:SharedArchiveFile=" + archive);
-        assertThat(dynamic).doesNotExist();
+        assertThat(args).anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith("_jdk-17.0.99.jsa"));
+        assertThat(older).allSatisfy(p -> assertThat(p).doesNotExist());
+        assertThat(cds(".jsa", ".aot", ".failed")).singleElement().asString().endsWith("_jdk-17.0.99.jsa");
+    }
+
+    @Test
+    void aJdkWithoutAClassImageRunsWithoutAnArchive() throws Exception {
+        Files.delete(root.resolve("jdk-17.0.99/lib/modules"));
+        List<String> args = run("--version").javaArgs();
+        assertThat(args).contains("-XX:TieredStopAtLevel=1").noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
+        assertThat(javaRuns("17.0.99")).hasSize(1);
     }
 
     @Test
@@ -336,23 +406,6 @@ class LauncherScriptTests {
     private static String option(String commandLine, String prefix) {
         return List.of(commandLine.split(" ")).stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length()))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + " in " + commandLine));
-    }
-
-    /** {@code stat -c '%n %s %Y'} of a file of the tree, as the launcher keys its archive. */
-    private String statLine(String file) throws IOException {
-        Path p = root.toRealPath().resolve(file);
-        return p + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toInstant().getEpochSecond();
-    }
-
-    /** POSIX cksum's CRC of a string, as the launcher names its archive. */
-    private static String cksum(String text) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("cksum").start();
-        try (var in = p.getOutputStream()) {
-            in.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).isZero();
-        return out.substring(0, out.indexOf(' '));
     }
 
     private static Path write(Path file, String content) throws IOException {
