@@ -227,6 +227,13 @@ class LauncherScriptTests {
         assertThat(args).noneMatch(a -> a.startsWith("-XX:") || a.startsWith("-Dslf4j.")).anyMatch(a -> a.startsWith("-javaagent:"))
                 .anyMatch(a -> a.startsWith("-Xbootclasspath/a:"));
         assertThat(javaRuns("17.0.99")).hasSize(1);
+        assertThat(args).contains("-javaagent:" + root.resolve("node/target/modules/stigmem-guard-0.9.0.jar"));
+
+        Files.delete(root.resolve("node/target/modules/stigmem-guard-0.9.0.jar"));
+        Run r = run("node", "--plugins", "p");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("stigmem: no guard jar in " + root.resolve("node/target/modules"));
+        assertThat(javaRuns("17.0.99")).hasSize(1);
     }
 
     @Test
