@@ -323,13 +323,14 @@ class LauncherScriptTests {
         Files.createDirectories(root.resolve("node/src"));
         for (Run r : List.of(runIn(root, "stigmem", Map.of(), "--version"), runIn(root, "./stigmem", Map.of(), "--version"),
                 runIn(root.resolve("node"), "../stigmem", Map.of(), "--version"), runIn(root.resolve("node/src"), "../.././stigmem", Map.of(), "--version"),
-                runIn(root.resolve("node"), root + "/node/../stigmem", Map.of(), "--version"))) {
+                runIn(root.resolve("node"), root + "/node/../stigmem", Map.of(), "--version"),
+                runIn(Path.of("/"), root.toString().substring(1) + "/stigmem", Map.of(), "--version"))) {
             assertThat(r.exit()).as(r.err()).isZero();
             List<String> args = r.javaArgs();
             assertThat(args.get(args.indexOf("-p") + 1)).isEqualTo(modulePath);
             assertThat(args).containsAll(first.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")).toList());
         }
-        assertThat(javaRuns("17.0.99")).hasSize(3 + 5);
+        assertThat(javaRuns("17.0.99")).hasSize(3 + 6);
     }
 
     @Test
