@@ -201,12 +201,13 @@ public final class BytecodeScanner {
         int maxFindings = policy.limits().maxFindings();
         ClassScan.FindingCount count = new ClassScan.FindingCount(maxFindings);
         List<Integer> order = java.util.stream.IntStream.range(0, headers.size()).boxed().toList();
+        CallGraph.Recorders recorders = new CallGraph.Recorders(ids);
         List<ClassScan.Result> results = runAll(order, executor, i -> {
             Header h = headers.get(i);
             ClassUnit u = h.unit();
             try {
                 return ClassScan.scan(new ClassReader(u.bytes()), judge, u.jarIndex(), u.jar(), u.entry(), maxDepth, count,
-                        reachability && unitType[i] >= 0 ? () -> new CallGraph.Recorder(ids) : null);
+                        reachability && unitType[i] >= 0 ? recorders : null);
             } catch (ScanException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {

@@ -181,8 +181,8 @@ final class ClassScan extends ClassVisitor {
      * what the class uses is the first pass's.
      */
     static Result scan(ClassReader reader, ReferenceJudge judge, int jarIndex, String jar, String entry, int maxBootstrapDepth,
-                       FindingCount count, java.util.function.Supplier<CallGraph.Recorder> recorders) {
-        CallGraph.Recorder calls = recorders == null ? null : recorders.get();
+                       FindingCount count, CallGraph.Recorders recorders) {
+        CallGraph.Recorder calls = recorders == null ? null : recorders.take();
         ClassScan scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, Map.of(), null);
         reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
         Map<String, java.util.BitSet> live = Map.of();
@@ -190,7 +190,10 @@ final class ClassScan extends ClassVisitor {
             // Rare (a class with an instruction that always fails to link): read again, what never runs apart.
             live = LinkageFlow.live(reader, scan.failing, name -> failsToLink(judge, name));
             if (!live.isEmpty()) {
-                calls = recorders == null ? null : recorders.get();
+                if (calls != null) {
+                    recorders.give(calls);
+                }
+                calls = recorders == null ? null : recorders.take();
                 scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, live, null);
                 reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
             }
@@ -198,12 +201,20 @@ final class ClassScan extends ClassVisitor {
         // Also past the findings limit (nothing more is kept then): the second pass reads the debug
         // attributes of the methods with findings, which may be what makes a class unreadable, and that
         // must not depend on which classes were scanned first (it depends on the class alone).
+        List<Finding> findings;
         if (scan.anyFinding) {
             ClassScan second = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, count, null, live, scan.findingMethods);
             reader.accept(second, ClassReader.SKIP_FRAMES);
-            return new Result(second.withSourceFile(), scan.used, scan.pluginEntry, calls == null ? null : calls.finish());
+            findings = second.withSourceFile();
+        } else {
+            findings = scan.withSourceFile();
         }
-        return new Result(scan.withSourceFile(), scan.used, scan.pluginEntry, calls == null ? null : calls.finish());
+        CallGraph.ClassCalls recorded = null;
+        if (calls != null) {
+            recorded = calls.finish();
+            recorders.give(calls);
+        }
+        return new Result(findings, scan.used, scan.pluginEntry, recorded);
     }
 
     /** Whether the plugin's layer cannot link this class (an internal name or array descriptor): resolving it always fails. */

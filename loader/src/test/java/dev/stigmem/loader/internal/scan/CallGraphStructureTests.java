@@ -181,6 +181,114 @@ class CallGraphStructureTests {
     }
 
     /**
+     * A recorder given back and taken again for another class file records that class as a new one would:
+     * nothing of the first class (its methods, calls, receiver sites, provided services, static finals and
+     * their stores, serialization statics, the values it followed) is left in what the second records.
+     */
+    @Test
+    void aRecorderTakenAgainRecordsTheNextClassAsANewOneWould() {
+        CallGraph.Sigs sigs = new CallGraph.Sigs();
+        CallGraph.Ids ids = new CallGraph.Ids(Map.of("p/A", 0, "p/B", 1), sigs);
+        CallGraph.Recorders recorders = new CallGraph.Recorders(ids);
+        CallGraph.Recorder first = recorders.take();
+        everything(first);
+        CallGraph.ClassCalls firstCalls = first.finish();
+        assertThat(firstCalls.provides()).isNotEmpty();
+        assertThat(firstCalls.staticFinals()).isNotEmpty();
+        assertThat(firstCalls.stores()).isNotEmpty();
+        assertThat(firstCalls.serialStatics()).isTrue();
+        recorders.give(first);
+        CallGraph.Recorder again = recorders.take();
+        assertThat(again).isSameAs(first);
+        for (java.util.function.Consumer<CallGraph.Recorder> second : List.<java.util.function.Consumer<CallGraph.Recorder>>of(
+                r -> { }, CallGraphStructureTests::small, CallGraphStructureTests::everything)) {
+            second.accept(again);
+            CallGraph.ClassCalls reused = again.finish();
+            recorders.give(again);
+            assertThat(recorders.take()).isSameAs(again);
+            CallGraph.Recorder fresh = new CallGraph.Recorder(ids);
+            second.accept(fresh);
+            CallGraph.ClassCalls expected = fresh.finish();
+            assertThat(reused.methodSigs()).containsExactly(expected.methodSigs());
+            assertThat(reused.methodAccess()).containsExactly(expected.methodAccess());
+            assertThat(reused.sites()).containsExactly(expected.sites());
+            assertThat(reused.siteStart()).containsExactly(expected.siteStart());
+            assertThat(reused.provides()).isEqualTo(expected.provides());
+            assertThat(reused.staticFinals()).containsExactly(expected.staticFinals());
+            assertThat(reused.stores()).containsExactly(expected.stores());
+            assertThat(reused.serialStatics()).isEqualTo(expected.serialStatics());
+        }
+        // What the first class recorded stays as it was: finish copied it out.
+        CallGraph.Recorder fresh = new CallGraph.Recorder(ids);
+        everything(fresh);
+        assertThat(firstCalls.sites()).containsExactly(fresh.finish().sites());
+
+        // Given back midway (a class file read again without what never runs): in a static initialiser,
+        // a method's calls seen and values followed, a receiver call recorded.
+        CallGraph.Recorder abandoned = recorders.take();
+        abandoned.field(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "INSTANCE", "Lp/B;", null);
+        abandoned.method(Opcodes.ACC_STATIC, "<clinit>", "()V");
+        abandoned.call(Opcodes.INVOKESTATIC, "p/A", "helper", "(I)I");
+        abandoned.fieldInsn(Opcodes.GETSTATIC, "p/A", "INSTANCE", "Lp/B;");
+        abandoned.call(Opcodes.INVOKEVIRTUAL, "p/B", "go", "()V");
+        abandoned.typeInsn(Opcodes.NEW, "p/B");
+        recorders.give(abandoned);
+        CallGraph.Recorder taken = recorders.take();
+        assertThat(taken).isSameAs(abandoned);
+        small(taken);
+        CallGraph.ClassCalls afterAbandoned = taken.finish();
+        CallGraph.Recorder freshSmall = new CallGraph.Recorder(ids);
+        small(freshSmall);
+        CallGraph.ClassCalls expectedSmall = freshSmall.finish();
+        assertThat(afterAbandoned.sites()).containsExactly(expectedSmall.sites());
+        assertThat(afterAbandoned.siteStart()).containsExactly(expectedSmall.siteStart());
+        assertThat(afterAbandoned.methodSigs()).containsExactly(expectedSmall.methodSigs());
+        assertThat(afterAbandoned.staticFinals()).containsExactly(expectedSmall.staticFinals());
+        assertThat(afterAbandoned.stores()).containsExactly(expectedSmall.stores()).hasSize(4);
+    }
+
+    /** A class file using every kind of record: fields, a static initialiser following values, calls in and out of the archive. */
+    private static void everything(CallGraph.Recorder r) {
+        r.provide("p/B");
+        r.field(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "INSTANCE", "Lp/B;", null);
+        r.field(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_PRIVATE, "serialVersionUID", "J", 1L);
+        r.method(Opcodes.ACC_STATIC, "<clinit>", "()V");
+        r.typeInsn(Opcodes.NEW, "p/B");
+        r.init(1);
+        r.insn(Opcodes.DUP);
+        r.call(Opcodes.INVOKESPECIAL, "p/B", "<init>", "()V");
+        r.fieldInsn(Opcodes.PUTSTATIC, "p/A", "INSTANCE", "Lp/B;");
+        r.method(Opcodes.ACC_PUBLIC, "run", "()V");
+        // A call on a static final field's value: a receiver site.
+        r.fieldInsn(Opcodes.GETSTATIC, "p/A", "INSTANCE", "Lp/B;");
+        r.call(Opcodes.INVOKEVIRTUAL, "p/B", "go", "()V");
+        r.fieldInsn(Opcodes.GETSTATIC, "p/B", "OTHER", "Lp/A;");
+        r.call(Opcodes.INVOKESTATIC, "p/A", "helper", "(I)I");
+        r.call(Opcodes.INVOKESTATIC, "java/lang/Math", "abs", "(I)I");
+        r.flow();
+    }
+
+    /**
+     * A class file with a static final field of its own and a static initialiser calling one archive method
+     * twice, then calling a method of the value it holds on the stack (no field: no receiver site), storing
+     * null into its own field (a store) and into a static final field it does not declare (no store), then a
+     * method calling a method of the same name again.
+     */
+    private static void small(CallGraph.Recorder r) {
+        r.field(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "SELF", "Lp/A;", null);
+        r.method(Opcodes.ACC_STATIC, "<clinit>", "()V");
+        r.insn(Opcodes.ACONST_NULL);
+        r.fieldInsn(Opcodes.PUTSTATIC, "p/A", "SELF", "Lp/A;");
+        r.call(Opcodes.INVOKESTATIC, "p/A", "helper", "(I)I");
+        r.call(Opcodes.INVOKESTATIC, "p/A", "helper", "(I)I");
+        r.call(Opcodes.INVOKEVIRTUAL, "p/B", "go", "()V");
+        r.insn(Opcodes.ACONST_NULL);
+        r.fieldInsn(Opcodes.PUTSTATIC, "p/A", "INSTANCE", "Lp/B;");
+        r.method(Opcodes.ACC_PUBLIC, "go", "()V");
+        r.call(Opcodes.INVOKESTATIC, "p/A", "helper", "(I)I");
+    }
+
+    /**
      * The signature table against a map of the same keys: ids dense in first-interned order and stable
      * through the table's growth, names whose hashes collide ("Aa" and "BB", and descriptors chosen so
      * that whole keys collide) kept apart, and {@code find} of a joined signature whose name holds a '('.
