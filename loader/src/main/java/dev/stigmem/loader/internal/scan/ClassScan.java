@@ -192,8 +192,8 @@ final class ClassScan extends ClassVisitor {
             if (!live.isEmpty()) {
                 if (calls != null) {
                     recorders.give(calls);
+                    calls = recorders.take();
                 }
-                calls = recorders == null ? null : recorders.take();
                 scan = new ClassScan(judge, jarIndex, jar, entry, maxBootstrapDepth, null, calls, live, null);
                 reader.accept(scan, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
             }
