@@ -197,6 +197,25 @@ class LauncherScriptTests {
     }
 
     @Test
+    void shortCommandsAskForTransparentHugePagesExactlyWhereTheKernelOffersThem() throws Exception {
+        // The launcher reads the kernel's setting itself; this machine's decides what it must do.
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String mode = Files.isReadable(setting) ? Files.readString(setting) : "";
+        boolean offered = mode.contains("[madvise]") || mode.contains("[always]");
+        List<String> scan = run("scan", "a.jar").javaArgs();
+        if (offered) {
+            assertThat(scan).as(mode).contains("-XX:+UseTransparentHugePages");
+            // An operator's -XX:-UseTransparentHugePages comes later, so the JVM takes it.
+            List<String> off = run(Map.of("STIGMEM_JAVA_OPTS", "-XX:-UseTransparentHugePages"), "scan", "a.jar").javaArgs();
+            assertThat(off.lastIndexOf("-XX:-UseTransparentHugePages")).isGreaterThan(off.indexOf("-XX:+UseTransparentHugePages"));
+        } else {
+            assertThat(scan).as(mode).doesNotContain("-XX:+UseTransparentHugePages");
+        }
+        // The node keeps the JVM's server defaults.
+        assertThat(run("node", "--plugins", "p").javaArgs()).doesNotContain("-XX:+UseTransparentHugePages");
+    }
+
+    @Test
     void anOperatorSizedHeapKeepsTheJvmsOwnSplit() throws Exception {
         for (String opts : List.of("-Xmx96m", "-Dx=1 -Xms64m", "-Xmn16m", "-XX:MaxHeapSize=100m", "-XX:MaxNewSize=8m", "-XX:NewRatio=3")) {
             List<String> args = run(Map.of("STIGMEM_JAVA_OPTS", opts), "scan", "a.jar").javaArgs();
