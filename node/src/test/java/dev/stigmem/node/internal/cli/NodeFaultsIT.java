@@ -27,6 +27,13 @@ class NodeFaultsIT {
 
     private static final Duration READY = Duration.ofSeconds(90);
     private static final Duration EXIT = Duration.ofSeconds(90);
+    /**
+     * These runs start some 45 nodes to test what signals, kill -9 and a full disk do to the node's own
+     * code; the JIT tier does not enter that. C1 alone roughly halves a node start's CPU (about 6 -> 3 s
+     * with the guard agent on this 2-core machine, where C2 took half), which is most of this class's
+     * time in the CI. The other node ITs keep the launcher's defaults.
+     */
+    private static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
 
     @TempDir
     static Path shared;
@@ -65,7 +72,7 @@ class NodeFaultsIT {
     private void stopsCleanly(Path dir, String signal) throws Exception {
         Path data = dir.resolve("data");
         Path work = Files.createDirectories(dir.resolve("work"));
-        NodeProcess node = NodeProcess.start(dir, 0, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
+        NodeProcess node = NodeProcess.startWithJavaOpts(dir, 0, QUICK_JIT, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
                 "--data", data.toString(), "--work", work.toString());
         node.awaitOut(o -> o.contains("node serving 2 plugins"), READY);
         if (signal.equals("TERM")) {
@@ -119,7 +126,7 @@ class NodeFaultsIT {
         int acknowledged = 0;
         for (int k = 0; k < kills; k++) {
             long before = Files.exists(trail) ? Files.size(trail) : 0;
-            NodeProcess node = NodeProcess.start(dir, 0, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
+            NodeProcess node = NodeProcess.startWithJavaOpts(dir, 0, QUICK_JIT, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
                     "--data", data.toString(), "--work", work.toString(), "--workload", workload.toString());
             // Kill once the write loop runs, after a random number of further writes.
             node.awaitOut(o -> o.contains("-> ok, fact"), READY);
@@ -159,7 +166,7 @@ class NodeFaultsIT {
         }
         // A last run on the same trail finishes and stops cleanly.
         Path small = Files.writeString(dir.resolve("small.txt"), "assert alice | a | b | c | default\n");
-        NodeProcess last = NodeProcess.start(dir, 0, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
+        NodeProcess last = NodeProcess.startWithJavaOpts(dir, 0, QUICK_JIT, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
                 "--data", data.toString(), "--work", work.toString(), "--workload", small.toString());
         assertThat(last.awaitExit(EXIT)).as(last.err()).isZero();
         List<String> lines = NodeProcess.lines(trail);
@@ -179,7 +186,7 @@ class NodeFaultsIT {
     void theWorkDirectoryAKilledNodeLeftInTheTempDirectoryIsRemovedByTheNextStart() throws Exception {
         Path dir = Files.createDirectories(shared.resolve("leak"));
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        NodeProcess killed = NodeProcess.start(dir, 0, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString());
+        NodeProcess killed = NodeProcess.startWithJavaOpts(dir, 0, QUICK_JIT, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString());
         killed.awaitOut(o -> o.contains("node serving 2 plugins"), READY);
         long pid = killed.process.pid();
         killed.process.destroyForcibly();
@@ -193,7 +200,7 @@ class NodeFaultsIT {
             assertThat(s.filter(p -> p.getFileName().toString().startsWith("plugin-" + pid + "-"))).hasSize(2);
         }
         Path small = Files.writeString(dir.resolve("small.txt"), "assert alice | a | b | c | default\n");
-        NodeProcess next = NodeProcess.start(dir, 0, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
+        NodeProcess next = NodeProcess.startWithJavaOpts(dir, 0, QUICK_JIT, "node", "--plugins", plugins.toString(), "--trust-policy", policy.toString(),
                 "--workload", small.toString());
         assertThat(next.awaitExit(EXIT)).as(next.err()).isZero();
         assertThat(left.get(0)).as("removed by the next node's start").doesNotExist();
@@ -217,7 +224,7 @@ class NodeFaultsIT {
         Path workload = Files.writeString(dir.resolve("writes.txt"), w.toString());
         Path empty = Files.createDirectories(dir.resolve("no-plugins"));
         // 64 KiB: a few hundred events, then every write fails part-way (EFBIG), as on a full disk.
-        NodeProcess node = NodeProcess.start(dir, 64, "node", "--plugins", empty.toString(), "--data", data.toString(),
+        NodeProcess node = NodeProcess.startWithJavaOpts(dir, 64, QUICK_JIT, "node", "--plugins", empty.toString(), "--data", data.toString(),
                 "--workload", workload.toString());
         int exit = node.awaitExit(EXIT);
         String out = node.out();

@@ -59,6 +59,11 @@ final class NodeProcess {
 
     /** Starts {@code stigmem ARGS}; with {@code fileSizeKiB} > 0 under {@code ulimit -f} (a disk that fills). */
     static NodeProcess start(Path dir, long fileSizeKiB, String... args) throws IOException {
+        return startWithJavaOpts(dir, fileSizeKiB, "", args);
+    }
+
+    /** {@link #start(Path, long, String...)} with {@code javaOpts} as the operator's {@code STIGMEM_JAVA_OPTS} (empty: none). */
+    static NodeProcess startWithJavaOpts(Path dir, long fileSizeKiB, String javaOpts, String... args) throws IOException {
         Files.createDirectories(dir);
         Path out = Files.createTempFile(dir, "node-", ".out");
         Path err = Files.createTempFile(dir, "node-", ".err");
@@ -78,6 +83,10 @@ final class NodeProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("STIGMEM_SKIP_BUILD", "1");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("STIGMEM_JAVA_OPTS");
+        if (!javaOpts.isEmpty()) {
+            pb.environment().put("STIGMEM_JAVA_OPTS", javaOpts);
+        }
         if (fileSizeKiB <= 0) {
             // Straight to the files: Process.destroy() closes this side's pipes, which would lose what the
             // node prints while it stops.
