@@ -342,7 +342,12 @@ class CallGraphStructureTests {
                 "defaultReadObject()V", "readFields()Ljava/io/ObjectInputStream$GetField;", "getObject()Ljava/lang/Object;",
                 "instantiate(Ljava/lang/ClassLoader;Ljava/lang/String;)Ljava/lang/Object;", "get()Ljava/lang/Object;",
                 "getName()Ljava/lang/String;", "run()V", "valueOf(Ljava/lang/String;)Lp/E;", "read()I", "write(I)V", "init()V",
-                "<init>", "values", "(", "()V", "", "readObject", "readObject(Ljava/io/ObjectInputStream;)", "x(y)z(w)V"));
+                "<init>", "values", "(", "()V", "", "readObject", "readObject(Ljava/io/ObjectInputStream;)", "x(y)z(w)V",
+                // Past and through the filter in front of the lookup (rule names' lengths and first characters):
+                // a rule name's length with another first character, its first character with another length,
+                // both with another name, a first character past ASCII, a name longer than 63 characters.
+                "xet()V", "gex()V", "getx()V", "<inix>()V", "vvlues()[Lp/E;", "\u00e9et()V", "\u00e9", "g".repeat(70) + "()V",
+                "get" + "t".repeat(61) + "()V"));
         for (String s : List.copyOf(joined)) {
             joined.add(s + "V");
             joined.add(s + ")V");
