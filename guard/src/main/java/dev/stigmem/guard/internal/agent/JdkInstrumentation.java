@@ -79,11 +79,9 @@ public final class JdkInstrumentation {
                 .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE)
                 .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
                 .with(new Failures(errors))
-                // Each JDK class that loads is matched by its supertypes (owners), which the type pool
-                // describes from their class files: cached across classes, so Object, Serializable and
-                // the collection interfaces are parsed once, not once per class loaded after install.
-                // Only boot and platform classes are matched (ignore below): names that never change.
-                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(new ConcurrentHashMap<>()))
+                // Each JDK class that loads is matched by its supertypes (owners), described from their
+                // class files: cached per JDK loader across classes, bounded, and no other loader kept.
+                .with(new JdkTypePoolCache(platform))
                 .assureReadEdgeTo(inst, bridge)
                 .ignore((type, loader, module, redefined, pd) -> loader != null && loader != platform)
                 .type(plan::matches)
